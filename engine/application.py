@@ -1,0 +1,258 @@
+"""The dispatch application: every command is get → call → save.
+
+One application per site; its tables are named after the site so a hospital
+group can keep several sites in one database. Where a command changes a job
+and its porters, all of them are saved in one atomic `save`, so a crash never
+leaves a job assigned to a porter who does not know it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from engine.clock import Clock
+from engine.commands import RegisterPorter, SubmitJob
+from engine.domain.errors import (
+    ConcurrentUpdate,
+    IdempotencyConflict,
+    InvalidInput,
+    JobNotFound,
+    PorterAlreadyRegistered,
+    PorterNotFound,
+)
+from engine.domain.ids import job_id as make_job_id
+from engine.domain.ids import porter_id as make_porter_id
+from engine.domain.job.aggregate import Job
+from engine.domain.policy.aggregate import Policy
+from engine.domain.policy.document import PolicyDocument
+from engine.domain.porter.aggregate import Porter
+from engine.domain.site import SiteLayout
+from engine.domain.values import Kind, Priority, Reason
+from engine.lifecycle import JobLifecycle
+
+
+class DispatchApp(JobLifecycle, Application[UUID]):
+    def __init__(self, layout: SiteLayout, clock: Clock, env: dict[str, str]) -> None:
+        self.name = f"dispatch_{layout.site}"
+        self.site = layout.site
+        self.layout = layout
+        self.clock = clock
+        super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
+
+    # -- plumbing -----------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn the store's optimistic-concurrency refusal into a domain error."""
+        try:
+            yield
+        except IntegrityError as exc:
+            raise ConcurrentUpdate(
+                "another writer changed this first; nothing was recorded, re-read and retry"
+            ) from exc
+
+    def _save(self, *aggregates: Aggregate) -> None:
+        with self._writing():
+            self.save(*aggregates)
+
+    def job(self, job_id: UUID) -> Job:
+        try:
+            job = self.repository.get(job_id)
+        except AggregateNotFoundError:
+            raise JobNotFound(job_id) from None
+        if not isinstance(job, Job):
+            raise JobNotFound(job_id)
+        return job
+
+    def porter(self, ref: UUID | str) -> Porter:
+        """A porter by id or by badge."""
+        pid = ref if isinstance(ref, UUID) else make_porter_id(self.site, ref)
+        try:
+            porter = self.repository.get(pid)
+        except AggregateNotFoundError:
+            raise PorterNotFound(ref) from None
+        if not isinstance(porter, Porter):
+            raise PorterNotFound(ref)
+        return porter
+
+    # -- policy -------------------------------------------------------------
+
+    def policy(self) -> Policy:
+        pid = Policy.create_id(self.site)
+        try:
+            policy = self.repository.get(pid)
+        except AggregateNotFoundError:
+            policy = Policy(
+                site=self.site,
+                document=PolicyDocument().to_data(),
+                published_by="system",
+                note="default policy",
+                timestamp=self.clock.now(),
+            )
+            try:
+                self.save(policy)
+            except IntegrityError:  # another process published first
+                policy = self.repository.get(pid)
+        assert isinstance(policy, Policy)
+        return policy
+
+    def publish_policy(self, data: dict[str, Any], published_by: str, note: str = "") -> int:
+        document = PolicyDocument.parse(data)
+        policy = self.policy()
+        policy.publish(document, published_by, note, self.clock.now())
+        self._save(policy)
+        return policy.number
+
+    # -- porters ------------------------------------------------------------
+
+    def register_porter(self, cmd: RegisterPorter) -> UUID:
+        pid = make_porter_id(self.site, cmd.badge)
+        if pid in self.repository:
+            raise PorterAlreadyRegistered(f"badge {cmd.badge} is already registered")
+        porter = Porter(
+            site=self.site,
+            badge=cmd.badge,
+            name=cmd.name,
+            group=cmd.group.value,
+            role=cmd.role,
+            skills=sorted(s.value for s in cmd.skills),
+            timestamp=self.clock.now(),
+        )
+        self._save(porter)
+        return porter.id
+
+    def start_shift(self, ref: UUID | str, ends_at: datetime) -> None:
+        porter = self.porter(ref)
+        porter.start_shift(ends_at, self.clock.now())
+        self._save(porter)
+
+    def end_shift(self, ref: UUID | str, by: str = "porter") -> list[UUID]:
+        """End a shift, handing back jobs not yet picked up; returns them."""
+        porter = self.porter(ref)
+        now = self.clock.now()
+        jobs = [self.job(UUID(j)) for j in porter.active_jobs]
+        for job in jobs:
+            job.release(Reason.PORTER_OFF_SHIFT, "", by, now)
+            porter.drop_job(job.id, "released", now)
+        porter.end_shift(now)
+        self._save(porter, *jobs)
+        return [j.id for j in jobs]
+
+    def start_break(self, ref: UUID | str) -> None:
+        porter = self.porter(ref)
+        porter.start_break(self.clock.now())
+        self._save(porter)
+
+    def end_break(self, ref: UUID | str) -> None:
+        porter = self.porter(ref)
+        porter.end_break(self.clock.now())
+        self._save(porter)
+
+    def report_location(self, ref: UUID | str, location: str) -> None:
+        self.layout.location(location)
+        porter = self.porter(ref)
+        porter.report_location(location, self.clock.now())
+        self._save(porter)
+
+    # -- jobs: submission ---------------------------------------------------
+
+    def submit_job(self, cmd: SubmitJob, idempotency_key: str) -> UUID:
+        """Record a request once per key; a retry with the same key returns the same job."""
+        if not idempotency_key.strip() or len(idempotency_key) > 200:
+            raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
+        fingerprint = hashlib.sha256(
+            json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()
+        existing = self._existing(idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+        now = self.clock.now()
+        origin = self.layout.location(cmd.origin, "origin")
+        destination = self.layout.location(cmd.destination, "destination")
+        policy = self.policy()
+        document = policy.document
+        if cmd.ready_at is not None:
+            tolerance = timedelta(minutes=document.scheduled.past_tolerance_minutes)
+            if cmd.ready_at < now - tolerance:
+                raise InvalidInput(
+                    "ready_at", f"is in the past by more than {tolerance.seconds // 60} minutes"
+                )
+        request = cmd.request_data()
+        request["origin"] = origin.to_dict()
+        request["destination"] = destination.to_dict()
+        leg = "outbound" if cmd.with_return else "single"
+        return_id = make_job_id(self.site, f"{idempotency_key}:return")
+        linked = str(return_id) if cmd.with_return else None
+        jobs = [
+            self._new_job(request, idempotency_key, fingerprint, policy, document, linked, leg)
+        ]
+        if cmd.with_return:
+            back = dict(request, origin=request["destination"], destination=request["origin"])
+            back["ready_at"] = ((cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)).isoformat()
+            back_job = self._new_job(
+                back, f"{idempotency_key}:return", fingerprint, policy, document,
+                str(jobs[0].id), "return",
+            )
+            jobs.append(back_job)
+        try:
+            self.save(*jobs)
+        except IntegrityError:
+            # A concurrent retry with the same key won the race: answer as it did.
+            existing = self._existing(idempotency_key, fingerprint)
+            if existing is None:
+                raise ConcurrentUpdate("submission raced another writer; retry") from None
+            return existing
+        return jobs[0].id
+
+    def _existing(self, key: str, fingerprint: str) -> UUID | None:
+        jid = make_job_id(self.site, key)
+        if jid not in self.repository:
+            return None
+        job = self.job(jid)
+        if job.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                f"idempotency key {key!r} was already used for a different request (job {jid})"
+            )
+        return jid
+
+    def _new_job(
+        self,
+        request: dict[str, Any],
+        key: str,
+        fingerprint: str,
+        policy: Policy,
+        document: PolicyDocument,
+        linked: str | None,
+        leg: str,
+    ) -> Job:
+        now = self.clock.now()
+        kind = Kind(request["kind"])
+        priority = document.effective_priority(kind, Priority(request["priority"]))
+        ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
+        pickup_due, delivery_due = document.due_times(kind, priority, now, ready_at)
+        return Job(
+            site=self.site,
+            key=key,
+            fingerprint=fingerprint,
+            request=request,
+            priority=priority.value,
+            policy_version=policy.number,
+            pickup_due=pickup_due,
+            delivery_due=delivery_due,
+            linked_job_id=linked,
+            leg=leg,
+            timestamp=now,
+        )
+
+    def events_of(self, aggregate_id: UUID) -> list[Any]:
+        return list(self.events.get(aggregate_id))

@@ -1,0 +1,120 @@
+"""Commands: what callers ask the engine to do, validated before anything is touched.
+
+Pydantic checks shape and ranges; `parse` turns its first complaint into an
+`InvalidInput` that names the field, so the API, the CLI and tests all get the
+same message and the store is never reached with bad input.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from engine.domain.errors import InvalidInput
+from engine.domain.values import Accompaniment, Group, Kind, Mode, Priority, Reason, Skill
+
+PATIENT_REF = r"^[A-Z0-9][A-Z0-9-]{3,63}$"
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+C = TypeVar("C", bound=Command)
+
+
+def parse(model: type[C], data: dict[str, Any]) -> C:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or model.__name__
+        raise InvalidInput(where, first["msg"]) from None
+
+
+class RequirementsIn(Command):
+    mode: Mode = Mode.WALKING
+    equipment: tuple[str, ...] = ()
+    porters_needed: int = Field(default=1, ge=1, le=2)
+    isolation: bool = False
+    accompaniment: Accompaniment = Accompaniment.NONE
+
+
+class SubmitJob(Command):
+    """A ward's request. Locations are codes on the site's layout."""
+
+    kind: Kind
+    priority: Priority = Priority.ROUTINE
+    origin: str = Field(min_length=1, max_length=64)
+    destination: str = Field(min_length=1, max_length=64)
+    department: str = Field(min_length=1, max_length=64)
+    group: Group
+    requirements: RequirementsIn = RequirementsIn()
+    patient_ref: str | None = Field(
+        default=None,
+        pattern=PATIENT_REF,
+        description="pseudonymous reference (upper-case letters, digits, dashes; never a name)",
+    )
+    ready_at: datetime | None = None
+    notes: str = Field(default="", max_length=2000)
+    with_return: bool = Field(default=False, description="escort: create the linked return leg")
+    exam_minutes: int = Field(default=30, ge=5, le=480)
+
+    @field_validator("patient_ref")
+    @classmethod
+    def _pseudonymous(cls, v: str | None) -> str | None:
+        if v is not None and not any(c.isdigit() for c in v):
+            raise ValueError("must contain a digit: a pseudonymous reference, never a name")
+        return v
+
+    @field_validator("ready_at")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        if v is not None and v.tzinfo is None:
+            raise ValueError("must include a timezone offset")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SubmitJob:
+        if self.origin == self.destination:
+            raise ValueError("destination must differ from origin")
+        patient_kinds = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
+        if self.kind in patient_kinds and not self.patient_ref:
+            raise ValueError(f"patient_ref is required for {self.kind.value} jobs")
+        if self.with_return and self.kind is not Kind.ESCORT:
+            raise ValueError("only escort jobs have a return leg")
+        return self
+
+    def request_data(self) -> dict[str, Any]:
+        """The request as stored in the Submitted event (locations resolved later)."""
+        data = self.model_dump(mode="json", exclude={"with_return", "exam_minutes"})
+        return data
+
+
+class RegisterPorter(Command):
+    badge: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(default="", max_length=100)
+    group: Group
+    role: str = Field(min_length=1, max_length=40)
+    skills: tuple[Skill, ...] = ()
+
+
+class Transition(Command):
+    """Shared by lifecycle actions that carry a reason."""
+
+    reason: Reason
+    note: str = Field(default="", max_length=2000)
+    by: str = Field(min_length=1, max_length=64)
+
+
+class Rate(Command):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+    by: str = Field(min_length=1, max_length=64)
+
+
+class Complete(Command):
+    received_by: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=2000)

@@ -1,0 +1,77 @@
+"""Domain errors: what callers catch instead of library exceptions.
+
+Each carries enough for an HTTP status and a message that a dispatcher can act on.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class InvalidInput(DomainError):  # noqa: N818 - reads better at call sites
+    """A command's field is wrong; `field` names it so the caller can point at it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(DomainError):  # noqa: N818
+    pass
+
+
+class JobNotFound(NotFound):
+    def __init__(self, job_id: object) -> None:
+        super().__init__(f"job {job_id} not found")
+        self.job_id = job_id
+
+
+class PorterNotFound(NotFound):
+    def __init__(self, ref: object) -> None:
+        super().__init__(f"porter {ref} not found")
+        self.ref = ref
+
+
+class DecisionNotFound(NotFound):
+    def __init__(self, ref: object) -> None:
+        super().__init__(f"decision {ref} not found")
+        self.ref = ref
+
+
+class Conflict(DomainError):  # noqa: N818
+    """The command is well formed but the current state refuses it (HTTP 409)."""
+
+
+class IllegalTransition(Conflict):
+    def __init__(self, what: str, status: str, action: str, allowed: str = "") -> None:
+        hint = f"; allowed from: {allowed}" if allowed else ""
+        super().__init__(f"cannot {action} {what} while it is {status}{hint}")
+        self.status = status
+        self.action = action
+
+
+class PorterUnavailable(Conflict):
+    pass
+
+
+class PorterAlreadyRegistered(Conflict):
+    pass
+
+
+class AccompanimentNotConfirmed(Conflict):
+    pass
+
+
+class IdempotencyConflict(Conflict):
+    """The idempotency key was used before for a different request."""
+
+
+class ConcurrentUpdate(Conflict):
+    """Another writer changed the same aggregate first; re-read and retry."""
+
+
+class StoreNotEmpty(Conflict):
+    pass

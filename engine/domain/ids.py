@@ -1,0 +1,26 @@
+"""Deterministic identities: the same site and key always give the same id.
+
+Deriving ids from natural keys (idempotency key, badge) makes a retried request
+collide with its first attempt inside the store, which is what makes
+submission idempotent even across processes.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+
+def site_namespace(site: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"urn:porter-dispatch:site:{site}")
+
+
+def job_id(site: str, idempotency_key: str) -> UUID:
+    return uuid5(site_namespace(site), f"job:{idempotency_key}")
+
+
+def porter_id(site: str, badge: str) -> UUID:
+    return uuid5(site_namespace(site), f"porter:{badge}")
+
+
+def decision_id(site: str, round_no: int) -> UUID:
+    return uuid5(site_namespace(site), f"decision:{round_no}")

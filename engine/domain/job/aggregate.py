@@ -1,0 +1,289 @@
+"""The Job aggregate: one transport request from submission to its end.
+
+Public methods check the transition and raise before anything is emitted; the
+private `@event` methods are the only places state changes, and they run again
+on replay, so they hold no checks and read no clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
+from engine.domain.ids import job_id
+from engine.domain.values import Accompaniment, Kind, Location, Priority, Reason, Requirements, Status
+
+S = Status
+_RELEASABLE = (S.ASSIGNED, S.ACKNOWLEDGED)
+_FAILABLE = (S.ASSIGNED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.ON_HOLD)
+
+
+class Job(Aggregate):
+    @staticmethod
+    def create_id(site: str, key: str) -> UUID:
+        return job_id(site, key)
+
+    @event("Submitted")
+    def __init__(
+        self,
+        site: str,
+        key: str,
+        fingerprint: str,
+        request: dict[str, Any],
+        priority: str,
+        policy_version: int,
+        pickup_due: datetime,
+        delivery_due: datetime,
+        linked_job_id: str | None,
+        leg: str,
+        timestamp: datetime,
+    ) -> None:
+        self.site = site
+        self.key = key
+        self.fingerprint = fingerprint
+        self.request = request
+        self.kind = Kind(request["kind"])
+        self.requested_priority = Priority(request["priority"])
+        self.priority = Priority(priority)
+        self.origin = Location.from_dict(request["origin"])
+        self.destination = Location.from_dict(request["destination"])
+        self.department: str = request["department"]
+        self.group: str = request["group"]
+        self.requirements = Requirements.from_dict(request["requirements"])
+        self.patient_ref: str | None = request["patient_ref"]
+        self.ready_at = (
+            datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
+        )
+        self.notes: str = request["notes"]
+        self.policy_version = policy_version
+        self.requested_at = timestamp
+        self.pickup_due = pickup_due
+        self.delivery_due = delivery_due
+        self.linked_job_id = linked_job_id
+        self.leg = leg
+        self.status = S.REQUESTED
+        self.porter_ids: list[str] = []
+        self.held_from: Status | None = None
+        self.escalation_level = 0
+        self.accompaniment_confirmed_by: str | None = None
+        self.assignments = 0
+        self.assigned_at: datetime | None = None
+        self.acknowledged_at: datetime | None = None
+        self.picked_up_at: datetime | None = None
+        self.ended_at: datetime | None = None
+        self.last_reason: str | None = None
+        self.received_by: str | None = None
+        self.rating: int | None = None
+
+    # -- checks -------------------------------------------------------------
+
+    def _require(self, action: str, *allowed: Status) -> None:
+        if self.status not in allowed:
+            raise IllegalTransition(
+                f"job {self.id}", self.status.value, action, ", ".join(s.value for s in allowed)
+            )
+
+    def _require_porter(self, porter_id: UUID, action: str) -> None:
+        if str(porter_id) not in self.porter_ids:
+            raise IllegalTransition(
+                f"job {self.id}", self.status.value, f"{action} by porter {porter_id} on"
+            )
+
+    @staticmethod
+    def _require_text(field: str, value: str) -> None:
+        if not value.strip():
+            raise InvalidInput(field, "must not be empty")
+
+    @property
+    def needs_accompaniment(self) -> bool:
+        return self.requirements.accompaniment is not Accompaniment.NONE
+
+    @property
+    def is_open(self) -> bool:
+        return not self.status.is_terminal
+
+    # -- commands -----------------------------------------------------------
+
+    def assign(
+        self, porter_ids: list[UUID], by: str, decision_id: UUID | None, at: datetime
+    ) -> None:
+        self._require("assign", S.REQUESTED)
+        self._require_text("assigned_by", by)
+        if len(set(porter_ids)) != self.requirements.porters_needed or len(porter_ids) != len(
+            set(porter_ids)
+        ):
+            raise InvalidInput(
+                "porter_ids",
+                f"this job needs {self.requirements.porters_needed} distinct porter(s),"
+                f" got {len(porter_ids)}",
+            )
+        self._assigned(
+            porter_ids=[str(p) for p in porter_ids],
+            by=by,
+            decision_id=str(decision_id) if decision_id else None,
+            timestamp=at,
+        )
+
+    @event("Assigned")
+    def _assigned(
+        self, porter_ids: list[str], by: str, decision_id: str | None, timestamp: datetime
+    ) -> None:
+        self.status = S.ASSIGNED
+        self.porter_ids = list(porter_ids)
+        self.assignments += 1
+        self.assigned_at = timestamp
+        self.acknowledged_at = None
+
+    def acknowledge(self, porter_id: UUID, at: datetime) -> None:
+        self._require("acknowledge", S.ASSIGNED)
+        self._require_porter(porter_id, "acknowledge")
+        self._acknowledged(porter_id=str(porter_id), timestamp=at)
+
+    @event("Acknowledged")
+    def _acknowledged(self, porter_id: str, timestamp: datetime) -> None:
+        self.status = S.ACKNOWLEDGED
+        self.acknowledged_at = timestamp
+
+    def confirm_accompaniment(self, confirmed_by: str, companion: str, at: datetime) -> None:
+        """The ward confirms a clinician or family member will go along."""
+        self._require("confirm accompaniment for", S.REQUESTED, S.ASSIGNED, S.ACKNOWLEDGED)
+        if not self.needs_accompaniment:
+            raise IllegalTransition(
+                f"job {self.id}", self.status.value, "confirm accompaniment for (none needed)"
+            )
+        self._require_text("confirmed_by", confirmed_by)
+        self._require_text("companion", companion)
+        self._accompaniment_confirmed(confirmed_by=confirmed_by, companion=companion, timestamp=at)
+
+    @event("AccompanimentConfirmed")
+    def _accompaniment_confirmed(self, confirmed_by: str, companion: str, timestamp: datetime) -> None:
+        self.accompaniment_confirmed_by = confirmed_by
+
+    def pick_up(self, porter_id: UUID, companion_present: bool, at: datetime) -> None:
+        self._require("pick up", S.ACKNOWLEDGED)
+        self._require_porter(porter_id, "pick up")
+        if self.needs_accompaniment and not (
+            companion_present and self.accompaniment_confirmed_by
+        ):
+            raise AccompanimentNotConfirmed(
+                f"job {self.id} needs a {self.requirements.accompaniment.value} to accompany the"
+                " patient: the ward must confirm it and the porter must see them present"
+            )
+        self._picked_up(porter_id=str(porter_id), companion_present=companion_present, timestamp=at)
+
+    @event("PickedUp")
+    def _picked_up(self, porter_id: str, companion_present: bool, timestamp: datetime) -> None:
+        self.status = S.IN_PROGRESS
+        self.picked_up_at = timestamp
+
+    def hold(self, reason: Reason, note: str, by: str, at: datetime) -> None:
+        self._require("put on hold", S.ACKNOWLEDGED, S.IN_PROGRESS)
+        self._held(reason=reason.value, note=note, by=by, timestamp=at)
+
+    @event("Held")
+    def _held(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+        self.held_from = self.status
+        self.status = S.ON_HOLD
+        self.last_reason = reason
+
+    def resume(self, by: str, at: datetime) -> None:
+        self._require("resume", S.ON_HOLD)
+        self._resumed(by=by, timestamp=at)
+
+    @event("Resumed")
+    def _resumed(self, by: str, timestamp: datetime) -> None:
+        assert self.held_from is not None
+        self.status = self.held_from
+        self.held_from = None
+
+    def complete(self, porter_id: UUID, received_by: str, note: str, at: datetime) -> None:
+        self._require("complete", S.IN_PROGRESS)
+        self._require_porter(porter_id, "complete")
+        self._require_text("received_by", received_by)
+        self._completed(porter_id=str(porter_id), received_by=received_by, note=note, timestamp=at)
+
+    @event("Completed")
+    def _completed(self, porter_id: str, received_by: str, note: str, timestamp: datetime) -> None:
+        self.status = S.COMPLETED
+        self.received_by = received_by
+        self.ended_at = timestamp
+
+    @property
+    def can_release(self) -> bool:
+        return self.status in _RELEASABLE or (
+            self.status is S.ON_HOLD and self.held_from is S.ACKNOWLEDGED
+        )
+
+    def release(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
+        """Back to `requested` (porter declined, off shift, escalation); returns who held it."""
+        if not self.can_release:
+            self._require("reassign", *_RELEASABLE)
+            raise IllegalTransition(
+                f"job {self.id}", f"{self.status.value} after pickup", "reassign"
+            )
+        released = [UUID(p) for p in self.porter_ids]
+        self._released(reason=reason.value, note=note, by=by, timestamp=at)
+        return released
+
+    @event("Released")
+    def _released(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+        self.status = S.REQUESTED
+        self.porter_ids = []
+        self.held_from = None
+        self.last_reason = reason
+        self.assigned_at = None
+        self.acknowledged_at = None
+
+    def cancel(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
+        self._require("cancel", *(s for s in Status if not s.is_terminal))
+        self._require_text("cancelled_by", by)
+        released = [UUID(p) for p in self.porter_ids]
+        self._cancelled(reason=reason.value, note=note, by=by, timestamp=at)
+        return released
+
+    @event("Cancelled")
+    def _cancelled(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+        self.status = S.CANCELLED
+        self.last_reason = reason
+        self.ended_at = timestamp
+
+    def fail(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
+        self._require("fail", *_FAILABLE)
+        self._require_text("failed_by", by)
+        released = [UUID(p) for p in self.porter_ids]
+        self._failed(reason=reason.value, note=note, by=by, timestamp=at)
+        return released
+
+    @event("Failed")
+    def _failed(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+        self.status = S.FAILED
+        self.last_reason = reason
+        self.ended_at = timestamp
+
+    def escalate(self, level: int, stage: str, note: str, at: datetime) -> None:
+        self._require("escalate", *(s for s in Status if not s.is_terminal))
+        if level <= self.escalation_level:
+            raise IllegalTransition(
+                f"job {self.id}", f"at escalation level {self.escalation_level}", f"escalate to {level}"
+            )
+        self._escalated(level=level, stage=stage, note=note, timestamp=at)
+
+    @event("Escalated")
+    def _escalated(self, level: int, stage: str, note: str, timestamp: datetime) -> None:
+        self.escalation_level = level
+
+    def rate(self, score: int, comment: str, by: str, at: datetime) -> None:
+        self._require("rate", S.COMPLETED)
+        if self.rating is not None:
+            raise IllegalTransition(f"job {self.id}", "already rated", "rate")
+        if not 1 <= score <= 5:
+            raise InvalidInput("score", "must be 1 to 5")
+        self._rated(score=score, comment=comment, by=by, timestamp=at)
+
+    @event("Rated")
+    def _rated(self, score: int, comment: str, by: str, timestamp: datetime) -> None:
+        self.rating = score

@@ -1,0 +1,175 @@
+"""The policy a site dispatches by: SLA targets, escalation thresholds, rule weights.
+
+Targets are data, not code. A document is immutable; publishing a changed one
+makes a new version, and jobs and decisions name the version they used, so a
+later change never rewrites history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from engine.domain.errors import InvalidInput
+from engine.domain.values import Group, Kind, Priority
+
+
+class Target(BaseModel):
+    """Minutes from request to pickup and to delivery."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pickup: int = Field(gt=0, le=24 * 60)
+    delivery: int = Field(gt=0, le=24 * 60)
+
+    @model_validator(mode="after")
+    def _delivery_after_pickup(self) -> Target:
+        if self.delivery < self.pickup:
+            raise ValueError("delivery target must not be shorter than pickup target")
+        return self
+
+
+class Escalation(BaseModel):
+    """Minutes after which a job still waiting at a stage raises an escalation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    not_assigned: int = Field(gt=0)
+    not_acknowledged: int = Field(gt=0)
+    not_picked_up: int = Field(gt=0)
+
+
+class Scheduled(BaseModel):
+    """Rules for jobs with a `ready_at` (patient appointments)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lead_minutes: int = Field(default=10, ge=0)
+    window_minutes: int = Field(default=10, ge=0)
+    delivery_after_ready_minutes: int = Field(default=30, gt=0)
+    past_tolerance_minutes: int = Field(default=5, ge=0)
+
+
+class Weights(BaseModel):
+    """Soft-rule weights for the assignment core, in cost units per unit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lateness_per_minute: dict[Priority, float] = Field(
+        default_factory=lambda: {
+            Priority.STAT: 1000.0,
+            Priority.ASAP: 100.0,
+            Priority.URGENT: 30.0,
+            Priority.ROUTINE: 10.0,
+        }
+    )
+    travel_per_minute: float = Field(default=1.0, ge=0)
+    fairness_per_job_today: float = Field(default=0.5, ge=0)
+    churn: float = Field(default=15.0, ge=0)
+    lending: float = Field(default=20.0, ge=0)
+    unassigned_base: dict[Priority, float] = Field(
+        default_factory=lambda: {
+            Priority.STAT: 100000.0,
+            Priority.ASAP: 20000.0,
+            Priority.URGENT: 5000.0,
+            Priority.ROUTINE: 1000.0,
+        }
+    )
+    unassigned_per_waiting_minute: float = Field(default=20.0, ge=0)
+
+
+def _default_targets() -> dict[Priority, Target]:
+    return {
+        Priority.STAT: Target(pickup=10, delivery=20),
+        Priority.ASAP: Target(pickup=15, delivery=30),
+        Priority.URGENT: Target(pickup=20, delivery=45),
+        Priority.ROUTINE: Target(pickup=45, delivery=90),
+    }
+
+
+def _default_escalation() -> dict[Priority, Escalation]:
+    return {
+        Priority.STAT: Escalation(not_assigned=2, not_acknowledged=2, not_picked_up=10),
+        Priority.ASAP: Escalation(not_assigned=5, not_acknowledged=5, not_picked_up=15),
+        Priority.URGENT: Escalation(not_assigned=8, not_acknowledged=8, not_picked_up=20),
+        Priority.ROUTINE: Escalation(not_assigned=15, not_acknowledged=15, not_picked_up=45),
+    }
+
+
+class PolicyDocument(BaseModel):
+    """One version's content. `sla` holds per-kind overrides of `targets`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    targets: dict[Priority, Target] = Field(default_factory=_default_targets)
+    sla: dict[Kind, dict[Priority, Target]] = Field(default_factory=dict)
+    escalation: dict[Priority, Escalation] = Field(default_factory=_default_escalation)
+    scheduled: Scheduled = Field(default_factory=Scheduled)
+    weights: Weights = Field(default_factory=Weights)
+    always_stat: list[Kind] = Field(default_factory=lambda: [Kind.URGENT_BLOOD])
+    lending: dict[Group, list[Group]] = Field(
+        default_factory=lambda: {
+            Group.INTERNAL: [Group.SURGICAL],
+            Group.SURGICAL: [Group.INTERNAL],
+            Group.EMERGENCY: [],
+        },
+        description="job group -> groups whose porters may be lent to it",
+    )
+    batch_kinds: list[Kind] = Field(default_factory=lambda: [Kind.SPECIMEN, Kind.DOCUMENT])
+    max_jobs_per_porter: int = Field(default=1, ge=1, le=6)
+    handling_minutes: dict[Kind, int] = Field(
+        default_factory=lambda: {
+            Kind.PATIENT_TRANSPORT: 5,
+            Kind.ESCORT: 5,
+            Kind.SPECIMEN: 1,
+            Kind.URGENT_BLOOD: 1,
+            Kind.DRUG: 2,
+            Kind.DOCUMENT: 1,
+            Kind.ITEM: 3,
+        },
+        description="minutes to load and hand over, on top of travel",
+    )
+
+    @model_validator(mode="after")
+    def _every_priority_has_targets(self) -> PolicyDocument:
+        missing = [p.value for p in Priority if p not in self.targets]
+        if missing:
+            raise ValueError(f"targets missing for priorities: {', '.join(missing)}")
+        missing = [p.value for p in Priority if p not in self.escalation]
+        if missing:
+            raise ValueError(f"escalation missing for priorities: {', '.join(missing)}")
+        return self
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> PolicyDocument:
+        """Validate raw data, turning pydantic's error into one naming the field."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "policy"
+            raise InvalidInput(f"policy.{where}", first["msg"]) from None
+
+    def effective_priority(self, kind: Kind, priority: Priority) -> Priority:
+        return Priority.STAT if kind in self.always_stat else priority
+
+    def target(self, kind: Kind, priority: Priority) -> Target:
+        return self.sla.get(kind, {}).get(priority) or self.targets[priority]
+
+    def due_times(
+        self, kind: Kind, priority: Priority, requested_at: datetime, ready_at: datetime | None
+    ) -> tuple[datetime, datetime]:
+        """Pickup and delivery due times, fixed at submission and stored in the event."""
+        if ready_at is not None:
+            window = timedelta(minutes=self.scheduled.window_minutes)
+            after = timedelta(minutes=self.scheduled.delivery_after_ready_minutes)
+            return ready_at + window, ready_at + after
+        t = self.target(kind, priority)
+        return requested_at + timedelta(minutes=t.pickup), requested_at + timedelta(
+            minutes=t.delivery
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,153 @@
+"""The Porter aggregate: one member of transport staff, identified by badge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from engine.domain.errors import IllegalTransition, InvalidInput, PorterUnavailable
+from engine.domain.ids import porter_id
+from engine.domain.values import Group, Skill
+
+
+class Porter(Aggregate):
+    @staticmethod
+    def create_id(site: str, badge: str) -> UUID:
+        return porter_id(site, badge)
+
+    @event("Registered")
+    def __init__(
+        self,
+        site: str,
+        badge: str,
+        name: str,
+        group: str,
+        role: str,
+        skills: list[str],
+        timestamp: datetime,
+    ) -> None:
+        self.site = site
+        self.badge = badge
+        self.name = name
+        self.group = Group(group)
+        self.role = role
+        self.skills = frozenset(Skill(s) for s in skills)
+        self.on_shift = False
+        self.shift_started_at: datetime | None = None
+        self.shift_ends_at: datetime | None = None
+        self.on_break = False
+        self.location: str | None = None
+        self.location_at: datetime | None = None
+        self.active_jobs: list[str] = []
+        self.jobs_this_shift = 0
+        self.last_free_at: datetime | None = None
+
+    # -- checks -------------------------------------------------------------
+
+    def _refuse(self, action: str, state: str) -> IllegalTransition:
+        return IllegalTransition(f"porter {self.badge}", state, action)
+
+    @property
+    def state(self) -> str:
+        if not self.on_shift:
+            return "off_shift"
+        if self.on_break:
+            return "on_break"
+        return "busy" if self.active_jobs else "free"
+
+    @property
+    def is_available(self) -> bool:
+        return self.state == "free"
+
+    # -- commands -----------------------------------------------------------
+
+    def start_shift(self, ends_at: datetime, at: datetime) -> None:
+        if self.on_shift:
+            raise self._refuse("start a shift for", self.state)
+        if ends_at <= at:
+            raise InvalidInput("ends_at", "a shift must end after it starts")
+        self._shift_started(ends_at=ends_at, timestamp=at)
+
+    @event("ShiftStarted")
+    def _shift_started(self, ends_at: datetime, timestamp: datetime) -> None:
+        self.on_shift = True
+        self.on_break = False
+        self.shift_started_at = timestamp
+        self.shift_ends_at = ends_at
+        self.jobs_this_shift = 0
+        self.last_free_at = timestamp
+
+    def end_shift(self, at: datetime) -> None:
+        """Refused while jobs are held; the application releases them first."""
+        if not self.on_shift:
+            raise self._refuse("end the shift of", self.state)
+        if self.active_jobs:
+            raise self._refuse("end the shift of", f"holding jobs {', '.join(self.active_jobs)}")
+        self._shift_ended(timestamp=at)
+
+    @event("ShiftEnded")
+    def _shift_ended(self, timestamp: datetime) -> None:
+        self.on_shift = False
+        self.on_break = False
+        self.shift_ends_at = None
+
+    def start_break(self, at: datetime) -> None:
+        if self.state != "free":
+            raise self._refuse("start a break for", self.state)
+        self._break_started(timestamp=at)
+
+    @event("BreakStarted")
+    def _break_started(self, timestamp: datetime) -> None:
+        self.on_break = True
+
+    def end_break(self, at: datetime) -> None:
+        if not (self.on_shift and self.on_break):
+            raise self._refuse("end a break for", self.state)
+        self._break_ended(timestamp=at)
+
+    @event("BreakEnded")
+    def _break_ended(self, timestamp: datetime) -> None:
+        self.on_break = False
+        self.last_free_at = timestamp
+
+    def report_location(self, location: str, at: datetime) -> None:
+        if not location.strip():
+            raise InvalidInput("location", "must not be empty")
+        self._location_reported(location=location, timestamp=at)
+
+    @event("LocationReported")
+    def _location_reported(self, location: str, timestamp: datetime) -> None:
+        self.location = location
+        self.location_at = timestamp
+
+    def take_job(self, job_id: UUID, capacity: int, at: datetime) -> None:
+        if not self.on_shift or self.on_break:
+            raise PorterUnavailable(f"porter {self.badge} is {self.state}")
+        if str(job_id) in self.active_jobs:
+            raise PorterUnavailable(f"porter {self.badge} already holds job {job_id}")
+        if len(self.active_jobs) >= capacity:
+            raise PorterUnavailable(
+                f"porter {self.badge} already holds {len(self.active_jobs)} job(s);"
+                f" the policy allows {capacity}"
+            )
+        self._job_taken(job_id=str(job_id), timestamp=at)
+
+    @event("JobTaken")
+    def _job_taken(self, job_id: str, timestamp: datetime) -> None:
+        self.active_jobs.append(job_id)
+        self.jobs_this_shift += 1
+
+    def drop_job(self, job_id: UUID, outcome: str, at: datetime) -> None:
+        if str(job_id) not in self.active_jobs:
+            raise self._refuse(f"drop job {job_id} from", "not holding it")
+        self._job_dropped(job_id=str(job_id), outcome=outcome, timestamp=at)
+
+    @event("JobDropped")
+    def _job_dropped(self, job_id: str, outcome: str, timestamp: datetime) -> None:
+        self.active_jobs.remove(job_id)
+        if outcome != "completed":
+            self.jobs_this_shift -= 1
+        if not self.active_jobs:
+            self.last_free_at = timestamp

@@ -1,0 +1,192 @@
+"""Value objects and vocabularies shared by every aggregate.
+
+Events store plain JSON-able values (strings, ints, dicts); these types give
+them names and checks at the edges. Keeping events primitive means a log
+exported today still reads after a class is renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from engine.domain.errors import InvalidInput
+
+
+class Kind(StrEnum):
+    PATIENT_TRANSPORT = "patient_transport"
+    ESCORT = "escort"
+    SPECIMEN = "specimen"
+    URGENT_BLOOD = "urgent_blood"
+    DRUG = "drug"
+    DOCUMENT = "document"
+    ITEM = "item"
+
+
+class Priority(StrEnum):
+    """FHIR request priorities; `rank` orders them, most urgent first."""
+
+    STAT = "stat"
+    ASAP = "asap"
+    URGENT = "urgent"
+    ROUTINE = "routine"
+
+    @property
+    def rank(self) -> int:
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.STAT: 0, Priority.ASAP: 1, Priority.URGENT: 2, Priority.ROUTINE: 3}
+
+
+class Group(StrEnum):
+    INTERNAL = "internal"
+    SURGICAL = "surgical"
+    EMERGENCY = "emergency"
+
+
+class Mode(StrEnum):
+    WALKING = "walking"
+    WHEELCHAIR = "wheelchair"
+    STRETCHER = "stretcher"
+    BED = "bed"
+
+
+class Skill(StrEnum):
+    STRETCHER_BED = "stretcher_bed"
+    ISOLATION = "isolation"
+    SPECIMEN = "specimen"
+    AMBULANCE = "ambulance"
+
+
+class Status(StrEnum):
+    """Engine statuses; `fhir` maps each onto FHIR Task.status."""
+
+    REQUESTED = "requested"
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+    @property
+    def fhir(self) -> str:
+        return _FHIR[self]
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (Status.COMPLETED, Status.CANCELLED, Status.FAILED)
+
+
+_FHIR = {
+    Status.REQUESTED: "requested",
+    Status.ASSIGNED: "accepted",
+    Status.ACKNOWLEDGED: "accepted",
+    Status.IN_PROGRESS: "in-progress",
+    Status.ON_HOLD: "on-hold",
+    Status.COMPLETED: "completed",
+    Status.CANCELLED: "cancelled",
+    Status.FAILED: "failed",
+}
+
+
+class Reason(StrEnum):
+    """Reason codes for holds, reassignments, cancellations and failures."""
+
+    PATIENT_NOT_READY = "patient_not_ready"
+    WRONG_EQUIPMENT = "wrong_equipment"
+    LIFT_OUT_OF_ORDER = "lift_out_of_order"
+    PORTER_DECLINED = "porter_declined"
+    PORTER_OFF_SHIFT = "porter_off_shift"
+    ESCALATION = "escalation"
+    DISPATCHER_OVERRIDE = "dispatcher_override"
+    PATIENT_UNWELL = "patient_unwell"
+    EXAM_CANCELLED = "exam_cancelled"
+    REQUEST_WITHDRAWN = "request_withdrawn"
+    DUPLICATE_REQUEST = "duplicate_request"
+    ACCOMPANIMENT_UNAVAILABLE = "accompaniment_unavailable"
+    ABNORMAL_EVENT = "abnormal_event"
+    OTHER = "other"
+
+
+class Accompaniment(StrEnum):
+    NONE = "none"
+    CLINICIAN = "clinician"
+    FAMILY = "family"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(enum: type[E], value: object, field_name: str) -> E:
+    """Turn a raw value into an enum member, naming the field when it is not one."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidInput(field_name, f"{value!r} is not one of: {allowed}") from None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place on a site. `code` is the key into the site's travel matrix."""
+
+    code: str
+    site: str = ""
+    building: str = ""
+    floor: int = 0
+    room: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What a job needs from the porter(s) who take it."""
+
+    mode: Mode = Mode.WALKING
+    equipment: tuple[str, ...] = ()
+    porters_needed: int = 1
+    isolation: bool = False
+    accompaniment: Accompaniment = Accompaniment.NONE
+
+    def __post_init__(self) -> None:
+        if self.porters_needed not in (1, 2):
+            raise InvalidInput("requirements.porters_needed", "must be 1 or 2")
+
+    @property
+    def skills(self) -> frozenset[Skill]:
+        """Skills a porter must hold to take the job."""
+        needed: set[Skill] = set()
+        if self.mode in (Mode.STRETCHER, Mode.BED):
+            needed.add(Skill.STRETCHER_BED)
+        if self.isolation:
+            needed.add(Skill.ISOLATION)
+        return frozenset(needed)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Requirements:
+        return cls(
+            mode=Mode(data["mode"]),
+            equipment=tuple(data["equipment"]),
+            porters_needed=int(data["porters_needed"]),
+            isolation=bool(data["isolation"]),
+            accompaniment=Accompaniment(data["accompaniment"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode.value,
+            "equipment": list(self.equipment),
+            "porters_needed": self.porters_needed,
+            "isolation": self.isolation,
+            "accompaniment": self.accompaniment.value,
+        }

@@ -1,0 +1,50 @@
+"""Typed settings, read from DISPATCH_* environment variables or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DISPATCH_", env_file=".env", extra="ignore")
+
+    site: str = Field(default="demo", pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    store: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    sqlite_path: Path = Path("var/dispatch.sqlite")
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "postgres"
+    postgres_password: str = ""
+    postgres_dbname: str = "test"
+    postgres_schema: str = ""
+    postgres_lock_timeout: int = Field(default=5, ge=1, description="seconds")
+    postgres_pool_size: int = 5
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing library's environment for this site's store."""
+        if self.store == "memory":
+            return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        if self.store == "sqlite":
+            if str(self.sqlite_path) != ":memory:":
+                self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_HOST": self.postgres_host,
+            "POSTGRES_PORT": str(self.postgres_port),
+            "POSTGRES_USER": self.postgres_user,
+            "POSTGRES_PASSWORD": self.postgres_password,
+            "POSTGRES_DBNAME": self.postgres_dbname,
+            "POSTGRES_SCHEMA": self.postgres_schema,
+            "POSTGRES_LOCK_TIMEOUT": str(self.postgres_lock_timeout),
+            "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        }
