@@ -47,6 +47,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         self.site = layout.site
         self.layout = layout
         self.clock = clock
+        self._documents: dict[int, PolicyDocument] = {}
         super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
 
     # -- plumbing -----------------------------------------------------------
@@ -67,7 +68,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
 
     def job(self, job_id: UUID) -> Job:
         try:
-            job = self.repository.get(job_id)
+            job: Aggregate = self.repository.get(job_id)
         except AggregateNotFoundError:
             raise JobNotFound(job_id) from None
         if not isinstance(job, Job):
@@ -78,7 +79,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         """A porter by id or by badge."""
         pid = ref if isinstance(ref, UUID) else make_porter_id(self.site, ref)
         try:
-            porter = self.repository.get(pid)
+            porter: Aggregate = self.repository.get(pid)
         except AggregateNotFoundError:
             raise PorterNotFound(ref) from None
         if not isinstance(porter, Porter):
@@ -89,6 +90,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
 
     def policy(self) -> Policy:
         pid = Policy.create_id(self.site)
+        policy: Aggregate
         try:
             policy = self.repository.get(pid)
         except AggregateNotFoundError:
@@ -105,6 +107,16 @@ class DispatchApp(JobLifecycle, Application[UUID]):
                 policy = self.repository.get(pid)
         assert isinstance(policy, Policy)
         return policy
+
+    def policy_document(self) -> tuple[int, PolicyDocument]:
+        """The current policy version and document, parsed once per version."""
+        latest = self.recorder.select_events(Policy.create_id(self.site), desc=True, limit=1)
+        number = latest[0].originator_version if latest else 0
+        if number not in self._documents:
+            policy = self.policy()
+            self._documents[policy.number] = policy.document
+            number = policy.number
+        return number, self._documents[number]
 
     def publish_policy(self, data: dict[str, Any], published_by: str, note: str = "") -> int:
         document = PolicyDocument.parse(data)
@@ -179,8 +191,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         now = self.clock.now()
         origin = self.layout.location(cmd.origin, "origin")
         destination = self.layout.location(cmd.destination, "destination")
-        policy = self.policy()
-        document = policy.document
+        policy_number, document = self.policy_document()
         if cmd.ready_at is not None:
             tolerance = timedelta(minutes=document.scheduled.past_tolerance_minutes)
             if cmd.ready_at < now - tolerance:
@@ -194,14 +205,23 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         return_id = make_job_id(self.site, f"{idempotency_key}:return")
         linked = str(return_id) if cmd.with_return else None
         jobs = [
-            self._new_job(request, idempotency_key, fingerprint, policy, document, linked, leg)
+            self._new_job(
+                request, idempotency_key, fingerprint, policy_number, document, linked, leg
+            )
         ]
         if cmd.with_return:
             back = dict(request, origin=request["destination"], destination=request["origin"])
-            back["ready_at"] = ((cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)).isoformat()
+            back["ready_at"] = (
+                (cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)
+            ).isoformat()
             back_job = self._new_job(
-                back, f"{idempotency_key}:return", fingerprint, policy, document,
-                str(jobs[0].id), "return",
+                back,
+                f"{idempotency_key}:return",
+                fingerprint,
+                policy_number,
+                document,
+                str(jobs[0].id),
+                "return",
             )
             jobs.append(back_job)
         try:
@@ -230,7 +250,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         request: dict[str, Any],
         key: str,
         fingerprint: str,
-        policy: Policy,
+        policy_number: int,
         document: PolicyDocument,
         linked: str | None,
         leg: str,
@@ -246,7 +266,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
             fingerprint=fingerprint,
             request=request,
             priority=priority.value,
-            policy_version=policy.number,
+            policy_version=policy_number,
             pickup_due=pickup_due,
             delivery_due=delivery_due,
             linked_job_id=linked,

@@ -17,12 +17,20 @@ def bootstrap(
     settings: Settings | None = None,
     clock: Clock | None = None,
     hospital: Hospital | None = None,
+    *,
+    publish_default_policy: bool = True,
 ) -> DispatchApp:
+    """Wire one site's application. A new store gets the default policy as version 1,
+    unless it is about to receive an imported log (which must go into an empty store).
+    """
     settings = settings or Settings()
     hospital = hospital or Hospital.load()
     if hospital.layout.site != settings.site:
         hospital = _renamed(hospital, settings.site)
-    return DispatchApp(hospital.layout, clock or SystemClock(), settings.event_store_env())
+    app = DispatchApp(hospital.layout, clock or SystemClock(), settings.event_store_env())
+    if publish_default_policy:
+        app.policy()
+    return app
 
 
 def _renamed(hospital: Hospital, site: str) -> Hospital:

@@ -26,7 +26,9 @@ def _demo(args: argparse.Namespace) -> int:
     on_duty = seed_roster(app, hospital, clock.now())
     from engine.demo import run_demo
 
-    print(f"{hospital.layout.name}: {len(hospital.porters())} porters registered, {on_duty} on duty")
+    print(
+        f"{hospital.layout.name}: {len(hospital.porters())} porters registered, {on_duty} on duty"
+    )
     sys.stdout.flush()
     run_demo(app, clock, hospital.timezone, sys.stdout)
     print(f"\nevent log: {path} ({app.recorder.max_notification_id()} events)")
@@ -42,7 +44,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    app = bootstrap(Settings())
+    app = bootstrap(Settings(), publish_default_policy=False)
     try:
         with open(args.file, encoding="utf-8") as inp:
             count = import_log(app, inp)

@@ -19,17 +19,33 @@ def run_demo(app: DispatchApp, clock: ManualClock, tz: tzinfo, out: TextIO) -> l
         return app.submit_job(parse(SubmitJob, dict(fields)), key)
 
     blood = submit(
-        "demo-blood-1", kind="urgent_blood", priority="routine", origin="ICU",
-        destination="LAB", department="icu", group="internal",
+        "demo-blood-1",
+        kind="urgent_blood",
+        priority="routine",
+        origin="ICU",
+        destination="LAB",
+        department="icu",
+        group="internal",
     )
     ct = submit(
-        "demo-ct-1", kind="patient_transport", priority="asap", origin="SU-W7",
-        destination="CT", department="surgery_7", group="surgical", patient_ref="P-004711",
+        "demo-ct-1",
+        kind="patient_transport",
+        priority="asap",
+        origin="SU-W7",
+        destination="CT",
+        department="surgery_7",
+        group="surgical",
+        patient_ref="P-004711",
         requirements={"mode": "stretcher", "equipment": ["oxygen"], "accompaniment": "clinician"},
     )
     drugs = submit(
-        "demo-drug-1", kind="drug", priority="urgent", origin="PHARMACY",
-        destination="IM-W5", department="internal_medicine_5", group="internal",
+        "demo-drug-1",
+        kind="drug",
+        priority="urgent",
+        origin="PHARMACY",
+        destination="IM-W5",
+        department="internal_medicine_5",
+        group="internal",
     )
     clock.advance(minutes=1)
     app.assign_job(blood, ["IM-SPC-01"], by="dispatcher:demo")
@@ -39,7 +55,8 @@ def run_demo(app: DispatchApp, clock: ManualClock, tz: tzinfo, out: TextIO) -> l
     app.acknowledge_job(blood, "IM-SPC-01")
     app.acknowledge_job(ct, "SU-ESC-01")
     app.decline_job(
-        drugs, "IM-DRG-01",
+        drugs,
+        "IM-DRG-01",
         Transition(reason=Reason.PORTER_DECLINED, note="cart broken", by="IM-DRG-01"),
     )
     app.assign_job(drugs, ["IM-DRG-02"], by="dispatcher:demo")
@@ -70,7 +87,8 @@ def run_demo(app: DispatchApp, clock: ManualClock, tz: tzinfo, out: TextIO) -> l
         )
         for entry in app.job_timeline(jid):
             detail = {
-                k: v for k, v in entry.items()
+                k: v
+                for k, v in entry.items()
                 if k in ("porter_ids", "porter_id", "by", "reason", "note", "received_by", "score")
                 and v
             }

@@ -51,7 +51,9 @@ class Hospital:
             for r in data["roster"]
         )
         templates = {
-            name: tuple((time.fromisoformat(p["start"]), time.fromisoformat(p["end"])) for p in parts)
+            name: tuple(
+                (time.fromisoformat(p["start"]), time.fromisoformat(p["end"])) for p in parts
+            )
             for name, parts in data["shift_templates"].items()
         }
         return cls(SiteLayout.from_data(data), roster, templates, ZoneInfo(data["timezone"]))

@@ -17,7 +17,7 @@ from engine.clock import Clock
 from engine.commands import Complete, Rate, Transition
 from engine.domain.errors import IllegalTransition
 from engine.domain.job.aggregate import Job
-from engine.domain.policy.aggregate import Policy
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 
 
@@ -31,14 +31,14 @@ class JobLifecycle:
     def porter(self, ref: UUID | str) -> Porter:
         raise NotImplementedError
 
-    def policy(self) -> Policy:
+    def policy_document(self) -> tuple[int, PolicyDocument]:
         raise NotImplementedError
 
     def _save(self, *aggregates: Aggregate) -> None:
         raise NotImplementedError
 
     def _capacity(self, job: Job) -> int:
-        document = self.policy().document
+        _, document = self.policy_document()
         return document.max_jobs_per_porter if job.kind in document.batch_kinds else 1
 
     def assign_job(

@@ -85,9 +85,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
 
 
 @pytest.fixture
-def make_app(
-    store: Settings, clock: ManualClock, hospital: Hospital
-) -> Iterator[AppFactory]:
+def make_app(store: Settings, clock: ManualClock, hospital: Hospital) -> Iterator[AppFactory]:
     """Open applications on the test's store; each call is another writer process."""
     apps: list[DispatchApp] = []
 

@@ -73,7 +73,9 @@ class SiteLayout:
         try:
             return self.locations[code]
         except KeyError:
-            raise InvalidInput(field_name, f"unknown location {code!r} on site {self.site}") from None
+            raise InvalidInput(
+                field_name, f"unknown location {code!r} on site {self.site}"
+            ) from None
 
     def travel_minutes(self, a: str, b: str) -> float:
         if a == b:

@@ -124,7 +124,7 @@ E = TypeVar("E", bound=StrEnum)
 def parse_enum(enum: type[E], value: object, field_name: str) -> E:
     """Turn a raw value into an enum member, naming the field when it is not one."""
     try:
-        return enum(value)
+        return enum(str(value))
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
         raise InvalidInput(field_name, f"{value!r} is not one of: {allowed}") from None

@@ -15,7 +15,15 @@ from eventsourcing.domain import Aggregate, event
 
 from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
 from engine.domain.ids import job_id
-from engine.domain.values import Accompaniment, Kind, Location, Priority, Reason, Requirements, Status
+from engine.domain.values import (
+    Accompaniment,
+    Kind,
+    Location,
+    Priority,
+    Reason,
+    Requirements,
+    Status,
+)
 
 S = Status
 _RELEASABLE = (S.ASSIGNED, S.ACKNOWLEDGED)
@@ -45,7 +53,6 @@ class Job(Aggregate):
         self.site = site
         self.key = key
         self.fingerprint = fingerprint
-        self.request = request
         self.kind = Kind(request["kind"])
         self.requested_priority = Priority(request["priority"])
         self.priority = Priority(priority)
@@ -55,9 +62,7 @@ class Job(Aggregate):
         self.group: str = request["group"]
         self.requirements = Requirements.from_dict(request["requirements"])
         self.patient_ref: str | None = request["patient_ref"]
-        self.ready_at = (
-            datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
-        )
+        self.ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
         self.notes: str = request["notes"]
         self.policy_version = policy_version
         self.requested_at = timestamp
@@ -160,15 +165,15 @@ class Job(Aggregate):
         self._accompaniment_confirmed(confirmed_by=confirmed_by, companion=companion, timestamp=at)
 
     @event("AccompanimentConfirmed")
-    def _accompaniment_confirmed(self, confirmed_by: str, companion: str, timestamp: datetime) -> None:
+    def _accompaniment_confirmed(
+        self, confirmed_by: str, companion: str, timestamp: datetime
+    ) -> None:
         self.accompaniment_confirmed_by = confirmed_by
 
     def pick_up(self, porter_id: UUID, companion_present: bool, at: datetime) -> None:
         self._require("pick up", S.ACKNOWLEDGED)
         self._require_porter(porter_id, "pick up")
-        if self.needs_accompaniment and not (
-            companion_present and self.accompaniment_confirmed_by
-        ):
+        if self.needs_accompaniment and not (companion_present and self.accompaniment_confirmed_by):
             raise AccompanimentNotConfirmed(
                 f"job {self.id} needs a {self.requirements.accompaniment.value} to accompany the"
                 " patient: the ward must confirm it and the porter must see them present"
@@ -268,7 +273,9 @@ class Job(Aggregate):
         self._require("escalate", *(s for s in Status if not s.is_terminal))
         if level <= self.escalation_level:
             raise IllegalTransition(
-                f"job {self.id}", f"at escalation level {self.escalation_level}", f"escalate to {level}"
+                f"job {self.id}",
+                f"at escalation level {self.escalation_level}",
+                f"escalate to {level}",
             )
         self._escalated(level=level, stage=stage, note=note, timestamp=at)
 

@@ -29,9 +29,7 @@ class Policy(Aggregate):
         self.history: list[dict[str, Any]] = []
         self._apply(document, published_by, note, timestamp)
 
-    def publish(
-        self, document: PolicyDocument, published_by: str, note: str, at: datetime
-    ) -> None:
+    def publish(self, document: PolicyDocument, published_by: str, note: str, at: datetime) -> None:
         if not published_by.strip():
             raise InvalidInput("published_by", "must name who publishes the policy")
         self._republished(
