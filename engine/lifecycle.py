@@ -19,6 +19,7 @@ from engine.domain.errors import IllegalTransition
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
+from engine.domain.values import Status
 
 
 class JobLifecycle:
@@ -64,22 +65,26 @@ class JobLifecycle:
     ) -> list[UUID]:
         """A dispatcher moves a job: release from whoever holds it, assign to others."""
         job = self.job(job_id)
+        changed = self.moved(job, porter_refs, cmd)
+        self._save(job, *changed)
+        return [UUID(p) for p in job.porter_ids]
+
+    def moved(self, job: Job, porter_refs: list[UUID | str], cmd: Transition) -> list[Porter]:
+        """Release `job` from its porters and assign it to others; returns porters changed."""
         now = self.clock.now()
         released = self._porters_of(job)
-        if job.can_release:
+        if job.status is not Status.REQUESTED:
             job.release(cmd.reason, cmd.note, cmd.by, now)
             for p in released:
                 p.drop_job(job.id, "released", now)
-        targets = [self.porter(ref) for ref in porter_refs]
         # The same porter may appear on both sides; use one object for each.
         by_id = {p.id: p for p in released}
-        targets = [by_id.get(p.id, p) for p in targets]
+        targets = [by_id.get(p.id, p) for p in (self.porter(ref) for ref in porter_refs)]
         job.assign([p.id for p in targets], cmd.by, None, now)
         capacity = self._capacity(job)
         for p in targets:
             p.take_job(job.id, capacity, now)
-        self._save(job, *{p.id: p for p in [*released, *targets]}.values())
-        return [p.id for p in targets]
+        return list({p.id: p for p in [*released, *targets]}.values())
 
     def acknowledge_job(self, job_id: UUID, porter_ref: UUID | str) -> None:
         job = self.job(job_id)

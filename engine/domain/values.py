@@ -60,6 +60,13 @@ class Skill(StrEnum):
     AMBULANCE = "ambulance"
 
 
+KIND_SKILLS: dict[Kind, frozenset[Skill]] = {
+    Kind.SPECIMEN: frozenset({Skill.SPECIMEN}),
+    Kind.URGENT_BLOOD: frozenset({Skill.SPECIMEN}),
+}
+"""Skills a job's kind demands whatever its requirements say: samples need trained hands."""
+
+
 class Status(StrEnum):
     """Engine statuses; `fhir` maps each onto FHIR Task.status."""
 
@@ -103,6 +110,7 @@ class Reason(StrEnum):
     PORTER_OFF_SHIFT = "porter_off_shift"
     ESCALATION = "escalation"
     DISPATCHER_OVERRIDE = "dispatcher_override"
+    REOPTIMISED = "reoptimised"
     PATIENT_UNWELL = "patient_unwell"
     EXAM_CANCELLED = "exam_cancelled"
     REQUEST_WITHDRAWN = "request_withdrawn"

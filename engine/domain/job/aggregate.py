@@ -16,12 +16,15 @@ from eventsourcing.domain import Aggregate, event
 from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
 from engine.domain.ids import job_id
 from engine.domain.values import (
+    KIND_SKILLS,
     Accompaniment,
+    Group,
     Kind,
     Location,
     Priority,
     Reason,
     Requirements,
+    Skill,
     Status,
 )
 
@@ -59,7 +62,7 @@ class Job(Aggregate):
         self.origin = Location.from_dict(request["origin"])
         self.destination = Location.from_dict(request["destination"])
         self.department: str = request["department"]
-        self.group: str = request["group"]
+        self.group = Group(request["group"])
         self.requirements = Requirements.from_dict(request["requirements"])
         self.patient_ref: str | None = request["patient_ref"]
         self.ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
@@ -76,6 +79,7 @@ class Job(Aggregate):
         self.escalation_level = 0
         self.accompaniment_confirmed_by: str | None = None
         self.assignments = 0
+        self.decision_id: str | None = None
         self.assigned_at: datetime | None = None
         self.acknowledged_at: datetime | None = None
         self.picked_up_at: datetime | None = None
@@ -106,6 +110,10 @@ class Job(Aggregate):
     @property
     def needs_accompaniment(self) -> bool:
         return self.requirements.accompaniment is not Accompaniment.NONE
+
+    @property
+    def required_skills(self) -> frozenset[Skill]:
+        return self.requirements.skills | KIND_SKILLS.get(self.kind, frozenset())
 
     @property
     def is_open(self) -> bool:
@@ -141,6 +149,7 @@ class Job(Aggregate):
         self.porter_ids = list(porter_ids)
         self.assignments += 1
         self.assigned_at = timestamp
+        self.decision_id = decision_id
         self.acknowledged_at = None
 
     def acknowledge(self, porter_id: UUID, at: datetime) -> None:

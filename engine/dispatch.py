@@ -1,0 +1,226 @@
+"""Dispatch rounds: read the board, solve, and record the decision with its assignments.
+
+A round builds an `AssignmentProblem` from the board (a projection of the log),
+runs the pure assignment core, and saves one `Decision` together with every
+job and porter it changes, in one atomic save. The decision stores the
+problem's inputs (all but the site's travel matrix, which it names by digest),
+the solver parameters and seed, so `replay_decision` re-solves it exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from engine.application import DispatchApp
+from engine.assign import (
+    AssignmentProblem,
+    AssignmentResult,
+    JobSpec,
+    PorterSpec,
+    SolverParams,
+    Travel,
+    solve,
+)
+from engine.commands import Transition
+from engine.domain.decision.aggregate import Decision
+from engine.domain.errors import DecisionNotFound, InvalidInput
+from engine.domain.job.aggregate import Job
+from engine.domain.porter.aggregate import Porter
+from engine.domain.values import Reason, Status
+from engine.projections.board import Board
+
+LOOKAHEAD = timedelta(hours=1)
+
+
+def job_spec(job: Job) -> JobSpec:
+    return JobSpec(
+        id=str(job.id),
+        kind=job.kind,
+        priority=job.priority,
+        group=job.group,
+        origin=job.origin.code,
+        destination=job.destination.code,
+        requested_at=job.requested_at,
+        pickup_due=job.pickup_due,
+        delivery_due=job.delivery_due,
+        required_skills=job.required_skills,
+        porters_needed=job.requirements.porters_needed,
+        needs_accompaniment=job.needs_accompaniment,
+        accompaniment_confirmed=job.accompaniment_confirmed_by is not None,
+        ready_at=job.ready_at,
+        assigned_porters=tuple(job.porter_ids) if job.status is Status.ASSIGNED else (),
+    )
+
+
+def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
+    return PorterSpec(
+        id=str(porter.id),
+        badge=porter.badge,
+        group=porter.group,
+        skills=frozenset(porter.skills),
+        location=porter.location,
+        on_shift=porter.on_shift,
+        on_break=porter.on_break,
+        shift_ends_at=porter.shift_ends_at,
+        active_jobs=sum(1 for j in porter.active_jobs if j not in movable),
+        jobs_this_shift=porter.jobs_this_shift,
+        free_since=porter.last_free_at,
+    )
+
+
+class Dispatcher:
+    """Runs rounds for one site. Exactly one dispatcher decides per site at a time."""
+
+    def __init__(
+        self, app: DispatchApp, board: Board | None = None, params: SolverParams | None = None
+    ) -> None:
+        self.app = app
+        self.board = board or Board(app)
+        self.params = params or SolverParams()
+        self.travel = Travel.from_site(app.layout)
+
+    def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
+        """The problem as of now: jobs waiting or movable, porters on shift."""
+        self.board.catch_up()
+        now = self.app.clock.now()
+        version, document = self.app.policy_document()
+        horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
+        jobs = sorted(
+            (
+                j
+                for j in self.board.jobs.values()
+                if j.status in (Status.REQUESTED, Status.ASSIGNED)
+                and (j.ready_at is None or j.ready_at <= horizon)
+            ),
+            key=lambda j: (j.requested_at, str(j.id)),
+        )
+        movable = {str(j.id) for j in jobs if j.status is Status.ASSIGNED}
+        porters = sorted(
+            (
+                p
+                for p in self.board.porters.values()
+                if p.on_shift or (porter_ids is not None and str(p.id) in porter_ids)
+            ),
+            key=lambda p: p.badge,
+        )
+        return AssignmentProblem(
+            jobs=tuple(job_spec(j) for j in jobs),
+            porters=tuple(porter_spec(p, movable) for p in porters),
+            travel=self.travel,
+            policy=document,
+            policy_version=version,
+            now=now,
+        )
+
+    def run_round(self, trigger: str = "timer") -> Decision | None:
+        """Solve and record one round; None when nothing waits for a porter."""
+        problem = self.build_problem()
+        if not problem.jobs or not any(j.status is Status.REQUESTED for j in self._jobs(problem)):
+            return None
+        result = solve(problem, self.params)
+        decision = Decision(
+            site=self.app.site,
+            number=self.board.decisions + 1,
+            trigger=trigger,
+            policy_version=problem.policy_version,
+            params=asdict(self.params),
+            problem=stored_problem(problem),
+            result=result.to_data(),
+            timestamp=problem.now,
+        )
+        changed = self._apply(decision, result)
+        self.app._save(decision, *changed)
+        return decision
+
+    def _jobs(self, problem: AssignmentProblem) -> list[Job]:
+        return [self.board.jobs[UUID(j.id)] for j in problem.jobs]
+
+    def _apply(self, decision: Decision, result: AssignmentResult) -> list[Aggregate]:
+        """Turn the result into job and porter events; movable jobs may change hands."""
+        now = decision.made_at
+        _, document = self.app.policy_document()
+        jobs: dict[UUID, Job] = {}
+        porters: dict[UUID, Porter] = {}
+
+        def porter(pid: UUID) -> Porter:
+            if pid not in porters:
+                porters[pid] = self.app.porter(pid)
+            return porters[pid]
+
+        for assignment in result.assignments:
+            jid = UUID(assignment.job_id)
+            job = self.app.job(jid)
+            chosen = [UUID(p) for p in assignment.porter_ids]
+            if job.status is Status.ASSIGNED:
+                if sorted(job.porter_ids) == sorted(assignment.porter_ids):
+                    continue
+                for pid in [UUID(p) for p in job.porter_ids]:
+                    porter(pid).drop_job(jid, "released", now)
+                job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)
+            job.assign(chosen, "engine", decision.id, now)
+            capacity = document.max_jobs_per_porter if job.kind in document.batch_kinds else 1
+            for pid in chosen:
+                porter(pid).take_job(jid, capacity, now)
+            jobs[jid] = job
+        return [*jobs.values(), *porters.values()]
+
+
+def stored_problem(problem: AssignmentProblem) -> dict[str, Any]:
+    data = problem.to_data()
+    data.pop("travel", None)
+    data["travel_digest"] = problem.travel.digest()
+    return data
+
+
+def recorded_problem(app: DispatchApp, decision: Decision) -> AssignmentProblem:
+    data = dict(decision.problem)
+    travel = Travel.from_site(app.layout)
+    if data.pop("travel_digest") != travel.digest():
+        raise InvalidInput("decision", "the site's travel times changed since this round")
+    data["travel"] = travel.to_data()
+    return AssignmentProblem.from_data(data)
+
+
+def get_decision(app: DispatchApp, ref: UUID | int) -> Decision:
+    did = ref if isinstance(ref, UUID) else Decision.create_id(app.site, ref)
+    if did not in app.repository:
+        raise DecisionNotFound(ref)
+    decision: Aggregate = app.repository.get(did)
+    if not isinstance(decision, Decision):
+        raise DecisionNotFound(ref)
+    return decision
+
+
+def replay_decision(app: DispatchApp, ref: UUID | int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Re-solve a recorded round from its stored inputs: (recorded, recomputed) results."""
+    decision = get_decision(app, ref)
+    problem = recorded_problem(app, decision)
+    result = solve(problem, SolverParams(**decision.params))
+    return decision.result, result.to_data()
+
+
+def override(
+    app: DispatchApp, job_id: UUID, porter_refs: list[UUID | str], cmd: Transition
+) -> list[UUID]:
+    """A dispatcher overrides the engine: the job moves, and the decision records who,
+    why and what it had chosen, all in one save."""
+    job = app.job(job_id)
+    engine_decision = job.decision_id
+    changed: list[Aggregate] = list(app.moved(job, porter_refs, cmd))
+    if engine_decision is not None:
+        decision = get_decision(app, UUID(engine_decision))
+        decision.override(
+            job.id,
+            [UUID(p) for p in job.porter_ids],
+            cmd.by,
+            cmd.note or cmd.reason.value,
+            app.clock.now(),
+        )
+        changed.append(decision)
+    app._save(job, *changed)
+    return [UUID(p) for p in job.porter_ids]

@@ -1,0 +1,61 @@
+"""The live board: every job and porter of a site, kept current from the event log.
+
+It folds the notification log through the aggregates' own event mutators, so
+the board can never disagree with how the domain reads its events. It tracks
+the position it has applied up to: each event is applied exactly once, in log
+order, and a board built from scratch reaches the same state as one kept live.
+Pulling the log works the same on every store (SQLite has no subscription).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from engine.domain.job.aggregate import Job
+from engine.domain.porter.aggregate import Porter
+
+PAGE = 500
+
+
+class Board:
+    def __init__(self, app: Application[UUID]) -> None:
+        self._app = app
+        self.position = 0
+        self.jobs: dict[UUID, Job] = {}
+        self.porters: dict[UUID, Porter] = {}
+        self.decisions = 0
+        self.listeners: list[Any] = []
+
+    def catch_up(self) -> int:
+        """Apply every event recorded since the last call; returns how many."""
+        applied = 0
+        while True:
+            batch = self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
+            if not batch:
+                return applied
+            for notification in batch:
+                event = self._app.mapper.to_domain_event(notification)
+                self._apply(event)
+                self.position = notification.id
+                applied += 1
+            for listener in self.listeners:
+                listener(batch)
+
+    def _apply(self, event: Any) -> None:
+        topic = type(event).__qualname__
+        owner = topic.split(".", 1)[0]
+        if owner == "Job":
+            self.jobs[event.originator_id] = event.mutate(self.jobs.get(event.originator_id))
+        elif owner == "Porter":
+            self.porters[event.originator_id] = event.mutate(self.porters.get(event.originator_id))
+        elif topic == "Decision.Made":
+            self.decisions = max(self.decisions, int(event.number))
+
+    def open_jobs(self) -> list[Job]:
+        return [j for j in self.jobs.values() if j.is_open]
+
+    def porter_by_badge(self) -> dict[str, Porter]:
+        return {p.badge: p for p in self.porters.values()}

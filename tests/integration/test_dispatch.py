@@ -1,0 +1,143 @@
+"""Dispatch rounds through the engine, on SQLite and PostgreSQL: decide, record, replay."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from engine.application import DispatchApp
+from engine.bootstrap import bootstrap, seed_roster
+from engine.clock import ManualClock
+from engine.commands import SubmitJob, Transition, parse
+from engine.dispatch import Dispatcher, get_decision, override, replay_decision
+from engine.domain.errors import IllegalTransition
+from engine.domain.values import Reason, Status
+from engine.hospital import Hospital
+from engine.settings import Settings
+
+
+def submit(app: DispatchApp, key: str, **over: Any) -> UUID:
+    data: dict[str, Any] = {
+        "kind": "urgent_blood",
+        "priority": "stat",
+        "origin": "ICU",
+        "destination": "LAB",
+        "department": "icu",
+        "group": "internal",
+    }
+    data.update(over)
+    return app.submit_job(parse(SubmitJob, data), key)
+
+
+@pytest.fixture
+def morning(app: DispatchApp, hospital: Hospital, clock: ManualClock) -> DispatchApp:
+    """The demo hospital's store at 09:00 with the early shift on duty at their bases."""
+    seed_roster(app, hospital, clock.now())
+    return app
+
+
+def test_a_round_assigns_a_stat_job_to_an_eligible_porter_and_records_why(
+    morning: DispatchApp,
+) -> None:
+    jid = submit(morning, "blood-1")
+    decision = Dispatcher(morning).run_round("job submitted")
+    assert decision is not None
+    job = morning.job(jid)
+    assert job.status is Status.ASSIGNED
+    assert job.decision_id == str(decision.id)
+    (porter_id,) = job.porter_ids
+    porter = morning.porter(UUID(porter_id))
+    assert porter.group.value == "internal"
+    assert "specimen" in {s.value for s in porter.skills}
+    assert porter.active_jobs == [str(jid)]
+    chosen = decision.result["assignments"][0]
+    assert chosen["job_id"] == str(jid)
+    assert chosen["breakdown"]
+    assert decision.policy_version == 1
+
+
+def test_the_decision_and_its_assignments_are_one_atomic_save(morning: DispatchApp) -> None:
+    submit(morning, "blood-2")
+    before = morning.recorder.max_notification_id() or 0
+    decision = Dispatcher(morning).run_round()
+    assert decision is not None
+    rows = morning.recorder.select_notifications(start=before + 1, limit=10)
+    topics = [r.topic.rsplit(".", 1)[-1] for r in rows]
+    assert sorted(topics) == ["Assigned", "JobTaken", "Made"]
+
+
+def test_a_recorded_round_replays_to_the_same_result(morning: DispatchApp) -> None:
+    for i, (kind, origin) in enumerate([("specimen", "IM-W5"), ("document", "IM-W7")]):
+        submit(morning, f"mix-{i}", kind=kind, origin=origin, priority="urgent")
+    decision = Dispatcher(morning).run_round()
+    assert decision is not None
+    recorded, recomputed = replay_decision(morning, decision.number)
+    assert recomputed == recorded
+
+
+def test_a_dispatcher_override_records_who_why_and_what_the_engine_chose(
+    morning: DispatchApp,
+) -> None:
+    jid = submit(morning, "blood-3")
+    decision = Dispatcher(morning).run_round()
+    assert decision is not None
+    engine_choice = morning.job(jid).porter_ids
+    target = (
+        "IM-SPC-03" if morning.porter("IM-SPC-03").id != UUID(engine_choice[0]) else ("IM-SPC-02")
+    )
+    why = Transition(reason=Reason.DISPATCHER_OVERRIDE, note="already on ICU", by="dsp:wang")
+    override(morning, jid, [target], why)
+    record = get_decision(morning, decision.number).overrides[0]
+    assert record["engine_choice"] == engine_choice
+    assert record["by"] == "dsp:wang"
+    assert record["reason"] == "already on ICU"
+    assert morning.job(jid).porter_ids == [str(morning.porter(target).id)]
+
+
+def test_an_override_after_pickup_is_refused_and_changes_nothing(
+    morning: DispatchApp,
+) -> None:
+    jid = submit(morning, "blood-4")
+    Dispatcher(morning).run_round()
+    badge = morning.porter(UUID(morning.job(jid).porter_ids[0])).badge
+    morning.acknowledge_job(jid, badge)
+    morning.pick_up_job(jid, badge)
+    size = morning.recorder.max_notification_id()
+    why = Transition(reason=Reason.DISPATCHER_OVERRIDE, note="x", by="dsp")
+    with pytest.raises(IllegalTransition):
+        override(morning, jid, ["IM-SPC-02"], why)
+    assert morning.recorder.max_notification_id() == size
+
+
+def test_with_nobody_on_shift_the_job_waits_and_the_round_says_so(
+    app: DispatchApp,
+) -> None:
+    jid = submit(app, "blood-5")
+    decision = Dispatcher(app).run_round()
+    assert decision is not None
+    assert app.job(jid).status is Status.REQUESTED
+    assert [u["job_id"] for u in decision.result["unassigned"]] == [str(jid)]
+
+
+def test_the_same_log_and_policy_give_the_same_decisions(
+    clock: ManualClock, hospital: Hospital, tmp_path: Any
+) -> None:
+    results = []
+    for run in ("a", "b"):
+        run_clock = ManualClock(clock.now())
+        app = bootstrap(
+            Settings(store="sqlite", site="same", sqlite_path=tmp_path / f"{run}.sqlite"),
+            run_clock,
+            hospital,
+        )
+        seed_roster(app, hospital, run_clock.now())
+        dispatcher = Dispatcher(app)
+        for i in range(6):
+            submit(app, f"k{i}", kind="specimen", priority="urgent", origin=f"IM-W{3 + i}")
+            run_clock.advance(minutes=1)
+            dispatcher.run_round()
+        results.append([get_decision(app, n).result for n in range(1, 7)])
+        app.close()
+    assert results[0] == results[1]
