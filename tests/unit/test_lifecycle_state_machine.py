@@ -71,10 +71,12 @@ class Lifecycles(RuleBasedStateMachine):
             job["status"] == "on_hold" and job["held_from"] == "acknowledged"
         )
 
-    def free_porters_of(self, jid: UUID) -> None:
+    def free_porters_of(self, jid: UUID, released: bool) -> None:
+        """Porters let go of the job; a released job forgets them, an ended one keeps them."""
         for badge in self.jobs[jid]["porters"]:
             self.porters[badge]["jobs"].discard(jid)
-        self.jobs[jid]["porters"] = []
+        if released:
+            self.jobs[jid]["porters"] = []
 
     # -- rules --------------------------------------------------------------
 
@@ -130,7 +132,7 @@ class Lifecycles(RuleBasedStateMachine):
         if self.attempt(legal, command):
             job["status"] = after
             if after == "completed":
-                self.free_porters_of(jid)
+                self.free_porters_of(jid, released=False)
 
     @precondition(lambda self: self.jobs)
     @rule(
@@ -170,7 +172,7 @@ class Lifecycles(RuleBasedStateMachine):
                 action
             ]
             job["held_from"] = None
-            self.free_porters_of(jid)
+            self.free_porters_of(jid, released=action == "release")
 
     @rule(
         badge=st.sampled_from(BADGES),
@@ -198,7 +200,7 @@ class Lifecycles(RuleBasedStateMachine):
         elif action == "end_shift":
             for jid in list(p["jobs"]):
                 self.jobs[jid].update(status="requested", held_from=None)
-                self.free_porters_of(jid)
+                self.free_porters_of(jid, released=True)
             p.update(on_shift=False, on_break=False)
         else:
             p["on_break"] = action == "start_break"
