@@ -83,6 +83,15 @@ class Dispatcher:
         self.board = board or Board(app)
         self.params = params or SolverParams()
         self.travel = Travel.from_site(app.layout)
+        self._specs: dict[UUID, tuple[int, JobSpec]] = {}
+
+    def _spec(self, job: Job) -> JobSpec:
+        """Job specs change only when the job does: cache them by aggregate version."""
+        cached = self._specs.get(job.id)
+        if cached is None or cached[0] != job.version:
+            cached = (job.version, job_spec(job))
+            self._specs[job.id] = cached
+        return cached[1]
 
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         """The problem as of now: jobs waiting or movable, porters on shift."""
@@ -93,7 +102,7 @@ class Dispatcher:
         jobs = sorted(
             (
                 j
-                for j in self.board.jobs.values()
+                for j in self.board.open.values()
                 if j.status in (Status.REQUESTED, Status.ASSIGNED)
                 and (j.ready_at is None or j.ready_at <= horizon)
             ),
@@ -109,7 +118,7 @@ class Dispatcher:
             key=lambda p: p.badge,
         )
         return AssignmentProblem(
-            jobs=tuple(job_spec(j) for j in jobs),
+            jobs=tuple(self._spec(j) for j in jobs),
             porters=tuple(porter_spec(p, movable) for p in porters),
             travel=self.travel,
             policy=document,
@@ -119,6 +128,9 @@ class Dispatcher:
 
     def run_round(self, trigger: str = "timer") -> Decision | None:
         """Solve and record one round; None when nothing waits for a porter."""
+        self.board.catch_up()
+        if not self._worth_a_round():
+            return None
         problem = self.build_problem()
         if not problem.jobs or not any(j.status is Status.REQUESTED for j in self._jobs(problem)):
             return None
@@ -133,14 +145,35 @@ class Dispatcher:
             result=result.to_data(),
             timestamp=problem.now,
         )
-        changed = self._apply(decision, result)
+        changed = self._apply(decision, problem, result)
+        if not changed and trigger == "timer":
+            return None  # a tick that changes nothing is not a decision worth a record
         self.app._save(decision, *changed)
         return decision
+
+    def _worth_a_round(self) -> bool:
+        """A round can only change something if a job waits and a porter could take it."""
+        board = self.board
+        waiting = any(j.status is Status.REQUESTED for j in board.open.values())
+        if not waiting:
+            return False
+        movable = any(j.status is Status.ASSIGNED for j in board.open.values())
+        free = any(
+            p.on_shift and not p.on_break
+            for p in board.porters.values()
+            if len(p.active_jobs) < self._capacity_limit()
+        )
+        return movable or free
+
+    def _capacity_limit(self) -> int:
+        return self.app.policy_document()[1].max_jobs_per_porter
 
     def _jobs(self, problem: AssignmentProblem) -> list[Job]:
         return [self.board.jobs[UUID(j.id)] for j in problem.jobs]
 
-    def _apply(self, decision: Decision, result: AssignmentResult) -> list[Aggregate]:
+    def _apply(
+        self, decision: Decision, problem: AssignmentProblem, result: AssignmentResult
+    ) -> list[Aggregate]:
         """Turn the result into job and porter events; movable jobs may change hands."""
         now = decision.made_at
         _, document = self.app.policy_document()
@@ -152,21 +185,36 @@ class Dispatcher:
                 porters[pid] = self.app.porter(pid)
             return porters[pid]
 
+        # Release moved jobs first, so their porters are free for what the round gives them.
+        plan: list[tuple[Job, list[UUID]]] = []
         for assignment in result.assignments:
             jid = UUID(assignment.job_id)
             job = self.app.job(jid)
-            chosen = [UUID(p) for p in assignment.porter_ids]
             if job.status is Status.ASSIGNED:
                 if sorted(job.porter_ids) == sorted(assignment.porter_ids):
                     continue
                 for pid in [UUID(p) for p in job.porter_ids]:
                     porter(pid).drop_job(jid, "released", now)
                 job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)
+            plan.append((job, [UUID(p) for p in assignment.porter_ids]))
+        # A movable job the round left out keeps its porter, unless the round needs them.
+        needed = {pid for _, chosen in plan for pid in chosen}
+        placed = {a.job_id for a in result.assignments}
+        for spec in problem.jobs:
+            held = [UUID(p) for p in spec.assigned_porters]
+            if spec.id in placed or not needed.intersection(held):
+                continue
+            job = self.app.job(UUID(spec.id))
+            for pid in held:
+                porter(pid).drop_job(job.id, "released", now)
+            job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)
+            jobs[job.id] = job
+        for job, chosen in plan:
             job.assign(chosen, "engine", decision.id, now)
             capacity = document.max_jobs_per_porter if job.kind in document.batch_kinds else 1
             for pid in chosen:
-                porter(pid).take_job(jid, capacity, now)
-            jobs[jid] = job
+                porter(pid).take_job(job.id, capacity, now)
+            jobs[job.id] = job
         return [*jobs.values(), *porters.values()]
 
 

@@ -27,6 +27,7 @@ class SiteLayout:
     walk_minutes: dict[tuple[str, str], float]
     lift_wait_minutes: float = 2.0
     minutes_per_floor: float = 0.5
+    corridor_minutes: float = 1.0
     _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _matrix: list[NDArray[np.float64]] = field(default_factory=list, compare=False, repr=False)
 
@@ -54,6 +55,7 @@ class SiteLayout:
             walk_minutes=walk,
             lift_wait_minutes=float(data.get("lift_wait_minutes", 2.0)),
             minutes_per_floor=float(data.get("minutes_per_floor", 0.5)),
+            corridor_minutes=float(data.get("corridor_minutes", 1.0)),
         )
         layout._check()
         return layout
@@ -81,7 +83,7 @@ class SiteLayout:
         if a == b:
             return 0.0
         la, lb = self.locations[a], self.locations[b]
-        minutes = 1.0  # corridor within a floor
+        minutes = self.corridor_minutes
         if la.building != lb.building:
             minutes += self.walk_minutes[(la.building, lb.building)]
             floors = la.floor + lb.floor  # down to the ground and up again

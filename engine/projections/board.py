@@ -25,6 +25,7 @@ class Board:
         self._app = app
         self.position = 0
         self.jobs: dict[UUID, Job] = {}
+        self.open: dict[UUID, Job] = {}
         self.porters: dict[UUID, Porter] = {}
         self.decisions = 0
         self.listeners: list[Any] = []
@@ -48,14 +49,19 @@ class Board:
         topic = type(event).__qualname__
         owner = topic.split(".", 1)[0]
         if owner == "Job":
-            self.jobs[event.originator_id] = event.mutate(self.jobs.get(event.originator_id))
+            job = event.mutate(self.jobs.get(event.originator_id))
+            self.jobs[job.id] = job
+            if job.is_open:
+                self.open[job.id] = job
+            else:
+                self.open.pop(job.id, None)
         elif owner == "Porter":
             self.porters[event.originator_id] = event.mutate(self.porters.get(event.originator_id))
         elif topic == "Decision.Made":
             self.decisions = max(self.decisions, int(event.number))
 
     def open_jobs(self) -> list[Job]:
-        return [j for j in self.jobs.values() if j.is_open]
+        return list(self.open.values())
 
     def porter_by_badge(self) -> dict[str, Porter]:
         return {p.badge: p for p in self.porters.values()}

@@ -88,6 +88,14 @@ class Job(Aggregate):
         self.received_by: str | None = None
         self.rating: int | None = None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Job:
+        """Copy for the repository cache: every attribute is immutable but the lists."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.porter_ids = list(self.porter_ids)
+        clone._pending_events = list(self._pending_events)
+        return clone
+
     # -- checks -------------------------------------------------------------
 
     def _require(self, action: str, *allowed: Status) -> None:

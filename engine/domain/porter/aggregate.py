@@ -44,6 +44,14 @@ class Porter(Aggregate):
         self.jobs_this_shift = 0
         self.last_free_at: datetime | None = None
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Porter:
+        """Copy for the repository cache: every attribute is immutable but the lists."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.active_jobs = list(self.active_jobs)
+        clone._pending_events = list(self._pending_events)
+        return clone
+
     # -- checks -------------------------------------------------------------
 
     def _refuse(self, action: str, state: str) -> IllegalTransition:

@@ -1,0 +1,117 @@
+"""Synthetic demand: a day's requests drawn from a scenario with the run's own RNG.
+
+Origins and destinations follow what each kind of job is for on the demo site:
+patients go from wards to exams, specimens and urgent blood to the lab, drugs
+from the pharmacy, items from the stores. The requesting group is the ward's.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from engine.domain.values import Kind
+from engine.hospital import Hospital
+from simulations.scenario import Scenario
+
+WARDS_INTERNAL = [f"IM-W{f}" for f in range(3, 11)] + ["ICU"]
+WARDS_SURGICAL = [f"SU-W{f}" for f in range(3, 11)] + ["PACU"]
+WARDS_EMERGENCY = ["ED-TRIAGE", "ED-RESUS", "ED-OBS"]
+EXAMS = ["CT", "MRI", "XRAY", "ULTRASOUND", "ECHO", "ENDOSCOPY"]
+
+
+def group_of(code: str) -> str:
+    if code.startswith("ED-"):
+        return "emergency"
+    if code.startswith("SU-") or code in ("OR", "PACU"):
+        return "surgical"
+    return "internal"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One request as a ward would send it, and when the ward confirms a companion."""
+
+    at: datetime
+    key: str
+    data: dict[str, Any]
+    confirm_after: float | None = None
+
+
+def _ward(rng: random.Random) -> str:
+    pool = rng.choices(
+        [WARDS_INTERNAL, WARDS_SURGICAL, WARDS_EMERGENCY], weights=[0.42, 0.40, 0.18]
+    )[0]
+    return rng.choice(pool)
+
+
+def _route(kind: Kind, rng: random.Random) -> tuple[str, str, str]:
+    """Origin, destination, and the ward the request belongs to."""
+    ward = _ward(rng)
+    if kind is Kind.PATIENT_TRANSPORT and rng.random() < 0.3:
+        return rng.choice(EXAMS), ward, ward
+    if kind in (Kind.PATIENT_TRANSPORT, Kind.ESCORT):
+        return ward, rng.choice(EXAMS), ward
+    if kind in (Kind.SPECIMEN, Kind.URGENT_BLOOD):
+        return ward, "LAB", ward
+    if kind is Kind.DRUG:
+        return rng.choice(["PHARMACY", "PHARMACY", "IV-CENTRE"]), ward, ward
+    if kind is Kind.DOCUMENT:
+        return ("LAB", ward, ward) if rng.random() < 0.6 else (ward, "OPD-DESK", ward)
+    return rng.choice(["STORE", "LINEN"]), ward, ward
+
+
+def generate(scenario: Scenario, hospital: Hospital, rng: random.Random) -> list[Arrival]:
+    demand = scenario.demand
+    start = datetime.combine(scenario.day, time(0), hospital.timezone)
+    hours = int(scenario.hours)
+    weights = [demand.hourly[h % 24] for h in range(hours)]
+    total = sum(demand.hourly) or 1.0
+    kinds = list(demand.mix)
+    shares = [demand.mix[k].share for k in kinds]
+    arrivals: list[Arrival] = []
+    for hour, weight in enumerate(weights):
+        expected = demand.jobs_per_day * weight / total
+        count = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+        for _ in range(count):
+            at = start + timedelta(hours=hour, seconds=rng.randrange(3600))
+            arrivals.append(_request(scenario, rng, at, rng.choices(kinds, shares)[0]))
+    arrivals.sort(key=lambda a: (a.at, a.key))
+    return [Arrival(a.at, f"sim-{i:05d}", a.data, a.confirm_after) for i, a in enumerate(arrivals)]
+
+
+def _request(scenario: Scenario, rng: random.Random, at: datetime, kind: Kind) -> Arrival:
+    demand = scenario.demand
+    mix = demand.mix[kind]
+    priority = rng.choices(list(mix.priorities), list(mix.priorities.values()))[0]
+    origin, destination, ward = _route(kind, rng)
+    data: dict[str, Any] = {
+        "kind": kind.value,
+        "priority": priority.value,
+        "origin": origin,
+        "destination": destination,
+        "department": ward.lower(),
+        "group": group_of(ward),
+    }
+    confirm = None
+    if kind in (Kind.PATIENT_TRANSPORT, Kind.ESCORT):
+        data["patient_ref"] = f"P-{rng.randrange(10**6):06d}"
+        mode = rng.choices(["walking", "wheelchair", "stretcher", "bed"], [0.2, 0.5, 0.2, 0.1])[0]
+        requirements: dict[str, Any] = {"mode": mode}
+        if rng.random() < demand.accompaniment_share:
+            requirements["accompaniment"] = rng.choice(["clinician", "family"])
+            confirm = scenario.service.accompaniment_confirm_minutes
+        if mode in ("stretcher", "bed") and rng.random() < demand.two_porter_share * 5:
+            requirements["porters_needed"] = 2
+        if rng.random() < demand.isolation_share:
+            requirements["isolation"] = True
+        data["requirements"] = requirements
+    if kind is Kind.ESCORT:
+        data["with_return"] = True
+        data["exam_minutes"] = scenario.service.exam_minutes
+        if rng.random() < demand.scheduled_escort_share:
+            low, high = demand.appointment_lead_minutes
+            data["ready_at"] = (at + timedelta(minutes=rng.randint(low, high))).isoformat()
+    return Arrival(at, "", data, confirm)

@@ -1,0 +1,150 @@
+"""Flat per-job records of a run, and the service figures planners compare.
+
+Records are read back from the run's own board (its event log folded through
+the aggregates), not from the simulation's bookkeeping, so a replayed or real
+log gives figures the same way.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from engine.domain.job.aggregate import Job
+from engine.domain.values import Priority, Status
+from engine.projections.board import Board
+
+STAT_FAST_MINUTES = 5.0
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    key: str
+    kind: str
+    priority: str
+    group: str
+    origin: str
+    destination: str
+    leg: str
+    status: str
+    requested_at: str
+    ready_at: str | None
+    porters: str
+    lent: bool
+    wait_to_pickup: float | None
+    wait_to_delivery: float | None
+    late_pickup: bool | None
+    late: bool | None
+    assignments: int
+    escalations: int
+
+
+def _minutes(a: datetime, b: datetime) -> float:
+    return round((b - a).total_seconds() / 60, 3)
+
+
+def _late(done: datetime | None, due: datetime, end: datetime) -> bool | None:
+    """Late if done after due, or not done by the end though due before it; None if unknown."""
+    if done is not None:
+        return done > due
+    return True if due <= end else None
+
+
+def record(job: Job, board: Board, end: datetime) -> JobRecord:
+    start = max(job.requested_at, job.ready_at) if job.ready_at else job.requested_at
+    porters = [board.porters[UUID(p)] for p in job.porter_ids]
+    picked = job.picked_up_at
+    delivered = job.ended_at if job.status is Status.COMPLETED else None
+    ended_otherwise = job.status in (Status.CANCELLED, Status.FAILED)
+    return JobRecord(
+        key=job.key,
+        kind=job.kind.value,
+        priority=job.priority.value,
+        group=job.group.value,
+        origin=job.origin.code,
+        destination=job.destination.code,
+        leg=job.leg,
+        status=job.status.value,
+        requested_at=job.requested_at.isoformat(),
+        ready_at=job.ready_at.isoformat() if job.ready_at else None,
+        porters=";".join(p.badge for p in porters),
+        lent=any(p.group != job.group for p in porters),
+        wait_to_pickup=_minutes(start, picked) if picked else None,
+        wait_to_delivery=_minutes(start, delivered) if delivered else None,
+        late_pickup=None if ended_otherwise else _late(picked, job.pickup_due, end),
+        late=None if ended_otherwise else _late(delivered, job.delivery_due, end),
+        assignments=job.assignments,
+        escalations=job.escalation_level,
+    )
+
+
+def records(board: Board, end: datetime) -> list[JobRecord]:
+    board.catch_up()
+    jobs = sorted(board.jobs.values(), key=lambda j: (j.requested_at, j.key))
+    return [record(j, board, end) for j in jobs]
+
+
+def _quantiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p90": None, "mean": None}
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p90": round(p90, 2),
+        "mean": round(statistics.fmean(ordered), 2),
+    }
+
+
+def _share(flags: list[bool | None]) -> float | None:
+    known = [f for f in flags if f is not None]
+    return round(sum(1 for f in known if not f) / len(known), 4) if known else None
+
+
+def summarise(rows: list[JobRecord], busy_minutes: float, shift_minutes: float) -> dict[str, Any]:
+    """The service figures of one run, as plain numbers."""
+    late = [r.late for r in rows if r.late is not None]
+    stat = [r for r in rows if r.priority == Priority.STAT.value]
+    stat_fast = [
+        r.wait_to_pickup is not None and r.wait_to_pickup <= STAT_FAST_MINUTES for r in stat
+    ]
+    by_priority = {}
+    for p in Priority:
+        mine = [r for r in rows if r.priority == p.value]
+        by_priority[p.value] = {
+            "jobs": len(mine),
+            "wait_to_pickup": _quantiles([r.wait_to_pickup for r in mine if r.wait_to_pickup]),
+            "wait_to_delivery": _quantiles(
+                [r.wait_to_delivery for r in mine if r.wait_to_delivery]
+            ),
+            "pickup_within_sla": _share([r.late_pickup for r in mine]),
+            "delivered_within_sla": _share([r.late for r in mine]),
+        }
+    return {
+        "jobs": len(rows),
+        "completed": sum(1 for r in rows if r.status == Status.COMPLETED.value),
+        "open_at_end": sum(1 for r in rows if r.status not in ("completed", "cancelled", "failed")),
+        "late_jobs": sum(1 for f in late if f),
+        "late_ratio": round(sum(1 for f in late if f) / len(late), 4) if late else None,
+        "stat_jobs": len(stat),
+        "stat_pickup_within_5_min": round(sum(stat_fast) / len(stat), 4) if stat else None,
+        "lent_jobs": sum(1 for r in rows if r.lent),
+        "porter_utilisation": round(busy_minutes / shift_minutes, 4) if shift_minutes else None,
+        "by_priority": by_priority,
+    }
+
+
+def busy_minutes(board: Board) -> float:
+    """Porter-minutes spent on completed jobs, from assignment to delivery."""
+    total = 0.0
+    for job in board.jobs.values():
+        if job.status is Status.COMPLETED and job.assigned_at and job.ended_at:
+            total += _minutes(job.assigned_at, job.ended_at) * len(job.porter_ids)
+    return total
+
+
+def as_rows(rows: list[JobRecord]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in rows]
