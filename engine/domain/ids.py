@@ -7,9 +7,11 @@ submission idempotent even across processes.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 
+@lru_cache(maxsize=64)
 def site_namespace(site: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"urn:porter-dispatch:site:{site}")
 
@@ -18,6 +20,7 @@ def job_id(site: str, idempotency_key: str) -> UUID:
     return uuid5(site_namespace(site), f"job:{idempotency_key}")
 
 
+@lru_cache(maxsize=4096)
 def porter_id(site: str, badge: str) -> UUID:
     return uuid5(site_namespace(site), f"porter:{badge}")
 
