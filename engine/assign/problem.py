@@ -1,0 +1,279 @@
+"""The inputs of one assignment round, frozen so a decision can be replayed.
+
+A decision event stores `to_data()` of its problem; `fingerprint()` lets a
+later reader prove that the stored inputs are the ones the solver saw. Times
+are absolute datetimes here and turned into minutes-from-`now` only when the
+solver builds its arrays, so the stored form stays readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.assign.arrays import ProblemArrays
+from engine.assign.fingerprint import fingerprint
+from engine.domain.policy.document import PolicyDocument
+from engine.domain.values import Group, Kind, Priority, Skill
+
+if TYPE_CHECKING:
+    from engine.domain.site import SiteLayout
+
+UNKNOWN_LOCATION_MINUTES = 5.0
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job as the solver sees it; `priority` is already the effective one."""
+
+    id: str
+    kind: Kind
+    priority: Priority
+    group: Group
+    origin: str
+    destination: str
+    requested_at: datetime
+    pickup_due: datetime
+    delivery_due: datetime
+    required_skills: frozenset[Skill] = frozenset()
+    porters_needed: int = 1
+    needs_accompaniment: bool = False
+    accompaniment_confirmed: bool = False
+    ready_at: datetime | None = None
+    assigned_porters: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.porters_needed not in (1, 2):
+            raise ValueError(f"job {self.id}: porters_needed must be 1 or 2")
+        if len(set(self.assigned_porters)) != len(self.assigned_porters):
+            raise ValueError(f"job {self.id}: assigned_porters repeats a porter")
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "priority": self.priority.value,
+            "group": self.group.value,
+            "origin": self.origin,
+            "destination": self.destination,
+            "requested_at": _time(self.requested_at),
+            "pickup_due": _time(self.pickup_due),
+            "delivery_due": _time(self.delivery_due),
+            "required_skills": sorted(s.value for s in self.required_skills),
+            "porters_needed": self.porters_needed,
+            "needs_accompaniment": self.needs_accompaniment,
+            "accompaniment_confirmed": self.accompaniment_confirmed,
+            "ready_at": _time(self.ready_at),
+            "assigned_porters": list(self.assigned_porters),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> JobSpec:
+        return cls(
+            id=data["id"],
+            kind=Kind(data["kind"]),
+            priority=Priority(data["priority"]),
+            group=Group(data["group"]),
+            origin=data["origin"],
+            destination=data["destination"],
+            requested_at=datetime.fromisoformat(data["requested_at"]),
+            pickup_due=datetime.fromisoformat(data["pickup_due"]),
+            delivery_due=datetime.fromisoformat(data["delivery_due"]),
+            required_skills=frozenset(Skill(s) for s in data["required_skills"]),
+            porters_needed=int(data["porters_needed"]),
+            needs_accompaniment=bool(data["needs_accompaniment"]),
+            accompaniment_confirmed=bool(data["accompaniment_confirmed"]),
+            ready_at=_parse_time(data["ready_at"]),
+            assigned_porters=tuple(data["assigned_porters"]),
+        )
+
+
+@dataclass(frozen=True)
+class PorterSpec:
+    """A porter as the solver sees it.
+
+    `active_jobs` counts only jobs the porter has acknowledged or started: those
+    cannot move. Jobs assigned but not yet acknowledged are in the problem's
+    job list instead, so the solver may move them at a churn cost.
+    """
+
+    id: str
+    badge: str
+    group: Group
+    skills: frozenset[Skill] = frozenset()
+    location: str | None = None
+    on_shift: bool = True
+    on_break: bool = False
+    shift_ends_at: datetime | None = None
+    active_jobs: int = 0
+    jobs_this_shift: int = 0
+    free_since: datetime | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "badge": self.badge,
+            "group": self.group.value,
+            "skills": sorted(s.value for s in self.skills),
+            "location": self.location,
+            "on_shift": self.on_shift,
+            "on_break": self.on_break,
+            "shift_ends_at": _time(self.shift_ends_at),
+            "active_jobs": self.active_jobs,
+            "jobs_this_shift": self.jobs_this_shift,
+            "free_since": _time(self.free_since),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PorterSpec:
+        return cls(
+            id=data["id"],
+            badge=data["badge"],
+            group=Group(data["group"]),
+            skills=frozenset(Skill(s) for s in data["skills"]),
+            location=data["location"],
+            on_shift=bool(data["on_shift"]),
+            on_break=bool(data["on_break"]),
+            shift_ends_at=_parse_time(data["shift_ends_at"]),
+            active_jobs=int(data["active_jobs"]),
+            jobs_this_shift=int(data["jobs_this_shift"]),
+            free_since=_parse_time(data["free_since"]),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Travel:
+    """Walking minutes between location codes, plus a guess for porters we cannot place."""
+
+    codes: tuple[str, ...]
+    minutes: NDArray[np.float64]
+    unknown_minutes: float = UNKNOWN_LOCATION_MINUTES
+    index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        matrix = np.array(self.minutes, dtype=np.float64)
+        if matrix.shape != (len(self.codes), len(self.codes)):
+            raise ValueError("travel matrix must be square over the codes")
+        matrix.setflags(write=False)
+        object.__setattr__(self, "minutes", matrix)
+        object.__setattr__(self, "index", {c: i for i, c in enumerate(self.codes)})
+
+    @classmethod
+    def from_site(
+        cls, layout: SiteLayout, unknown_minutes: float = UNKNOWN_LOCATION_MINUTES
+    ) -> Travel:
+        return cls(tuple(layout.codes), layout.matrix(), unknown_minutes)
+
+    def between(self, start: str | None, end: str) -> float:
+        if start is None:
+            return self.unknown_minutes
+        return float(self.minutes[self.index[start], self.index[end]])
+
+    def digest(self) -> str:
+        """Hash of the matrix bytes: stable, and cheaper than hashing its JSON."""
+        body = np.ascontiguousarray(self.minutes, dtype="<f8").tobytes()
+        return hashlib.sha256(body).hexdigest()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Travel):
+            return NotImplemented
+        return (
+            self.codes == other.codes
+            and self.unknown_minutes == other.unknown_minutes
+            and bool(np.array_equal(self.minutes, other.minutes))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "codes": list(self.codes),
+            "minutes": self.minutes.tolist(),
+            "unknown_minutes": self.unknown_minutes,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Travel:
+        return cls(tuple(data["codes"]), np.array(data["minutes"]), float(data["unknown_minutes"]))
+
+
+@dataclass(frozen=True)
+class AssignmentProblem:
+    """Everything one round decides from. Derived arrays are cached on the instance."""
+
+    jobs: tuple[JobSpec, ...]
+    porters: tuple[PorterSpec, ...]
+    travel: Travel
+    policy: PolicyDocument
+    policy_version: int
+    now: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "jobs", tuple(self.jobs))
+        object.__setattr__(self, "porters", tuple(self.porters))
+        if len({j.id for j in self.jobs}) != len(self.jobs):
+            raise ValueError("job ids must be unique")
+        if len({p.id for p in self.porters}) != len(self.porters):
+            raise ValueError("porter ids must be unique")
+        known = self.travel.index
+        for job in self.jobs:
+            for code in (job.origin, job.destination):
+                if code not in known:
+                    raise ValueError(f"job {job.id}: unknown location {code!r}")
+        for porter in self.porters:
+            if porter.location is not None and porter.location not in known:
+                raise ValueError(f"porter {porter.id}: unknown location {porter.location!r}")
+
+    @cached_property
+    def arrays(self) -> ProblemArrays:
+        return ProblemArrays.build(self)
+
+    @cached_property
+    def job_index(self) -> dict[str, int]:
+        return {job.id: i for i, job in enumerate(self.jobs)}
+
+    @cached_property
+    def porter_index(self) -> dict[str, int]:
+        return {porter.id: i for i, porter in enumerate(self.porters)}
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "jobs": [job.to_data() for job in self.jobs],
+            "porters": [porter.to_data() for porter in self.porters],
+            "travel": self.travel.to_data(),
+            "policy": self.policy.to_data(),
+            "policy_version": self.policy_version,
+            "now": self.now.isoformat(),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> AssignmentProblem:
+        return cls(
+            jobs=tuple(JobSpec.from_data(j) for j in data["jobs"]),
+            porters=tuple(PorterSpec.from_data(p) for p in data["porters"]),
+            travel=Travel.from_data(data["travel"]),
+            policy=PolicyDocument.parse(data["policy"]),
+            policy_version=int(data["policy_version"]),
+            now=datetime.fromisoformat(data["now"]),
+        )
+
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        return fingerprint(self)

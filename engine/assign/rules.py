@@ -1,0 +1,246 @@
+"""Hard rules: a pair that breaks one is never assigned, whatever it would save.
+
+Each rule exists twice on purpose. The per-pair function reads the specs and
+returns a sentence a dispatcher can act on; it serves `explain` and is easy to
+check by eye. The mask form computes the same test for every pair at once with
+numpy (True = excluded) and is what the solver uses. Tests hold the two to
+agreement on random problems.
+
+Choices the rules make:
+
+- Scheduled jobs: a porter is not sent while they would arrive more than
+  `scheduled.lead_minutes` before `ready_at`, i.e. the pair is excluded while
+  now + travel < ready_at - lead. A far porter may so be sent earlier than a
+  near one, which is the point: everyone arrives at most `lead` early.
+- Shift end: the porter must finish before the shift ends, counting a wait at
+  the origin for a scheduled patient: max(arrive, ready_at) + handling + trip.
+- Two-porter jobs are never batched; the pair rules treat them like any job,
+  and the solver asks for two distinct eligible porters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from engine.assign.arrays import B, ProblemArrays
+from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
+from engine.assign.protocols import MaskCheck, PairCheck
+from engine.domain.policy.document import PolicyDocument
+
+
+def _minutes(value: datetime, now: datetime) -> float:
+    return (value - now).total_seconds() / 60.0
+
+
+def _hhmm(now: datetime, minutes: float) -> str:
+    return (now + timedelta(minutes=minutes)).strftime("%H:%M")
+
+
+# -- on duty -----------------------------------------------------------------------
+
+
+def on_duty(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    if not porter.on_shift:
+        return f"porter {porter.badge} is not on shift"
+    if porter.on_break:
+        return f"porter {porter.badge} is on a break"
+    return None
+
+
+def on_duty_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    return ~a.porters.available[None, :]
+
+
+# -- capacity ----------------------------------------------------------------------
+
+
+def has_capacity(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    limit = problem.policy.max_jobs_per_porter
+    if porter.active_jobs >= limit:
+        return (
+            f"porter {porter.badge} already holds {porter.active_jobs} job(s), "
+            f"the most the policy allows ({limit})"
+        )
+    batchable = job.kind in problem.policy.batch_kinds and job.porters_needed == 1
+    if porter.active_jobs > 0 and not batchable:
+        return (
+            f"porter {porter.badge} is busy with {porter.active_jobs} job(s) "
+            f"and a {job.kind.value} job cannot be added to a batch"
+        )
+    return None
+
+
+def has_capacity_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    active = a.porters.active[None, :]
+    full = active >= policy.max_jobs_per_porter
+    return full | ((active > 0) & ~a.jobs.batchable[:, None])
+
+
+# -- shift end ---------------------------------------------------------------------
+
+
+def finishes_before_shift_end(
+    job: JobSpec, porter: PorterSpec, problem: AssignmentProblem
+) -> str | None:
+    if porter.shift_ends_at is None:
+        return None
+    now = problem.now
+    travel = problem.travel.between(porter.location, job.origin)
+    pickup = travel if job.ready_at is None else max(travel, _minutes(job.ready_at, now))
+    handling = float(problem.policy.handling_minutes.get(job.kind, 0))
+    work = handling + problem.travel.between(job.origin, job.destination)
+    # Same arithmetic as the mask, so the two agree to the last bit.
+    if pickup > _minutes(porter.shift_ends_at, now) - work:
+        return (
+            f"porter {porter.badge}'s shift ends at {porter.shift_ends_at:%H:%M}, "
+            f"but the job would finish at about {_hhmm(now, pickup + work)}"
+        )
+    return None
+
+
+def finishes_before_shift_end_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    work = a.jobs.handling + a.jobs.trip
+    excluded = np.zeros(a.shape, dtype=bool)
+    if not excluded.size:
+        return excluded
+    # Only porters whose shift ends before the latest possible finish can be caught;
+    # the margin keeps rounding from ever hiding one.
+    ready = a.jobs.ready[~np.isnan(a.jobs.ready)]
+    latest_pickup = max(float(a.travel.max()), float(ready.max()) if len(ready) else 0.0)
+    cols = np.flatnonzero(a.porters.shift_end < latest_pickup + float(work.max()) + 1.0)
+    if not len(cols):
+        return excluded
+    latest = a.porters.shift_end[None, cols] - work[:, None]
+    pickup = a.travel[:, cols]
+    scheduled = np.flatnonzero(~np.isnan(a.jobs.ready))
+    if len(scheduled):
+        pickup[scheduled] = np.maximum(pickup[scheduled], a.jobs.ready[scheduled, None])
+    excluded[:, cols] = pickup > latest
+    return excluded
+
+
+# -- group -------------------------------------------------------------------------
+
+
+def group_eligible(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    if porter.group == job.group or porter.group in problem.policy.lending.get(job.group, []):
+        return None
+    return (
+        f"porter {porter.badge} belongs to {porter.group.value}, "
+        f"which does not lend porters to {job.group.value} jobs"
+    )
+
+
+def group_eligible_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    refused: B = ~a.lend_ok[:, a.porters.group]  # (groups, P)
+    return refused[a.jobs.group]
+
+
+# -- skills ------------------------------------------------------------------------
+
+
+def has_skills(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    missing = sorted(s.value for s in job.required_skills - porter.skills)
+    if missing:
+        return f"porter {porter.badge} lacks {', '.join(missing)}"
+    return None
+
+
+def has_skills_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    excluded: B = (a.jobs.skills[:, None] & ~a.porters.skills[None, :]) != 0
+    return excluded
+
+
+# -- accompaniment -----------------------------------------------------------------
+
+
+def accompaniment_confirmed(
+    job: JobSpec, porter: PorterSpec, problem: AssignmentProblem
+) -> str | None:
+    if job.needs_accompaniment and not job.accompaniment_confirmed:
+        return f"job {job.id} needs accompaniment that has not been confirmed"
+    return None
+
+
+def accompaniment_confirmed_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    return a.jobs.accompaniment_blocked[:, None]
+
+
+# -- scheduled jobs ----------------------------------------------------------------
+
+
+def ready_for_pickup(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    if job.ready_at is None:
+        return None
+    lead = float(problem.policy.scheduled.lead_minutes)
+    travel = problem.travel.between(porter.location, job.origin)
+    if travel < _minutes(job.ready_at, problem.now) - lead:
+        return (
+            f"job {job.id} is ready at {job.ready_at:%H:%M}; porter {porter.badge} would "
+            f"arrive at {_hhmm(problem.now, travel)}, more than {lead:g} min early"
+        )
+    return None
+
+
+def ready_for_pickup_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    lead = float(policy.scheduled.lead_minutes)
+    ready = a.jobs.ready[:, None]
+    with np.errstate(invalid="ignore"):
+        excluded: B = ~np.isnan(ready) & (a.travel < ready - lead)
+    return excluded
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    check: PairCheck
+    mask: MaskCheck
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("on_duty", on_duty, on_duty_mask),
+    Rule("has_capacity", has_capacity, has_capacity_mask),
+    Rule("finishes_before_shift_end", finishes_before_shift_end, finishes_before_shift_end_mask),
+    Rule("group_eligible", group_eligible, group_eligible_mask),
+    Rule("has_skills", has_skills, has_skills_mask),
+    Rule("accompaniment_confirmed", accompaniment_confirmed, accompaniment_confirmed_mask),
+    Rule("ready_for_pickup", ready_for_pickup, ready_for_pickup_mask),
+)
+
+
+def violations(
+    job: JobSpec, porter: PorterSpec, problem: AssignmentProblem
+) -> tuple[tuple[str, str], ...]:
+    """Every rule the pair breaks, as (rule name, sentence)."""
+    found = ((rule.name, rule.check(job, porter, problem)) for rule in RULES)
+    return tuple((name, reason) for name, reason in found if reason is not None)
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Per-rule exclusion masks (broadcastable to jobs x porters) and their union."""
+
+    excluded: dict[str, B]
+    feasible: B
+
+    @classmethod
+    def build(cls, a: ProblemArrays, policy: PolicyDocument) -> Feasibility:
+        shape = a.shape
+        excluded = {rule.name: rule.mask(a, policy) for rule in RULES}
+        blocked = np.zeros(shape, dtype=bool)
+        for mask in excluded.values():
+            blocked |= mask
+        return cls(excluded, ~blocked)
+
+    def counts(self) -> dict[str, int]:
+        """Excluded pairs per rule; a pair broken by two rules counts under both."""
+        rows, cols = self.feasible.shape
+        out = {}
+        for name, mask in self.excluded.items():
+            # A row or column mask stands for its broadcast: count it once, then scale.
+            repeat = (rows if mask.shape[0] == 1 else 1) * (cols if mask.shape[1] == 1 else 1)
+            out[name] = int(np.count_nonzero(mask)) * repeat
+        return out

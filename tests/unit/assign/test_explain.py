@@ -1,0 +1,87 @@
+"""explain(): "why not this porter?" answered from the same rules and costs the solver used."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.assign import AssignmentProblem, explain, solve
+from engine.domain.values import Group, Skill
+
+from .builders import FAR, HERE, job, porter, problem
+
+
+def round_with_three_porters() -> AssignmentProblem:
+    """One job at HERE; a near porter, a far one, and one on a break from another group."""
+    return problem(
+        [job(origin=HERE, required_skills=frozenset({Skill.ISOLATION}))],
+        [
+            porter("near", location=HERE, skills=frozenset({Skill.ISOLATION})),
+            porter("far", location=FAR, skills=frozenset({Skill.ISOLATION})),
+            porter("away", group=Group.EMERGENCY, on_break=True),
+        ],
+    )
+
+
+def test_an_excluded_porter_is_explained_by_every_rule_it_breaks() -> None:
+    why = explain(round_with_three_porters(), "j1", "away")
+    assert not why.eligible
+    assert [rule for rule, _ in why.violations] == ["on_duty", "group_eligible", "has_skills"]
+    assert "on a break" in why.verdict
+    assert "lacks isolation" in why.verdict
+
+
+def test_an_eligible_porter_is_compared_with_the_chosen_one() -> None:
+    p = round_with_three_porters()
+    why = explain(p, "j1", "far", solve(p))
+    assert why.eligible
+    assert why.chosen == ("near",)
+    assert why.chosen_cost is not None
+    assert why.cost > why.chosen_cost
+    assert why.difference["travel"] > 0
+    assert "more than the chosen" in why.verdict
+
+
+def test_the_chosen_porter_is_explained_as_chosen() -> None:
+    why = explain(round_with_three_porters(), "j1", "near")
+    assert why.verdict.startswith("porter NEAR was chosen")
+
+
+def test_a_waiting_job_is_explained_against_its_leave_cost() -> None:
+    p = problem([job(needs_accompaniment=True)], [porter()])
+    why = explain(p, "j1", "p1")
+    assert why.chosen == ()
+    assert "accompaniment" in why.verdict
+
+
+def test_the_pair_cost_matches_the_alternative_the_result_recorded() -> None:
+    p = round_with_three_porters()
+    result = solve(p)
+    alt = result.assignments[0].alternatives[0]
+    assert alt.porter_id == "far"
+    assert explain(p, "j1", "far", result).breakdown == pytest.approx(alt.breakdown)
+
+
+def test_an_explanation_is_json_able() -> None:
+    data = explain(round_with_three_porters(), "j1", "away").to_data()
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_a_result_from_another_problem_is_refused() -> None:
+    other = solve(problem([job("x")], [porter()]))
+    with pytest.raises(ValueError, match="not computed from this problem"):
+        explain(round_with_three_porters(), "j1", "near", other)
+
+
+def test_unknown_ids_are_refused() -> None:
+    with pytest.raises(KeyError):
+        explain(round_with_three_porters(), "nope", "near")
+    with pytest.raises(KeyError):
+        explain(round_with_three_porters(), "j1", "nope")
+
+
+def test_every_assignment_lists_its_next_best_porters_cheapest_first() -> None:
+    p = round_with_three_porters()
+    alternatives = solve(p).assignments[0].alternatives
+    assert [a.porter_id for a in alternatives] == ["far"]  # "away" is excluded

@@ -1,0 +1,134 @@
+"""Each hard rule excludes the pairs it should, by name, and the two forms of every rule agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from engine.assign import RULES, AssignmentProblem, JobSpec, PorterSpec, solve, violations
+from engine.assign.rules import Feasibility
+from engine.domain.policy.document import PolicyDocument
+from engine.domain.values import Group, Kind, Skill
+
+from .builders import FAR, HERE, TRAVEL, job, minutes, porter, problem
+from .strategies import problems
+
+
+def excluded_by(
+    job_spec: JobSpec, porter_spec: PorterSpec, policy: PolicyDocument | None = None
+) -> list[str]:
+    """Rule names that exclude this single pair, checked through a solve as well."""
+    p = problem([job_spec], [porter_spec], policy)
+    names = [name for name, _ in violations(job_spec, porter_spec, p)]
+    if names:
+        assert not solve(p).assignments, "an excluded pair must never be assigned"
+    return names
+
+
+def test_a_porter_off_shift_is_excluded_by_on_duty() -> None:
+    assert excluded_by(job(), porter(on_shift=False)) == ["on_duty"]
+
+
+def test_a_porter_on_a_break_is_excluded_by_on_duty() -> None:
+    assert excluded_by(job(), porter(on_break=True)) == ["on_duty"]
+
+
+def test_a_full_porter_is_excluded_by_has_capacity() -> None:
+    assert excluded_by(job(), porter(active_jobs=1)) == ["has_capacity"]
+
+
+def test_a_busy_porter_may_not_take_a_job_that_cannot_be_batched() -> None:
+    policy = PolicyDocument(max_jobs_per_porter=3)
+    assert excluded_by(job(kind=Kind.ITEM), porter(active_jobs=1), policy) == ["has_capacity"]
+
+
+def test_a_busy_porter_may_take_a_batchable_job_when_the_policy_allows() -> None:
+    policy = PolicyDocument(max_jobs_per_porter=3)
+    assert excluded_by(job(kind=Kind.SPECIMEN), porter(active_jobs=1), policy) == []
+
+
+def test_a_porter_whose_shift_ends_before_the_job_is_done_is_excluded() -> None:
+    ends = porter(location=FAR, shift_ends_at=minutes(3))
+    assert excluded_by(job(), ends) == ["finishes_before_shift_end"]
+
+
+def test_a_porter_from_a_group_that_does_not_lend_is_excluded() -> None:
+    assert excluded_by(job(group=Group.EMERGENCY), porter(group=Group.INTERNAL)) == [
+        "group_eligible"
+    ]
+
+
+def test_a_porter_lent_by_a_lending_group_is_eligible() -> None:
+    assert excluded_by(job(group=Group.INTERNAL), porter(group=Group.SURGICAL)) == []
+
+
+def test_a_porter_without_a_required_skill_is_excluded() -> None:
+    needs_bed = job(required_skills=frozenset({Skill.STRETCHER_BED}))
+    assert excluded_by(needs_bed, porter()) == ["has_skills"]
+    assert excluded_by(needs_bed, porter(skills=frozenset({Skill.STRETCHER_BED}))) == []
+
+
+def test_a_job_waiting_for_accompaniment_is_not_dispatched() -> None:
+    waiting = job(kind=Kind.PATIENT_TRANSPORT, needs_accompaniment=True)
+    assert excluded_by(waiting, porter()) == ["accompaniment_confirmed"]
+    confirmed = job(
+        kind=Kind.PATIENT_TRANSPORT, needs_accompaniment=True, accompaniment_confirmed=True
+    )
+    assert excluded_by(confirmed, porter()) == []
+
+
+def test_a_scheduled_job_is_not_dispatched_to_a_porter_who_would_arrive_too_early() -> None:
+    later = job(ready_at=minutes(60))
+    assert excluded_by(later, porter(location=HERE)) == ["ready_for_pickup"]
+    soon = job(ready_at=minutes(5))  # lead is 10 minutes: arriving now is early enough
+    assert excluded_by(soon, porter(location=HERE)) == []
+
+
+def test_a_far_porter_may_set_off_for_a_scheduled_job_before_a_near_one() -> None:
+    travel_far = TRAVEL.between(FAR, HERE)
+    ready = job(ready_at=minutes(10 + travel_far - 0.5))
+    assert excluded_by(ready, porter(location=FAR)) == []
+    assert excluded_by(ready, porter(location=HERE)) == ["ready_for_pickup"]
+
+
+def test_every_broken_rule_is_named_not_just_the_first() -> None:
+    bad = porter(on_break=True, group=Group.EMERGENCY, active_jobs=1)
+    names = excluded_by(job(required_skills=frozenset({Skill.ISOLATION})), bad)
+    assert names == ["on_duty", "has_capacity", "group_eligible", "has_skills"]
+
+
+def test_every_rule_has_a_sentence_naming_the_porter_or_job() -> None:
+    p = problem([job(needs_accompaniment=True)], [porter(on_break=True)])
+    for _, sentence in violations(p.jobs[0], p.porters[0], p):
+        assert "P1" in sentence or "j1" in sentence
+
+
+def test_rule_names_are_unique() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(max_jobs=7, max_porters=6))
+def test_the_mask_form_of_every_rule_agrees_with_its_pair_form(p: AssignmentProblem) -> None:
+    """The solver's vectorised masks and explain()'s per-pair checks never disagree."""
+    feasibility = Feasibility.build(p.arrays, p.policy)
+    shape = (len(p.jobs), len(p.porters))
+    for rule in RULES:
+        mask = np.broadcast_to(feasibility.excluded[rule.name], shape)
+        for j, job_spec in enumerate(p.jobs):
+            for k, porter_spec in enumerate(p.porters):
+                by_pair = rule.check(job_spec, porter_spec, p) is not None
+                assert bool(mask[j, k]) == by_pair, (rule.name, job_spec, porter_spec)
+
+
+@pytest.mark.parametrize("rule", [r.name for r in RULES])
+def test_the_exclusion_summary_counts_pairs_per_rule(rule: str) -> None:
+    p = problem(
+        [job("j1", needs_accompaniment=True), job("j2")],
+        [porter("p1", on_break=True), porter("p2")],
+    )
+    counts = solve(p).exclusions
+    expected = {"on_duty": 2, "accompaniment_confirmed": 2}
+    assert counts[rule] == expected.get(rule, 0)
