@@ -60,6 +60,7 @@ class JobArrays:
     trip: F  # origin -> destination minutes
     lateness_weight: F
     lateness_rate: F  # per pair: a two-porter job's two pairs each pay half
+    wait_rate: F  # cost per minute of a porter's walk to the pickup, by priority
     finish_offset: F  # handling + trip - delivery_due: pickup + this = minutes late at delivery
     leave_base: F
     assigned_count: I
@@ -153,6 +154,7 @@ def _job_arrays(problem: AssignmentProblem) -> JobArrays:
     by_rank = sorted(Priority, key=lambda p: p.rank)
     lateness = np.array([weights.lateness_per_minute.get(p, 0.0) for p in by_rank])
     leave = np.array([weights.unassigned_base.get(p, 0.0) for p in by_rank])
+    wait = np.array([weights.pickup_wait_per_minute.get(p, 0.0) for p in by_rank])
     needed = np.array(columns[5], np.int64)
     delivery_due = np.array(columns[10], np.float64)
     handling = np.array(columns[12], np.float64)
@@ -174,6 +176,7 @@ def _job_arrays(problem: AssignmentProblem) -> JobArrays:
         trip=trip,
         lateness_weight=lateness[priority_rank],
         lateness_rate=lateness[priority_rank] / needed,
+        wait_rate=wait[priority_rank],
         finish_offset=handling + trip - delivery_due,
         leave_base=leave[priority_rank],
         assigned_count=np.array(columns[13], np.int64),

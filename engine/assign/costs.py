@@ -84,6 +84,11 @@ def travel(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
     return out
 
 
+def pickup_wait(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
+    out: F = pairs.travel * a.jobs.wait_rate[pairs.jobs]
+    return out
+
+
 def fairness(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
     rate = policy.weights.fairness_per_job_today
     out: F = a.porters.jobs_today[pairs.porters].astype(np.float64) * rate
@@ -109,6 +114,7 @@ def lending(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
 TERMS: tuple[tuple[str, CostTerm], ...] = (
     ("lateness", lateness),
     ("travel", travel),
+    ("pickup_wait", pickup_wait),
     ("fairness", fairness),
     ("churn", churn),
     ("lending", lending),

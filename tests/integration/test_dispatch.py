@@ -111,14 +111,17 @@ def test_an_override_after_pickup_is_refused_and_changes_nothing(
     assert morning.recorder.max_notification_id() == size
 
 
-def test_with_nobody_on_shift_the_job_waits_and_the_round_says_so(
-    app: DispatchApp,
+def test_with_nobody_on_shift_the_job_waits_until_a_porter_starts(
+    app: DispatchApp, hospital: Hospital, clock: ManualClock
 ) -> None:
     jid = submit(app, "blood-5")
-    decision = Dispatcher(app).run_round()
-    assert decision is not None
+    dispatcher = Dispatcher(app)
+    assert dispatcher.run_round() is None  # nobody could take it: nothing to decide
     assert app.job(jid).status is Status.REQUESTED
-    assert [u["job_id"] for u in decision.result["unassigned"]] == [str(jid)]
+    seed_roster(app, hospital, clock.now())
+    decision = dispatcher.run_round("porter free")
+    assert decision is not None
+    assert app.job(jid).status is Status.ASSIGNED
 
 
 def test_the_same_log_and_policy_give_the_same_decisions(

@@ -66,6 +66,16 @@ class Weights(BaseModel):
         }
     )
     travel_per_minute: float = Field(default=1.0, ge=0)
+    pickup_wait_per_minute: dict[Priority, float] = Field(
+        default_factory=lambda: {
+            Priority.STAT: 60.0,
+            Priority.ASAP: 15.0,
+            Priority.URGENT: 4.0,
+            Priority.ROUTINE: 0.0,
+        },
+        description="cost of each minute a porter needs to reach the pickup, by priority: "
+        "urgent work goes to the nearest porter even before it is at risk of being late",
+    )
     fairness_per_job_today: float = Field(default=0.5, ge=0)
     churn: float = Field(default=15.0, ge=0)
     lending: float = Field(default=20.0, ge=0)
