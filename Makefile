@@ -10,9 +10,10 @@ $(VENV)/.installed: pyproject.toml
 
 .PHONY: run demo test lint bench
 run: $(VENV)/.installed
-	$(VENV)/bin/dispatch demo
+	$(VENV)/bin/dispatch serve
 
-demo: run
+demo: $(VENV)/.installed
+	$(VENV)/bin/dispatch demo
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -25,3 +26,5 @@ test: lint
 bench: $(VENV)/.installed
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/assign.py
+	$(PY) benchmarks/simulate.py
+	$(PY) benchmarks/api.py

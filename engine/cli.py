@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import Any
 
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
@@ -55,6 +57,36 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """The HTTP API on uvicorn; the store comes from DISPATCH_* (embedded SQLite by default)."""
+    import uvicorn
+
+    from api.main import create_app
+    from api.settings import ApiSettings
+
+    overrides: dict[str, object] = {"seed_demo": not args.no_seed}
+    if args.host is not None:
+        overrides["host"] = args.host
+    if args.port is not None:
+        overrides["port"] = args.port
+    api = ApiSettings(**overrides)  # type: ignore[arg-type]
+    options: dict[str, Any] = {
+        "host": api.host,
+        "port": api.port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
+        "timeout_graceful_shutdown": 3,
+    }
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment; one of them
+        # holds the site's dispatch lease and decides, the others stand by.
+        os.environ["DISPATCH_SEED_DEMO"] = str(api.seed_demo).lower()
+        uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(api), **options)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dispatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="load a JSON Lines event log into an empty store")
     imp.add_argument("file")
     imp.set_defaults(func=_import)
+    srv = sub.add_parser("serve", help="run the HTTP API and the dispatch loop")
+    srv.add_argument("--host", help="address to listen on (default DISPATCH_HOST or 127.0.0.1)")
+    srv.add_argument("--port", type=int, help="port (default DISPATCH_PORT or 8000)")
+    srv.add_argument(
+        "--no-seed", action="store_true", help="do not register the demo roster at start-up"
+    )
+    srv.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    srv.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    srv.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    srv.set_defaults(func=_serve)
     return parser
 
 

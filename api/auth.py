@@ -1,0 +1,69 @@
+"""Who is calling: a bearer token names a role, and for porters and wards whose it is.
+
+No or an unknown token is 401, a known token with the wrong role 403; both
+are decided before the command runs, so a refused request changes nothing.
+Porters may touch only their own jobs, shift, break and location; wards only
+their own department's jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException, status
+
+from api.settings import Grant, Role
+from engine.domain.job.aggregate import Job
+
+READERS: tuple[Role, ...] = ("dispatcher", "planner", "auditor", "admin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    who: str
+    badge: str | None = None
+    department: str | None = None
+
+    @classmethod
+    def of(cls, grant: Grant) -> Principal:
+        return cls(grant.role, grant.who, grant.badge, grant.department)
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise forbidden(f"the {self.role} role may not do this (allowed: {', '.join(roles)})")
+
+    def acting_badge(self, badge: str | None) -> str:
+        """The porter a porter-action is for: the token's own, or named by staff."""
+        if self.role == "porter":
+            if badge is not None and badge != self.badge:
+                raise forbidden(f"porter {self.badge} may act only as themselves")
+            assert self.badge is not None
+            return self.badge
+        if not badge:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                {"field": "body.badge", "message": "name the porter this is done for"},
+            )
+        return badge
+
+    def check_porter(self, badge: str) -> None:
+        if self.role == "porter" and badge != self.badge:
+            raise forbidden(f"porter {self.badge} may act only on their own shift")
+
+    def check_job(self, job: Job, porter_id: str | None = None) -> None:
+        """Porters: only jobs assigned to them; wards: only their department's."""
+        if self.role == "porter" and porter_id not in job.porter_ids:
+            raise forbidden(f"job {job.id} is not assigned to porter {self.badge}")
+        if self.role == "ward" and self.department and job.department != self.department:
+            raise forbidden(f"job {job.id} was not requested by {self.department}")
+
+
+def forbidden(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_403_FORBIDDEN, {"message": message})
+
+
+def unauthorised(message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, {"message": message}, {"WWW-Authenticate": "Bearer"}
+    )

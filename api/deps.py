@@ -1,0 +1,80 @@
+"""Dependency aliases: what a route needs, spelled once.
+
+`Reader`, `Staff` and friends both authenticate and check the role, so a
+route's signature says who may call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import READERS, Principal, unauthorised
+from api.runtime import Runtime
+from api.settings import Role
+from engine.application import DispatchApp
+from engine.service import Service
+
+_bearer = HTTPBearer(auto_error=False, description="a token from DISPATCH_TOKENS")
+
+
+# Dependencies are `async def` although they never await: FastAPI runs a plain `def`
+# dependency in the thread pool, a thread hop per dependency per request.
+
+
+async def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_service(runtime: RuntimeDep) -> Service:
+    return runtime.service
+
+
+async def get_app(runtime: RuntimeDep) -> DispatchApp:
+    return runtime.app
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+AppDep = Annotated[DispatchApp, Depends(get_app)]
+
+
+async def authenticate(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise unauthorised("send a bearer token: Authorization: Bearer <token>")
+    grant = runtime.grants.get(credentials.credentials)
+    if grant is None:
+        raise unauthorised("unknown token")
+    return Principal.of(grant)
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def allow(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def check(principal: PrincipalDep) -> Principal:
+        principal.require(*roles)
+        return principal
+
+    return check
+
+
+Reader = Annotated[Principal, Depends(allow(*READERS))]
+Dispatching = Annotated[Principal, Depends(allow("dispatcher", "admin"))]
+Submitter = Annotated[Principal, Depends(allow("ward", "dispatcher", "admin"))]
+PorterOrStaff = Annotated[Principal, Depends(allow("porter", "dispatcher", "admin"))]
+WardOrStaff = Annotated[Principal, Depends(allow("ward", "dispatcher", "admin"))]
+Rater = Annotated[Principal, Depends(allow("ward", "admin"))]
+Rostering = Annotated[Principal, Depends(allow("porter", "dispatcher", "planner", "admin"))]
+Planning = Annotated[Principal, Depends(allow("planner", "admin"))]
+Auditing = Annotated[Principal, Depends(allow("dispatcher", "auditor", "planner", "admin"))]
+AnyRole = PrincipalDep

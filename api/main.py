@@ -1,0 +1,59 @@
+"""The HTTP API: a FastAPI app whose engine is built in the lifespan, not at import.
+
+`create_app()` only wires routes; the store, read models and dispatch loop
+start when the server does and stop with it, so importing this module (for
+the OpenAPI schema, for tests) opens nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from api import errors
+from api.routers import decisions, events, figures, health, jobs, policy, porters
+from api.runtime import Runtime
+from api.settings import ApiSettings
+from engine.clock import Clock
+from engine.hospital import Hospital
+from engine.settings import Settings
+
+
+def create_app(
+    api_settings: ApiSettings | None = None,
+    engine_settings: Settings | None = None,
+    clock: Clock | None = None,
+    hospital: Hospital | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await run_in_threadpool(
+            Runtime.start,
+            api_settings or ApiSettings(),
+            engine_settings or Settings(),
+            clock,
+            hospital,
+        )
+        app.state.runtime = runtime
+        # Request handlers run in these threads and share one interpreter with the
+        # dispatch loop: a small pool keeps a burst of requests from starving rounds.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.api.threads
+        try:
+            yield
+        finally:
+            await run_in_threadpool(runtime.stop)
+
+    app = FastAPI(
+        title="Porter dispatch",
+        summary="Hospital porter dispatch: jobs, porters, decisions and their reasons.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (health, jobs, porters, decisions, figures, policy, events):
+        app.include_router(module.router)
+    return app

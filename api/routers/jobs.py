@@ -1,0 +1,274 @@
+"""Jobs: submit, read the board, and every lifecycle action, one route each.
+
+Each action looks the job up first so a porter or ward can be refused (403)
+before anything runs; the command itself then validates and saves atomically.
+The answer is the job read back from the store, so it shows the caller's own
+write even before the read models (and the event stream) have caught up,
+which they do a moment later in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+
+from api.auth import Principal, forbidden
+from api.deps import (
+    AnyRole,
+    AppDep,
+    Auditing,
+    Dispatching,
+    PorterOrStaff,
+    Rater,
+    ServiceDep,
+    Submitter,
+    WardOrStaff,
+)
+from api.explaining import why
+from api.schemas import (
+    AccompanimentCreate,
+    AssignCreate,
+    CompleteCreate,
+    DeclineCreate,
+    JobCreate,
+    JobPublic,
+    OverrideCreate,
+    PickUpCreate,
+    PorterActionCreate,
+    RateCreate,
+    TransitionCreate,
+)
+from engine.commands import Complete, Rate, Transition
+from engine.dispatch import override as override_job
+from engine.domain.errors import JobNotFound
+from engine.domain.ids import job_id as make_job_id
+from engine.domain.ids import porter_id
+from engine.domain.values import Group, Kind, Priority, Status
+from engine.service import Service
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": JobPublic, "description": "a retry: the job this key created"}},
+)
+def submit_job(
+    body: JobCreate,
+    principal: Submitter,
+    app: AppDep,
+    service: ServiceDep,
+    response: Response,
+    idempotency_key: Annotated[str, Header(min_length=1, max_length=200)],
+) -> JobPublic:
+    """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
+    if principal.role == "ward" and principal.department not in (None, body.department):
+        raise forbidden(f"{principal.who} may request jobs only for {principal.department}")
+    existed = make_job_id(app.site, idempotency_key) in app.repository
+    jid = app.submit_job(body, idempotency_key)
+    service.written()
+    if existed:
+        response.status_code = status.HTTP_200_OK
+    return JobPublic(**service.stored_job(jid))
+
+
+@router.get("")
+def job_board(
+    principal: AnyRole,
+    service: ServiceDep,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    group: Group | None = None,
+    priority: Priority | None = None,
+    kind: Kind | None = None,
+) -> list[JobPublic]:
+    """Open jobs, most urgent first (or the jobs of one status)."""
+    principal.require("ward", "dispatcher", "planner", "auditor", "admin")
+    jobs = service.job_board(status_, group.value if group else None, priority, kind)
+    if principal.role == "ward" and principal.department:
+        jobs = [j for j in jobs if j["department"] == principal.department]
+    return [JobPublic(**j) for j in jobs]
+
+
+@router.get("/{job_id}")
+def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
+    """One job, as of everything recorded before the request. Porters see only theirs,
+    wards only their department's."""
+    _check(service, principal, job_id)
+    return JobPublic(**service.job(job_id))
+
+
+@router.get("/{job_id}/timeline")
+def job_timeline(job_id: UUID, principal: Auditing, service: ServiceDep) -> dict[str, Any]:
+    """Every event of the job and every dispatch round that considered it, oldest first."""
+    return {"job": service.job(job_id), "entries": service.timeline(job_id)}
+
+
+@router.get("/{job_id}/why")
+def job_why(
+    job_id: UUID,
+    principal: Auditing,
+    app: AppDep,
+    service: ServiceDep,
+    porter: Annotated[str | None, Query(description="a badge: why (not) this porter")] = None,
+) -> dict[str, Any]:
+    """Why the engine chose who it chose for this job, and why not `porter`."""
+    return why(app, service, job_id, porter)
+
+
+def _check(service: Service, principal: Principal, job_id: UUID) -> None:
+    """Refuse a porter or ward another's job. The board as it stands usually answers;
+    only a refusal or an unknown job is worth a fresh look at the log first."""
+    own = str(porter_id(service.app.site, principal.badge)) if principal.badge else None
+    try:
+        principal.check_job(service.job_record(job_id, refresh=False), own)
+    except (HTTPException, JobNotFound):
+        principal.check_job(service.job_record(job_id), own)
+
+
+def _act(
+    service: Service,
+    principal: Principal,
+    job_id: UUID,
+    command: Callable[[], object],
+    wake: bool = True,
+) -> JobPublic:
+    _check(service, principal, job_id)
+    command()
+    service.written(wake)
+    return JobPublic(**service.stored_job(job_id))
+
+
+@router.post("/{job_id}/assign")
+def assign(
+    job_id: UUID, body: AssignCreate, principal: Dispatching, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    refs: list[UUID | str] = list(body.porters)
+    return _act(service, principal, job_id, lambda: app.assign_job(job_id, refs, principal.who))
+
+
+@router.post("/{job_id}/override")
+def override(
+    job_id: UUID, body: OverrideCreate, principal: Dispatching, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    """Overrule the engine: the job moves and its decision records who, why and what it chose."""
+    cmd = Transition(reason=body.code, note=body.reason, by=principal.who)
+    refs: list[UUID | str] = list(body.porters)
+    return _act(service, principal, job_id, lambda: override_job(app, job_id, refs, cmd))
+
+
+@router.post("/{job_id}/acknowledge")
+def acknowledge(
+    job_id: UUID,
+    principal: PorterOrStaff,
+    app: AppDep,
+    service: ServiceDep,
+    body: PorterActionCreate | None = None,
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge if body else None)
+    return _act(service, principal, job_id, lambda: app.acknowledge_job(job_id, badge), wake=False)
+
+
+@router.post("/{job_id}/confirm-accompaniment")
+def confirm_accompaniment(
+    job_id: UUID,
+    body: AccompanimentCreate,
+    principal: WardOrStaff,
+    app: AppDep,
+    service: ServiceDep,
+) -> JobPublic:
+    """The ward confirms who goes along; pickup is refused until it has."""
+    return _act(
+        service,
+        principal,
+        job_id,
+        lambda: app.confirm_accompaniment(job_id, principal.who, body.companion),
+    )
+
+
+@router.post("/{job_id}/pick-up")
+def pick_up(
+    job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge)
+    return _act(
+        service,
+        principal,
+        job_id,
+        lambda: app.pick_up_job(job_id, badge, body.companion_present),
+        wake=False,
+    )
+
+
+@router.post("/{job_id}/complete")
+def complete(
+    job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge)
+    cmd = Complete(received_by=body.received_by, note=body.note)
+    return _act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd))
+
+
+@router.post("/{job_id}/decline")
+def decline(
+    job_id: UUID, body: DeclineCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge)
+    cmd = Transition(reason=body.reason, note=body.note, by=principal.who)
+    return _act(service, principal, job_id, lambda: app.decline_job(job_id, badge, cmd))
+
+
+def _transition(body: TransitionCreate, principal: Principal) -> Transition:
+    return Transition(reason=body.reason, note=body.note, by=principal.who)
+
+
+@router.post("/{job_id}/hold")
+def hold(
+    job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    cmd = _transition(body, principal)
+    return _act(service, principal, job_id, lambda: app.hold_job(job_id, cmd), wake=False)
+
+
+@router.post("/{job_id}/resume")
+def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: ServiceDep) -> JobPublic:
+    return _act(
+        service, principal, job_id, lambda: app.resume_job(job_id, principal.who), wake=False
+    )
+
+
+@router.post("/{job_id}/release")
+def release(
+    job_id: UUID, body: TransitionCreate, principal: Dispatching, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    """Hand a job back to the pool; the next round assigns it again."""
+    cmd = _transition(body, principal)
+    return _act(service, principal, job_id, lambda: app.release_job(job_id, cmd))
+
+
+@router.post("/{job_id}/cancel")
+def cancel(
+    job_id: UUID, body: TransitionCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    cmd = _transition(body, principal)
+    return _act(service, principal, job_id, lambda: app.cancel_job(job_id, cmd))
+
+
+@router.post("/{job_id}/fail")
+def fail(
+    job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    cmd = _transition(body, principal)
+    return _act(service, principal, job_id, lambda: app.fail_job(job_id, cmd))
+
+
+@router.post("/{job_id}/rate")
+def rate(
+    job_id: UUID, body: RateCreate, principal: Rater, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    """The requesting ward rates a completed job, once."""
+    cmd = Rate(score=body.score, comment=body.comment, by=principal.who)
+    return _act(service, principal, job_id, lambda: app.rate_job(job_id, cmd), wake=False)

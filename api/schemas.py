@@ -1,0 +1,200 @@
+"""Request bodies (`XCreate`) and answers (`XPublic`), with examples for the OpenAPI page.
+
+Job submission reuses the engine's own command model, so the API cannot
+accept what the engine would refuse; the action bodies leave out `by`, which
+the server fills in from the caller's token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from engine.commands import SubmitJob
+from engine.domain.values import Reason
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+
+
+class JobCreate(SubmitJob):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "urgent_blood",
+                    "priority": "stat",
+                    "origin": "ED-RESUS",
+                    "destination": "BLOOD-BANK",
+                    "department": "emergency",
+                    "group": "emergency",
+                },
+                {
+                    "kind": "patient_transport",
+                    "priority": "asap",
+                    "origin": "SU-W7",
+                    "destination": "CT",
+                    "department": "surgery_7",
+                    "group": "surgical",
+                    "patient_ref": "P-004711",
+                    "requirements": {"mode": "stretcher", "accompaniment": "clinician"},
+                },
+            ]
+        },
+    )
+
+
+class AssignCreate(BaseModel):
+    model_config = _examples({"porters": ["EM-GC-01"]})
+    porters: list[str] = Field(min_length=1, max_length=2, description="badges")
+
+
+class OverrideCreate(BaseModel):
+    model_config = _examples({"porters": ["EM-GC-02"], "reason": "EM-GC-01 is needed in resus"})
+    porters: list[str] = Field(min_length=1, max_length=2, description="badges")
+    reason: str = Field(min_length=1, max_length=2000, description="why the engine is overruled")
+    code: Reason = Reason.DISPATCHER_OVERRIDE
+
+
+class PorterActionCreate(BaseModel):
+    """Porters may leave `badge` out; dispatchers acting for a porter must give it."""
+
+    model_config = _examples({}, {"badge": "EM-GC-01"})
+    badge: str | None = None
+
+
+class PickUpCreate(PorterActionCreate):
+    model_config = _examples({"companion_present": False}, {"badge": "SU-ESC-01"})
+    companion_present: bool = False
+
+
+class CompleteCreate(PorterActionCreate):
+    model_config = _examples({"received_by": "blood bank: Nurse Li", "note": ""})
+    received_by: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+class DeclineCreate(PorterActionCreate):
+    model_config = _examples({"note": "cart broken"})
+    reason: Reason = Reason.PORTER_DECLINED
+    note: str = Field(default="", max_length=2000)
+
+
+class TransitionCreate(BaseModel):
+    model_config = _examples({"reason": "patient_not_ready", "note": "still in theatre"})
+    reason: Reason
+    note: str = Field(default="", max_length=2000)
+
+
+class AccompanimentCreate(BaseModel):
+    model_config = _examples({"companion": "Dr Wang (anaesthetist)"})
+    companion: str = Field(min_length=1, max_length=100)
+
+
+class RateCreate(BaseModel):
+    model_config = _examples({"score": 5, "comment": "on time and careful"})
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+class ShiftCreate(BaseModel):
+    model_config = _examples({"ends_at": "2026-11-23T15:30:00+08:00"})
+    ends_at: datetime
+
+    @field_validator("ends_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("must include a timezone offset")
+        return v
+
+
+class LocationCreate(BaseModel):
+    model_config = _examples({"location": "ED-TRIAGE"})
+    location: str = Field(min_length=1, max_length=64)
+
+
+class PolicyCreate(BaseModel):
+    model_config = _examples({"document": {"max_jobs_per_porter": 2}, "note": "batch specimens"})
+    document: dict[str, Any]
+    note: str = Field(default="", max_length=2000)
+
+
+# -- answers --------------------------------------------------------------------
+
+
+class JobPublic(BaseModel):
+    id: str
+    version: int
+    status: str
+    fhir_status: str
+    kind: str
+    priority: str
+    requested_priority: str
+    group: str
+    department: str
+    origin: str
+    destination: str
+    patient_ref: str | None
+    requirements: dict[str, Any]
+    notes: str
+    porters: list[str] = Field(description="badges of the porters holding it")
+    requested_at: str
+    ready_at: str | None
+    pickup_due: str
+    delivery_due: str
+    minutes_to_pickup: float | None = Field(description="negative once overdue")
+    minutes_to_delivery: float | None
+    assigned_at: str | None
+    acknowledged_at: str | None
+    picked_up_at: str | None
+    ended_at: str | None
+    escalation_level: int
+    accompaniment_confirmed: bool
+    last_reason: str | None
+    rating: int | None
+    leg: str
+    linked_job_id: str | None
+    decision_id: str | None
+
+
+class PorterJob(BaseModel):
+    id: str
+    status: str
+    kind: str
+
+
+class PorterPublic(BaseModel):
+    badge: str
+    group: str
+    role: str
+    skills: list[str]
+    state: str = Field(description="off_shift, free, busy or on_break")
+    shift_started_at: str | None
+    shift_ends_at: str | None
+    location: str | None
+    location_at: str | None
+    jobs: list[PorterJob]
+    jobs_this_shift: int
+    minutes_free: float | None
+    version: int
+
+
+class PolicyPublic(BaseModel):
+    version: int
+    document: dict[str, Any]
+
+
+class Health(BaseModel):
+    status: str
+    site: str | None = None
+    store: str | None = None
+    position: int | None = None
+    loop: str | None = None
+    rounds: int | None = None

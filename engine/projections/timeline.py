@@ -1,0 +1,153 @@
+"""Job timelines for auditors: every event of a job and every decision that touched it.
+
+A job's own events say what happened; the decisions say what the engine knew
+and chose each time it looked at the job, including the rounds that left it
+waiting and the dispatcher overrides. Reading that back from the store on
+every request would mean loading every decision, so the timelines are folded
+from the notification log once, with the position they reached, and give the
+same entries whether built live or from scratch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from engine.lifecycle import timeline_entry
+
+Change = dict[str, Any]
+
+# Event fields too large or too internal for a change feed.
+_BULKY = {"originator_topic", "request", "problem", "result", "params", "document", "fingerprint"}
+
+
+def event_name(event: Any) -> str:
+    """`Job.Assigned`, `Decision.Made`, ...: the aggregate and the event, as stored."""
+    return type(event).__qualname__
+
+
+class Timelines:
+    """Per job, its entries oldest first. `apply` ignores positions already applied."""
+
+    def __init__(self) -> None:
+        self.position = 0
+        self.entries: dict[UUID, list[dict[str, Any]]] = {}
+        self.badges: dict[str, str] = {}  # porter id -> badge
+
+    def apply(self, position: int, event: Any) -> None:
+        if position <= self.position:
+            return
+        self.position = position
+        name = event_name(event)
+        owner = name.split(".", 1)[0]
+        if name == "Porter.Registered":
+            self.badges[str(event.originator_id)] = event.badge
+        elif owner == "Job":
+            self._job_event(position, event)
+        elif name == "Decision.Made":
+            self._decision(position, event)
+        elif name == "Decision.Overridden":
+            self._override(position, event)
+
+    def of(self, job_id: UUID) -> list[dict[str, Any]] | None:
+        entries = self.entries.get(job_id)
+        return None if entries is None else [dict(e) for e in entries]
+
+    def _badges(self, ids: list[str]) -> list[str]:
+        return [self.badges.get(i, i) for i in ids]
+
+    def _job_event(self, position: int, event: Any) -> None:
+        entry = timeline_entry(event)
+        entry["position"] = position
+        if "porter_ids" in entry:
+            entry["badges"] = self._badges(list(entry["porter_ids"]))
+        if "porter_id" in entry:
+            entry["badge"] = self.badges.get(entry["porter_id"], entry["porter_id"])
+        entry.pop("fingerprint", None)
+        if "request" in vars(event):
+            entry["request"] = request_summary(event.request)
+        self.entries.setdefault(event.originator_id, []).append(entry)
+
+    def _decision(self, position: int, event: Any) -> None:
+        """One entry per job the round considered: assigned, kept, or left waiting and why."""
+        chosen = {a["job_id"]: a for a in event.result.get("assignments", [])}
+        waiting = {u["job_id"]: u for u in event.result.get("unassigned", [])}
+        for job in event.problem.get("jobs", []):
+            jid = job["id"]
+            entry: dict[str, Any] = {
+                "at": _iso(event.timestamp),
+                "event": "Decision",
+                "position": position,
+                "decision": event.number,
+                "trigger": event.trigger,
+                "policy_version": event.policy_version,
+            }
+            if jid in chosen:
+                pick = chosen[jid]
+                held = sorted(job.get("assigned_porters") or [])
+                entry["outcome"] = "kept" if held == sorted(pick["porter_ids"]) else "assigned"
+                entry["badges"] = self._badges(list(pick["porter_ids"]))
+                entry["cost"] = pick["cost"]
+                entry["breakdown"] = pick["breakdown"]
+                entry["alternatives"] = [
+                    {"badge": self.badges.get(a["porter_id"], a["porter_id"]), "cost": a["cost"]}
+                    for a in pick.get("alternatives", [])
+                ]
+            else:
+                entry["outcome"] = "waiting"
+                entry["reason"] = waiting.get(jid, {}).get("reason", "")
+            self.entries.setdefault(UUID(jid), []).append(entry)
+
+    def _override(self, position: int, event: Any) -> None:
+        self.entries.setdefault(UUID(event.job_id), []).append(
+            {
+                "at": _iso(event.timestamp),
+                "event": "DecisionOverridden",
+                "position": position,
+                "decision_id": str(event.originator_id),
+                "engine_choice": self._badges(list(event.engine_choice)),
+                "badges": self._badges(list(event.porter_ids)),
+                "by": event.by,
+                "reason": event.reason,
+            }
+        )
+
+
+def request_summary(request: dict[str, Any]) -> dict[str, Any]:
+    """What the ward asked for, with locations by code (the full records are in the log)."""
+    summary = {k: v for k, v in request.items() if k not in ("origin", "destination")}
+    summary["origin"] = request["origin"]["code"]
+    summary["destination"] = request["destination"]["code"]
+    return summary
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def change_record(position: int, event: Any, badges: dict[str, str]) -> Change:
+    """One event as the change feed carries it: small, with porters named by badge."""
+    record: Change = {
+        "position": position,
+        "type": event_name(event),
+        "id": str(event.originator_id),
+        "version": event.originator_version,
+        "at": event.timestamp.isoformat(),
+    }
+    for key, value in vars(event).items():
+        if key in _BULKY or key in ("originator_id", "originator_version", "timestamp"):
+            continue
+        record[key] = value.isoformat() if isinstance(value, datetime) else value
+    if "porter_ids" in record:
+        record["badges"] = [badges.get(p, p) for p in record["porter_ids"]]
+    if "porter_id" in record:
+        record["badge"] = badges.get(record["porter_id"], record["porter_id"])
+    if record["type"].startswith("Porter."):
+        record["badge"] = badges.get(record["id"], record.get("badge"))
+    if record["type"] == "Job.Submitted":
+        record["request"] = request_summary(event.request)
+    if record["type"] == "Decision.Made":
+        record["assigned"] = len(event.result.get("assignments", []))
+        record["waiting"] = len(event.result.get("unassigned", []))
+    return record

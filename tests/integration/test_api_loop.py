@@ -1,0 +1,197 @@
+"""The live dispatch loop: rounds on triggers, escalations on the tick, one decider per site."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+
+from engine.application import DispatchApp
+from engine.bootstrap import bootstrap, seed_roster
+from engine.clock import ManualClock
+from engine.commands import SubmitJob, parse
+from engine.domain.values import Status
+from engine.hospital import Hospital
+from engine.loop import DispatchLoop, FileLease, FixedLease, escalations_due, lease_for
+from engine.settings import Settings
+from tests.conftest import drop_site_tables, require_postgres
+
+STAT = {
+    "kind": "urgent_blood",
+    "priority": "stat",
+    "origin": "ED-RESUS",
+    "destination": "BLOOD-BANK",
+    "department": "emergency",
+    "group": "emergency",
+}
+
+
+def submit(app: DispatchApp, key: str, **changes: object) -> UUID:
+    return app.submit_job(parse(SubmitJob, {**STAT, **changes}), key)
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def test_escalations_follow_the_policy_thresholds_stage_by_stage(
+    memory_app: DispatchApp, clock: ManualClock
+) -> None:
+    app = memory_app
+    _, policy = app.policy_document()
+    jid = submit(app, "esc-1")
+    history: dict[UUID, list[tuple[str, object]]] = {}
+
+    def due() -> list[tuple[UUID, int, str, str]]:
+        return escalations_due([app.job(jid)], policy, history, clock.now())  # type: ignore[arg-type]
+
+    clock.advance(minutes=1)
+    assert due() == []
+    clock.advance(minutes=1)  # stat: 2 minutes unassigned
+    ((job, level, stage, _),) = due()
+    assert (job, level, stage) == (jid, 1, "not_assigned")
+    app.escalate_job(jid, level, stage)
+    history[jid] = [(stage, clock.now())]
+    clock.advance(minutes=1)
+    assert due() == []  # once per threshold waited
+    clock.advance(minutes=1)
+    assert [(lv, st) for _, lv, st, _ in due()] == [(2, "not_assigned")]
+
+
+def test_scheduled_jobs_escalate_from_their_ready_time(
+    memory_app: DispatchApp, clock: ManualClock
+) -> None:
+    _, policy = memory_app.policy_document()
+    ready = clock.now() + timedelta(minutes=30)
+    jid = submit(memory_app, "esc-sched", ready_at=ready.isoformat(), priority="stat")
+    clock.advance(minutes=31)
+    assert escalations_due([memory_app.job(jid)], policy, {}, clock.now()) == []
+    clock.advance(minutes=1)
+    assert len(escalations_due([memory_app.job(jid)], policy, {}, clock.now())) == 1
+
+
+@pytest.fixture
+def running(
+    memory_app: DispatchApp, clock: ManualClock, hospital: Hospital
+) -> Iterator[DispatchLoop]:
+    seed_roster(memory_app, hospital, clock.now())
+    loop = DispatchLoop(memory_app, FixedLease(decides=True), tick_seconds=0.05, poll_seconds=0.02)
+    loop.start()
+    yield loop
+    loop.stop()
+
+
+def test_a_submitted_job_is_assigned_by_the_loop(
+    running: DispatchLoop, memory_app: DispatchApp
+) -> None:
+    jid = submit(memory_app, "loop-1")
+    running.wake()
+    eventually(lambda: memory_app.job(jid).status is Status.ASSIGNED)
+    assert running.leading
+    assert running.rounds >= 1
+
+
+def test_the_tick_fires_escalations_once_per_threshold(
+    running: DispatchLoop, memory_app: DispatchApp, clock: ManualClock
+) -> None:
+    # Every emergency porter is busy: the stat job waits, and escalates.
+    for i in range(20):
+        submit(memory_app, f"busy-{i}")
+    running.wake()
+    eventually(lambda: running.rounds >= 1)
+    waiting = [
+        j
+        for j in running.dispatcher.board.jobs.values()
+        if j.status is Status.REQUESTED  # type: ignore[union-attr]
+    ]
+    assert waiting
+    clock.advance(minutes=2)
+    eventually(lambda: all(memory_app.job(j.id).escalation_level == 1 for j in waiting))
+    time.sleep(0.2)  # more ticks, no new threshold passed: no more escalations
+    assert all(memory_app.job(j.id).escalation_level == 1 for j in waiting)
+
+
+def test_one_loop_decides_per_sqlite_site_and_a_stand_by_takes_over(
+    tmp_path: Path, clock: ManualClock, hospital: Hospital
+) -> None:
+    settings = Settings(store="sqlite", site="lease", sqlite_path=tmp_path / "e.sqlite")
+    first, second = bootstrap(settings, clock, hospital), bootstrap(settings, clock, hospital)
+    seed_roster(first, hospital, clock.now())
+    assert isinstance(lease_for(settings), FileLease)
+    loops = [
+        DispatchLoop(app, lease_for(settings), poll_seconds=0.02, standby_seconds=0.05)
+        for app in (first, second)
+    ]
+    try:
+        loops[0].start()
+        eventually(lambda: loops[0].leading)
+        loops[1].start()
+        time.sleep(0.2)
+        assert not loops[1].leading
+        jid = submit(first, "lease-1")
+        eventually(lambda: first.job(jid).status is Status.ASSIGNED)
+        loops[0].stop()
+        eventually(lambda: loops[1].leading)
+        jid = submit(first, "lease-2")
+        eventually(lambda: second.job(jid).status is Status.ASSIGNED)
+        assert loops[1].rounds >= 1
+    finally:
+        for loop in loops:
+            loop.stop()
+        first.close()
+        second.close()
+
+
+@pytest.mark.postgres
+def test_postgres_advisory_lock_moves_to_the_stand_by_when_the_leader_dies(
+    clock: ManualClock, hospital: Hospital
+) -> None:
+    require_postgres()
+    import psycopg
+
+    from tests.conftest import PG
+
+    site = f"t{uuid4().hex[:12]}"
+    settings = Settings(store="postgres", site=site)
+    apps = [bootstrap(settings, clock, hospital) for _ in range(2)]
+    seed_roster(apps[0], hospital, clock.now())
+    loops = [
+        DispatchLoop(app, lease_for(settings), poll_seconds=0.02, standby_seconds=0.05)
+        for app in apps
+    ]
+    try:
+        loops[0].start()
+        eventually(lambda: loops[0].leading)
+        loops[1].start()
+        time.sleep(0.3)
+        assert not loops[1].leading
+        # The leader's lease connection dies: it notices, stands down, and whichever
+        # process gets the lock next decides; never two at once.
+        pid = loops[0].lease._conn.info.backend_pid  # type: ignore[attr-defined]
+        with psycopg.connect(autocommit=True, **PG) as admin:  # type: ignore[arg-type]
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        eventually(lambda: sum(loop.leading for loop in loops) == 1)
+        jid = submit(apps[0], "pg-lease-1")
+        eventually(lambda: apps[1].job(jid).status is Status.ASSIGNED)
+        # The leader's process goes: the stand-by takes over.
+        leader, standby = (0, 1) if loops[0].leading else (1, 0)
+        loops[leader].stop()
+        eventually(lambda: loops[standby].leading)
+        jid = submit(apps[0], "pg-lease-2")
+        eventually(lambda: apps[0].job(jid).status is Status.ASSIGNED)
+        assert loops[standby].rounds >= 1
+    finally:
+        for loop in loops:
+            loop.stop()
+        for app in apps:
+            app.close()
+        drop_site_tables(site)
