@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--no-access-log", action="store_true", help="do not log every request")
     srv.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     srv.set_defaults(func=_serve)
+    from simulations.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

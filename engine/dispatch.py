@@ -54,6 +54,7 @@ def job_spec(job: Job) -> JobSpec:
         accompaniment_confirmed=job.accompaniment_confirmed_by is not None,
         ready_at=job.ready_at,
         assigned_porters=tuple(job.porter_ids) if job.status is Status.ASSIGNED else (),
+        declined_by=tuple(sorted(set(job.declined_by))),
     )
 
 
@@ -187,12 +188,13 @@ class Dispatcher:
 
         # Release moved jobs first, so their porters are free for what the round gives them.
         plan: list[tuple[Job, list[UUID]]] = []
+        holding = {spec.id: sorted(spec.assigned_porters) for spec in problem.jobs}
         for assignment in result.assignments:
+            if holding[assignment.job_id] == sorted(assignment.porter_ids):
+                continue  # kept where it was: nothing to read or write
             jid = UUID(assignment.job_id)
             job = self.app.job(jid)
             if job.status is Status.ASSIGNED:
-                if sorted(job.porter_ids) == sorted(assignment.porter_ids):
-                    continue
                 for pid in [UUID(p) for p in job.porter_ids]:
                     porter(pid).drop_job(jid, "released", now)
                 job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)

@@ -84,6 +84,7 @@ class ProblemArrays:
     porters: PorterArrays
     travel: F  # (J, P): porter's location -> job origin
     kept: B  # (J, P): the porter already holds this (unacknowledged) job
+    declined: B  # (J, P): the porter declined this job before
     lend_ok: B  # (groups, groups): job group -> porter group allowed
     lent: B  # (groups, groups): allowed, but only as a loan
 
@@ -102,18 +103,22 @@ class ProblemArrays:
         by_origin = np.ascontiguousarray(padded.T)[jobs.origin]
         travel = np.ascontiguousarray(by_origin[:, porters.location])
         kept = np.zeros((len(problem.jobs), len(problem.porters)), dtype=bool)
+        declined = np.zeros_like(kept)
         p_index = problem.porter_index
         for j, job in enumerate(problem.jobs):
             for pid in job.assigned_porters:
                 if pid in p_index:
                     kept[j, p_index[pid]] = True
+            for pid in job.declined_by:
+                if pid in p_index:
+                    declined[j, p_index[pid]] = True
         g_index = {g: i for i, g in enumerate(GROUPS)}
         lend_ok = np.eye(len(GROUPS), dtype=bool)
         for job_group, lenders in problem.policy.lending.items():
             for lender in lenders:
                 lend_ok[g_index[job_group], g_index[lender]] = True
         lent = lend_ok & ~np.eye(len(GROUPS), dtype=bool)
-        return cls(jobs, porters, travel, kept, lend_ok, lent)
+        return cls(jobs, porters, travel, kept, declined, lend_ok, lent)
 
 
 def _job_arrays(problem: AssignmentProblem) -> JobArrays:

@@ -47,6 +47,7 @@ def fingerprint(problem: AssignmentProblem) -> str:
             "accompaniment_confirmed": [j.accompaniment_confirmed for j in jobs],
             "ready_at": _minutes(a.jobs.ready),
             "assigned_porters": [j.assigned_porters for j in jobs],  # tuples encode as arrays
+            "declined_by": [j.declined_by for j in jobs],
         },
         "porters": {
             "id": [p.id for p in porters],

@@ -55,6 +55,7 @@ class JobSpec:
     accompaniment_confirmed: bool = False
     ready_at: datetime | None = None
     assigned_porters: tuple[str, ...] = ()
+    declined_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.porters_needed not in (1, 2):
@@ -79,6 +80,7 @@ class JobSpec:
             "accompaniment_confirmed": self.accompaniment_confirmed,
             "ready_at": _time(self.ready_at),
             "assigned_porters": list(self.assigned_porters),
+            "declined_by": list(self.declined_by),
         }
 
     @classmethod
@@ -99,6 +101,7 @@ class JobSpec:
             accompaniment_confirmed=bool(data["accompaniment_confirmed"]),
             ready_at=_parse_time(data["ready_at"]),
             assigned_porters=tuple(data["assigned_porters"]),
+            declined_by=tuple(data.get("declined_by", ())),
         )
 
 
@@ -185,6 +188,10 @@ class Travel:
 
     def digest(self) -> str:
         """Hash of the matrix bytes: stable, and cheaper than hashing its JSON."""
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:  # the matrix is read-only, so once per Travel is enough
         body = np.ascontiguousarray(self.minutes, dtype="<f8").tobytes()
         return hashlib.sha256(body).hexdigest()
 

@@ -200,6 +200,19 @@ class Rule:
     mask: MaskCheck
 
 
+# -- declined ------------------------------------------------------------------------
+
+
+def not_declined(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    if porter.id in job.declined_by:
+        return f"porter {porter.badge} declined this job"
+    return None
+
+
+def not_declined_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    return a.declined
+
+
 RULES: tuple[Rule, ...] = (
     Rule("on_duty", on_duty, on_duty_mask),
     Rule("has_capacity", has_capacity, has_capacity_mask),
@@ -208,6 +221,7 @@ RULES: tuple[Rule, ...] = (
     Rule("has_skills", has_skills, has_skills_mask),
     Rule("accompaniment_confirmed", accompaniment_confirmed, accompaniment_confirmed_mask),
     Rule("ready_for_pickup", ready_for_pickup, ready_for_pickup_mask),
+    Rule("not_declined", not_declined, not_declined_mask),
 )
 
 

@@ -80,6 +80,7 @@ class Job(Aggregate):
         self.accompaniment_confirmed_by: str | None = None
         self.assignments = 0
         self.decision_id: str | None = None
+        self.declined_by: list[str] = []
         self.assigned_at: datetime | None = None
         self.acknowledged_at: datetime | None = None
         self.picked_up_at: datetime | None = None
@@ -253,6 +254,8 @@ class Job(Aggregate):
 
     @event("Released")
     def _released(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+        if reason == Reason.PORTER_DECLINED.value:
+            self.declined_by = [*self.declined_by, *self.porter_ids]
         self.status = S.REQUESTED
         self.porter_ids = []
         self.held_from = None

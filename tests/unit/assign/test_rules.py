@@ -34,6 +34,11 @@ def test_a_porter_on_a_break_is_excluded_by_on_duty() -> None:
     assert excluded_by(job(), porter(on_break=True)) == ["on_duty"]
 
 
+def test_a_porter_who_declined_a_job_is_not_offered_it_again() -> None:
+    assert excluded_by(job(declined_by=("p1",)), porter()) == ["not_declined"]
+    assert excluded_by(job(declined_by=("p2",)), porter()) == []
+
+
 def test_a_full_porter_is_excluded_by_has_capacity() -> None:
     assert excluded_by(job(), porter(active_jobs=1)) == ["has_capacity"]
 

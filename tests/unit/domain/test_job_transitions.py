@@ -212,3 +212,11 @@ def test_every_event_is_stamped_with_the_given_domain_time() -> None:
     later = T + timedelta(hours=3)
     job.assign([P1], "dispatcher", None, later)
     assert [e.timestamp for e in job.collect_events()] == [T, later]
+
+
+def test_a_job_remembers_who_declined_it_but_not_who_was_moved_off_it() -> None:
+    job = given(ASSIGN, RELEASE)
+    assert job.declined_by == [str(P1)]
+    job.assign([P2], "engine", None, T)
+    job.release(Reason.REOPTIMISED, "", "engine", T)
+    assert job.declined_by == [str(P1)]
