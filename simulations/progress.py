@@ -10,16 +10,12 @@ each prints one line as it ends.
 
 from __future__ import annotations
 
-import io
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TextIO
 
-from engine.eventlog import export_log
-from simulations import results, runner
-from simulations.engine import Simulation
+from simulations import runner
 from simulations.scenario import Scenario
 
 WIDTH = 30
@@ -63,29 +59,8 @@ def simulate_one(
     with_log: bool = False,
     progress: Callable[[float], None] | None = None,
 ) -> dict[str, Any]:
-    """runner.run_one with a progress callback (run_one takes none); the same dict."""
-    if progress is None:
-        return runner.run_one(scenario, seed, with_log)
-    started = time.perf_counter()
-    simulation = Simulation(scenario, seed)
-    simulation.run(progress=progress)
-    seconds = time.perf_counter() - started
-    figures, rows = runner.summary_of(simulation)
-    out: dict[str, Any] = {
-        "scenario": scenario.name,
-        "strategy": scenario.strategy,
-        "seed": seed,
-        "figures": figures,
-        "records": results.as_rows(rows),
-        "events": simulation.app.recorder.max_notification_id() or 0,
-        "decisions": simulation.dispatcher.board.decisions,
-        "seconds": round(seconds, 3),
-    }
-    if with_log:
-        buffer = io.StringIO()
-        export_log(simulation.app, buffer)
-        out["log"] = buffer.getvalue()
-    return out
+    """A module-level entry for the pool: runner.run_one with an optional progress callback."""
+    return runner.run_one(scenario, seed, with_log, progress)
 
 
 def note(run: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -27,10 +28,15 @@ def summary_of(simulation: Simulation) -> tuple[dict[str, Any], list[results.Job
     return figures, rows
 
 
-def run_one(scenario: Scenario, seed: int, with_log: bool = False) -> dict[str, Any]:
+def run_one(
+    scenario: Scenario,
+    seed: int,
+    with_log: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> dict[str, Any]:
     started = time.perf_counter()
     simulation = Simulation(scenario, seed)
-    simulation.run()
+    simulation.run(progress=progress)
     seconds = time.perf_counter() - started
     figures, rows = summary_of(simulation)
     out: dict[str, Any] = {
