@@ -64,6 +64,11 @@ class JobSpec:
             raise ValueError(f"job {self.id}: assigned_porters repeats a porter")
 
     def to_data(self) -> dict[str, Any]:
+        """Plain data; built once per spec, since a spec never changes (callers may not edit it)."""
+        return self._data
+
+    @cached_property
+    def _data(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind.value,
