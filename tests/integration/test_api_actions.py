@@ -17,29 +17,11 @@ from api.settings import ApiSettings
 from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
+from tests.unit.projections.scenario import CT, DRUG
 
 with warnings.catch_warnings():  # starlette would rather have httpx2; httpx is what we ship
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
-
-CT = {
-    "kind": "patient_transport",
-    "priority": "asap",
-    "origin": "SU-W7",
-    "destination": "CT",
-    "department": "surgery_7",
-    "group": "surgical",
-    "patient_ref": "P-004711",
-    "requirements": {"mode": "stretcher", "accompaniment": "clinician"},
-}
-DRUG = {
-    "kind": "drug",
-    "priority": "urgent",
-    "origin": "PHARMACY",
-    "destination": "IM-W5",
-    "department": "internal_medicine_5",
-    "group": "internal",
-}
 
 
 class Api:
