@@ -158,16 +158,13 @@ class Dispatcher:
         waiting = any(j.status is Status.REQUESTED for j in board.open.values())
         if not waiting:
             return False
-        movable = any(j.status is Status.ASSIGNED for j in board.open.values())
-        free = any(
-            p.on_shift and not p.on_break
+        if any(j.status is Status.ASSIGNED for j in board.open.values()):
+            return True
+        limit = self.app.policy_document()[1].max_jobs_per_porter
+        return any(
+            p.on_shift and not p.on_break and len(p.active_jobs) < limit
             for p in board.porters.values()
-            if len(p.active_jobs) < self._capacity_limit()
         )
-        return movable or free
-
-    def _capacity_limit(self) -> int:
-        return self.app.policy_document()[1].max_jobs_per_porter
 
     def _jobs(self, problem: AssignmentProblem) -> list[Job]:
         return [self.board.jobs[UUID(j.id)] for j in problem.jobs]
@@ -213,7 +210,7 @@ class Dispatcher:
             jobs[job.id] = job
         for job, chosen in plan:
             job.assign(chosen, "engine", decision.id, now)
-            capacity = document.max_jobs_per_porter if job.kind in document.batch_kinds else 1
+            capacity = document.capacity_for(job.kind)
             for pid in chosen:
                 porter(pid).take_job(job.id, capacity, now)
             jobs[job.id] = job

@@ -39,8 +39,7 @@ class JobLifecycle:
         raise NotImplementedError
 
     def _capacity(self, job: Job) -> int:
-        _, document = self.policy_document()
-        return document.max_jobs_per_porter if job.kind in document.batch_kinds else 1
+        return self.policy_document()[1].capacity_for(job.kind)
 
     def assign_job(
         self,

@@ -361,7 +361,7 @@ class DispatchLoop:
     def _escalate(self, board: Board) -> None:
         _, document = self.app.policy_document()
         now = self.app.clock.now()
-        open_jobs = [j for j in board.jobs.values() if j.is_open]
+        open_jobs = board.open_jobs()
         fired = 0
         for job_id, level, stage, note in escalations_due(open_jobs, document, self._history, now):
             try:

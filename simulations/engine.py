@@ -24,7 +24,6 @@ from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
 from engine.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.dispatch import Dispatcher
-from engine.domain.errors import DomainError
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Group, Kind, Priority, Reason, Skill, Status
@@ -319,13 +318,3 @@ class Simulation:
             if badge in self.leaving:
                 self._shift_end(badge)
         self.dirty = True
-
-
-def run(scenario: Scenario, seed: int) -> Simulation:
-    """One run; a process pool can call this (it returns a picklable summary elsewhere)."""
-    simulation = Simulation(scenario, seed)
-    try:
-        simulation.run()
-    except DomainError as exc:  # pragma: no cover - a bug in the simulated world
-        raise RuntimeError(f"simulation {scenario.name} seed {seed}: {exc}") from exc
-    return simulation

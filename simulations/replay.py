@@ -116,7 +116,7 @@ class _Replayer:
                 )
             ),
             "Porter.ShiftStarted": lambda e: self.app.start_shift(e.originator_id, e.ends_at),
-            "Porter.ShiftEnded": lambda e: self.app.end_shift(e.originator_id, by=self._by(e)),
+            "Porter.ShiftEnded": lambda e: self.app.end_shift(e.originator_id),
             "Porter.BreakStarted": lambda e: self.app.start_break(e.originator_id),
             "Porter.BreakEnded": lambda e: self.app.end_break(e.originator_id),
             "Porter.LocationReported": lambda e: self.app.report_location(
@@ -155,10 +155,6 @@ class _Replayer:
                 continue  # consequences of other commands: JobTaken, JobDropped, Overridden
             self.clock.set(max(self.clock.now(), event.timestamp))
             handler(event)
-
-    @staticmethod
-    def _by(event: Any) -> str:
-        return "porter"
 
     @staticmethod
     def _why(event: Any) -> Transition:

@@ -28,7 +28,6 @@ class SiteLayout:
     lift_wait_minutes: float = 2.0
     minutes_per_floor: float = 0.5
     corridor_minutes: float = 1.0
-    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _matrix: list[NDArray[np.float64]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -92,11 +91,6 @@ class SiteLayout:
         if floors:
             minutes += self.lift_wait_minutes + self.minutes_per_floor * floors
         return minutes
-
-    def index(self) -> dict[str, int]:
-        if not self._index:
-            self._index.update({code: i for i, code in enumerate(self.codes)})
-        return self._index
 
     def matrix(self) -> NDArray[np.float64]:
         """All-pairs travel minutes, rows and columns in `codes` order; built once."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from engine.domain.errors import InvalidInput
 
@@ -124,18 +124,6 @@ class Accompaniment(StrEnum):
     NONE = "none"
     CLINICIAN = "clinician"
     FAMILY = "family"
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def parse_enum(enum: type[E], value: object, field_name: str) -> E:
-    """Turn a raw value into an enum member, naming the field when it is not one."""
-    try:
-        return enum(str(value))
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
-        raise InvalidInput(field_name, f"{value!r} is not one of: {allowed}") from None
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,3 @@ class Board:
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())
-
-    def porter_by_badge(self) -> dict[str, Porter]:
-        return {p.badge: p for p in self.porters.values()}

@@ -162,6 +162,10 @@ class PolicyDocument(BaseModel):
             where = ".".join(str(p) for p in first["loc"]) or "policy"
             raise InvalidInput(f"policy.{where}", first["msg"]) from None
 
+    def capacity_for(self, kind: Kind) -> int:
+        """How many jobs a porter may hold when one of them is of this kind."""
+        return self.max_jobs_per_porter if kind in self.batch_kinds else 1
+
     def effective_priority(self, kind: Kind, priority: Priority) -> Priority:
         return Priority.STAT if kind in self.always_stat else priority
 

@@ -65,10 +65,6 @@ class Porter(Aggregate):
             return "on_break"
         return "busy" if self.active_jobs else "free"
 
-    @property
-    def is_available(self) -> bool:
-        return self.state == "free"
-
     # -- commands -----------------------------------------------------------
 
     def start_shift(self, ends_at: datetime, at: datetime) -> None:
