@@ -222,6 +222,9 @@ class Load:
     def __init__(self, url: str, site: str, rate: float, duration: float) -> None:
         self.url, self.site, self.rate, self.duration = url, site, rate, duration
         self.sent: dict[str, float] = {}  # job id -> when its POST started
+        self.sent_wall: dict[str, float] = {}  # the same instant on the wall clock
+        self.submitted_at: dict[str, float] = {}  # job id -> its Submitted event's time
+        self.stages: dict[str, list[float]] = {"recorded": [], "decided": [], "streamed": []}
         self.accepted: set[str] = set()
         self.assigned: dict[str, float] = {}
         self.completed: set[str] = set()
@@ -264,14 +267,26 @@ class Load:
         self.position = change["position"]
         if event == "Job.Submitted":
             self.seen_submitted[jid] += 1
+            self.submitted_at[jid] = datetime.fromisoformat(change["at"]).timestamp()
         elif event == "Job.Completed":
             self.completed.add(jid)
         elif event == "Job.Assigned":
             if jid in self.sent and jid not in self.assigned:
                 self.assigned[jid] = time.perf_counter()
+                self._stages(jid, datetime.fromisoformat(change["at"]).timestamp())
             task = asyncio.get_running_loop().create_task(self.work(wire, jid, change["badges"][0]))
             self.porters.add(task)
             task.add_done_callback(self.porters.discard)
+
+    def _stages(self, jid: str, assigned_at: float) -> None:
+        """Where the time went, by the server's own event stamps (same machine, same clock):
+        POST to recorded, recorded to the round's assignment, assignment to the stream."""
+        now, sent, recorded = time.time(), self.sent_wall.get(jid), self.submitted_at.get(jid)
+        if sent is None or recorded is None:
+            return
+        self.stages["recorded"].append((recorded - sent) * 1000)
+        self.stages["decided"].append((assigned_at - recorded) * 1000)
+        self.stages["streamed"].append((now - assigned_at) * 1000)
 
     async def work(self, wire: Wire, jid: str, badge: str) -> None:
         """The porter acknowledges, picks up and delivers at once."""
@@ -295,6 +310,7 @@ class Load:
         headers = {"Authorization": "Bearer demo-dispatcher", "Idempotency-Key": key}
         started = time.perf_counter()
         self.sent[jid] = started
+        self.sent_wall[jid] = time.time()
         try:
             status, _ = await wire.request("POST", "/jobs", headers, body)
         except OSError as exc:
@@ -355,6 +371,10 @@ class Load:
             "submit_response_ms": {
                 "p50": percentile(self.submit_ms, 0.5),
                 "p99": percentile(self.submit_ms, 0.99),
+            },
+            "stage_ms": {
+                name: {"p50": percentile(v, 0.5), "p99": percentile(v, 0.99)}
+                for name, v in self.stages.items()
             },
             "errors": sum(v for k, v in self.errors.items() if "moved" not in k),
             "error_kinds": dict(self.errors),

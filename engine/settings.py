@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for this site's store."""
         if self.store == "memory":
-            return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+            # One process owns an in-memory store, so cached aggregates never go stale.
+            return {"PERSISTENCE_MODULE": "eventsourcing.popo", "AGGREGATE_CACHE_FASTFORWARD": "n"}
         if self.store == "sqlite":
             if str(self.sqlite_path) != ":memory:":
                 self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
