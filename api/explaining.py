@@ -103,8 +103,7 @@ def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> 
     decision = _round_for(app, service, job_id)
     result: AssignmentResult | None = None
     if decision is None:
-        with service.locked() as board:
-            problem = Dispatcher(app, board).build_problem()
+        problem = Dispatcher(app, service.board).build_problem()
         source: dict[str, Any] = {"source": "now", "decision": None}
         names = service.badges()
     else:

@@ -12,7 +12,8 @@ from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import Clock, SystemClock
 from engine.domain.errors import ConcurrentUpdate
 from engine.hospital import Hospital
-from engine.loop import DispatchLoop, FixedLease, lease_for
+from engine.lease import FixedLease, lease_for
+from engine.loop import DispatchLoop
 from engine.service import Service
 from engine.settings import Settings
 
@@ -54,11 +55,11 @@ class Runtime:
         loop = DispatchLoop(
             app,
             lease_for(engine) if api.decide else FixedLease(decides=False),
+            board=service.board,
             tick_seconds=api.tick_seconds,
             poll_seconds=api.poll_seconds,
             standby_seconds=api.standby_seconds,
             round_interval=api.round_interval,
-            on_change=service.changed,
         )
         service.on_write = loop.wake
         service.refresh()

@@ -97,6 +97,10 @@ class Dispatcher:
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         """The problem as of now: jobs waiting or movable, porters on shift."""
         self.board.catch_up()
+        with self.board.held():
+            return self._problem(porter_ids)
+
+    def _problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         now = self.app.clock.now()
         version, document = self.app.policy_document()
         horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
@@ -130,15 +134,17 @@ class Dispatcher:
     def run_round(self, trigger: str = "timer") -> Decision | None:
         """Solve and record one round; None when nothing waits for a porter."""
         self.board.catch_up()
-        if not self._worth_a_round():
-            return None
-        problem = self.build_problem()
-        if not problem.jobs or not any(j.status is Status.REQUESTED for j in self._jobs(problem)):
-            return None
+        with self.board.held():  # read the board still; solve and save after letting go
+            if not self._worth_a_round():
+                return None
+            problem = self._problem()
+            number = self.board.decisions + 1
+        if all(j.assigned_porters for j in problem.jobs):
+            return None  # nothing waits (only jobs already held, which could move)
         result = solve(problem, self.params)
         decision = Decision(
             site=self.app.site,
-            number=self.board.decisions + 1,
+            number=number,
             trigger=trigger,
             policy_version=problem.policy_version,
             params=asdict(self.params),
@@ -165,9 +171,6 @@ class Dispatcher:
             p.on_shift and not p.on_break and len(p.active_jobs) < limit
             for p in board.porters.values()
         )
-
-    def _jobs(self, problem: AssignmentProblem) -> list[Job]:
-        return [self.board.jobs[UUID(j.id)] for j in problem.jobs]
 
     def _apply(
         self, decision: Decision, problem: AssignmentProblem, result: AssignmentResult

@@ -7,28 +7,21 @@ this process's own requests only makes it look sooner. A timer tick fires
 escalations and re-runs rounds for jobs still waiting (scheduled jobs come
 into their window that way).
 
-Exactly one loop decides per site. A lease says which: on PostgreSQL a
-session advisory lock on a dedicated connection (it goes when the process or
-its connection dies, and a stand-by takes it over); on SQLite an exclusive
-lock on a file beside the database; in memory the process is alone anyway.
-Two deciders could still not corrupt anything — decisions are numbered and
-saved atomically, so the second would get a conflict — the lease just keeps
-them from wasting rounds on it.
+Exactly one loop decides per site; a lease (`engine.lease`) says which. The
+loop reads the process's shared board, so every event is decoded and folded
+once per process, and after a round it catches that board up itself: the
+change feed hears of the assignment from this thread, at once.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import IO, Any, Protocol
+from typing import Any
 from uuid import UUID
-
-from eventsourcing.persistence import Notification
 
 from engine.application import DispatchApp
 from engine.dispatch import Dispatcher
@@ -36,8 +29,8 @@ from engine.domain.errors import DomainError
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Status
+from engine.lease import Lease
 from engine.projections.board import Board
-from engine.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,117 +49,6 @@ _TRIGGERS = {
 # Events that put a job in the pool (status requested) and that take it out.
 _WAITING = {"Job.Submitted", "Job.Released"}
 _NOT_WAITING = {"Job.Assigned", "Job.Cancelled", "Job.Failed", "Job.Completed"}
-
-
-class Lease(Protocol):
-    def acquire(self) -> bool: ...
-
-    def held(self) -> bool: ...
-
-    def release(self) -> None: ...
-
-
-class FixedLease:
-    """No contest: an in-memory store's one process decides; an API-only node never does."""
-
-    def __init__(self, decides: bool) -> None:
-        self.decides = decides
-
-    def acquire(self) -> bool:
-        return self.decides
-
-    def held(self) -> bool:
-        return self.decides
-
-    def release(self) -> None:
-        return None
-
-
-class FileLease:
-    """SQLite: an exclusive `flock` on a file beside the database; the OS drops it on exit."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._file: IO[bytes] | None = None
-
-    def acquire(self) -> bool:
-        import fcntl
-
-        handle = open(self.path, "ab")  # noqa: SIM115 - held open as the lease
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        self._file = handle
-        return True
-
-    def held(self) -> bool:
-        return self._file is not None
-
-    def release(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-class AdvisoryLease:
-    """PostgreSQL: `pg_try_advisory_lock` on a connection used for nothing else."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        digest = hashlib.sha256(f"porter-dispatch:{settings.site}".encode()).digest()
-        self.key = int.from_bytes(digest[:8], "big", signed=True)
-        self._conn: Any = None
-
-    def acquire(self) -> bool:
-        import psycopg
-
-        s = self.settings
-        try:
-            conn = psycopg.connect(
-                host=s.postgres_host,
-                port=s.postgres_port,
-                user=s.postgres_user,
-                password=s.postgres_password,
-                dbname=s.postgres_dbname,
-                autocommit=True,
-                connect_timeout=5,
-            )
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-        except Exception:
-            log.warning("cannot reach PostgreSQL for the dispatch lease", exc_info=True)
-            return False
-        if not (row and row[0]):
-            conn.close()
-            return False
-        self._conn = conn
-        return True
-
-    def held(self) -> bool:
-        if self._conn is None:
-            return False
-        try:
-            self._conn.execute("SELECT 1")
-        except Exception:
-            log.warning("lost the dispatch lease connection; standing by", exc_info=True)
-            self.release()
-            return False
-        return True
-
-    def release(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # closing a broken connection
-                self._conn.close()
-            self._conn = None
-
-
-def lease_for(settings: Settings) -> Lease:
-    if settings.store == "postgres":
-        return AdvisoryLease(settings)
-    if settings.store == "sqlite" and str(settings.sqlite_path) != ":memory:":
-        return FileLease(f"{settings.sqlite_path}.{settings.site}.loop-lock")
-    return FixedLease(decides=True)
 
 
 def escalations_due(
@@ -202,13 +84,20 @@ def escalations_due(
 
 
 class DispatchLoop:
-    """Background thread: wake, catch up, escalate on the tick, run a round if anything new."""
+    """Background thread: wake, catch up, escalate on the tick, run a round if anything new.
+
+    It watches the board it is given (the process's shared one, or its own) from
+    the start, leading or not, so a stand-by that takes over knows at once which
+    jobs wait and what has been escalated. Attach it before the board's first
+    catch-up: the escalations it remembers are the ones it has seen.
+    """
 
     def __init__(
         self,
         app: DispatchApp,
         lease: Lease,
         *,
+        board: Board | None = None,
         tick_seconds: float = 5.0,
         poll_seconds: float = 0.25,
         standby_seconds: float = 1.0,
@@ -231,14 +120,19 @@ class DispatchLoop:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._state = threading.Lock()  # the three below; the board's listener runs anywhere
         self._pending: set[str] = set()
         self._history: dict[UUID, list[tuple[str, datetime]]] = {}
-        self._waiting: set[Any] = set()  # ids of jobs in status requested
+        self._waiting: set[UUID] = set()  # ids of jobs in status requested
         self._last_round_position = -1
         self._last_round_at = 0.0
         self._next_tick = 0.0
         self._retries = 0
-        self.dispatcher: Dispatcher | None = None
+        self.board = board or Board(app)
+        with self.board.held():
+            self._waiting = {j.id for j in self.board.open_jobs() if j.status is Status.REQUESTED}
+            self.board.listeners.append(self._on_batch)
+        self.dispatcher = Dispatcher(app, self.board)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="dispatch-loop", daemon=True)
@@ -280,64 +174,60 @@ class DispatchLoop:
         self.leading = self.lease.acquire()
         if self.leading:
             log.info("site %s: this process now decides", self.app.site)
-            board = Board(self.app)
-            board.listeners.append(self._on_batch)
-            self._history.clear()
-            self._waiting.clear()
-            self.dispatcher = Dispatcher(self.app, board)
-            self._pending = {"takeover"}
+            with self._state:
+                self._pending.add("takeover")
             self._next_tick = 0.0
         return self.leading
 
-    def _on_batch(self, batch: Sequence[Notification]) -> None:
-        for n in batch:
-            name = n.topic.rsplit(":", 1)[-1]
-            if name in _WAITING:
-                self._waiting.add(n.originator_id)
-            elif name in _NOT_WAITING:
-                self._waiting.discard(n.originator_id)
-            if name == "Job.Escalated":
-                event: Any = self.app.mapper.to_domain_event(n)
-                self._history.setdefault(UUID(str(n.originator_id)), []).append(
-                    (event.stage, event.timestamp)
-                )
-                continue
-            if name not in _TRIGGERS:
-                continue
-            if name in ("Job.Released", "Porter.JobDropped"):
-                event = self.app.mapper.to_domain_event(n)
-                if name == "Job.Released" and event.by == "engine":
+    def _on_batch(self, batch: Sequence[tuple[int, Any]]) -> None:
+        with self._state:
+            for _, event in batch:
+                name = type(event).__qualname__
+                if name in _WAITING:
+                    self._waiting.add(event.originator_id)
+                elif name in _NOT_WAITING:
+                    self._waiting.discard(event.originator_id)
+                if name == "Job.Escalated":
+                    self._history.setdefault(event.originator_id, []).append(
+                        (event.stage, event.timestamp)
+                    )
+                elif name not in _TRIGGERS:
+                    continue
+                elif name == "Job.Released" and event.by == "engine":
                     continue  # a round's own re-optimisation
-                if name == "Porter.JobDropped" and event.outcome == "released":
+                elif name == "Porter.JobDropped" and event.outcome == "released":
                     continue  # the job's own Released event says why
-            self._pending.add(_TRIGGERS[name])
+                else:
+                    self._pending.add(_TRIGGERS[name])
 
     def step(self) -> None:
         """One turn: catch up, escalate on the tick, run a round if anything calls for it."""
-        assert self.dispatcher is not None
-        board = self.dispatcher.board
+        board = self.board
         board.catch_up()
         if time.monotonic() >= self._next_tick:
             self._next_tick = time.monotonic() + self.tick_seconds
-            self._escalate(board)
+            self._escalate()
             stale = time.monotonic() - self._last_round_at >= self.idle_round_seconds
             if board.position != self._last_round_position or stale:
-                self._pending.add("timer")
-        if self._pending and self._waiting:
+                with self._state:
+                    self._pending.add("timer")
+        with self._state:
+            due = bool(self._pending and self._waiting)
+            if not self._waiting:
+                self._pending.clear()  # nothing waits for a porter: no round to run
+        if due:
             # Under load, gather what arrives in a short window into one round: a round
             # costs much the same for one new job as for ten.
             gap = self._last_round_at + self.round_interval - time.monotonic()
             if gap > 0:
                 self._stop.wait(gap)
                 board.catch_up()
-            self._round(board)
-        elif self._pending:
-            self._pending.clear()  # nothing waits for a porter: no round to run
+            self._round()
 
-    def _round(self, board: Board) -> None:
-        assert self.dispatcher is not None
-        trigger = "+".join(sorted(self._pending))
-        self._pending.clear()
+    def _round(self) -> None:
+        with self._state:
+            trigger = "+".join(sorted(self._pending))
+            self._pending.clear()
         try:
             decision = self.dispatcher.run_round(trigger)
         except DomainError as exc:
@@ -345,25 +235,27 @@ class DispatchLoop:
             # saving): nothing was written. Catch up and go again, at once the first times.
             self._retries += 1
             log.info("round %s raced another writer (%s); retrying", trigger, exc)
-            self._pending.add("retry")
+            with self._state:
+                self._pending.add("retry")
             if self._retries <= 3:
                 self._wake.set()
             return
         self._retries = 0
         if decision is not None:
             self.rounds += 1
-        board.catch_up()
-        self._last_round_position = board.position
+        self.board.catch_up()  # a shared board tells its subscribers from here, at once
+        self._last_round_position = self.board.position
         self._last_round_at = time.monotonic()
         if decision is not None:
             self.on_change()
 
-    def _escalate(self, board: Board) -> None:
+    def _escalate(self) -> None:
         _, document = self.app.policy_document()
         now = self.app.clock.now()
-        open_jobs = board.open_jobs()
+        with self.board.held(), self._state:
+            due = escalations_due(self.board.open_jobs(), document, self._history, now)
         fired = 0
-        for job_id, level, stage, note in escalations_due(open_jobs, document, self._history, now):
+        for job_id, level, stage, note in due:
             try:
                 self.app.escalate_job(job_id, level, stage, note)
                 fired += 1
@@ -371,4 +263,5 @@ class DispatchLoop:
                 log.info("escalation of %s skipped: %s", job_id, exc)
         if fired:
             self.escalations += fired
+            self.board.catch_up()
             self.on_change()

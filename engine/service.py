@@ -1,68 +1,32 @@
 """One site's read side: the live board, the read models, and the feed of changes.
 
-The API's request threads and the dispatch loop write through one `DispatchApp`;
-every read model here is a fold of the notification log. Reading the log and
-applying it are split: one reader at a time queries the store, holding no lock
-that a request reading the board needs, then applies the batch under a short
-lock, so each event is applied exactly once, in log order. A caller arriving
-while a catch-up is under way shares the next one instead of querying again.
-A command's answer catches the folds up past its own write; a follower thread
-does so after the loop's rounds and on a poll, for writes by other processes.
+The API's request threads and the dispatch loop write through one `DispatchApp`
+and read one `Feed`: every read model here is a fold of the notification log,
+applied once per process. A command's answer catches the folds up past its own
+write; the loop does so after its rounds; a follower thread polls for writes
+by other processes.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
-
-from eventsourcing.persistence import Notification
 
 from engine.application import DispatchApp
 from engine.domain.errors import JobNotFound, PorterNotFound
 from engine.domain.ids import porter_id
 from engine.domain.job.aggregate import Job
-from engine.domain.porter.aggregate import Porter
 from engine.domain.values import Priority, Status
-from engine.projections.board import PAGE, Board
+from engine.projections.board import PAGE
+from engine.projections.feed import Feed
 from engine.projections.figures import Figures
 from engine.projections.timeline import Change, Timelines, change_record
+from engine.projections.views import job_view, porter_view
 
 Subscriber = Callable[[list[Change]], None]
-
-
-class FeedBoard(Board):
-    """The board, with reading the log (`fetch`) apart from applying it (`apply`).
-
-    `apply` decodes each event once and hands it to the other folds too.
-    """
-
-    def __init__(self, app: DispatchApp, fold: Callable[[int, Any], None]) -> None:
-        super().__init__(app)
-        self._fold = fold
-
-    def fetch(self) -> Sequence[Notification]:
-        return self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
-
-    def apply(self, batch: Sequence[Notification]) -> int:
-        applied = [n for n in batch if n.id > self.position]
-        for notification in applied:
-            event = self._app.mapper.to_domain_event(notification)
-            self._apply(event)
-            self._fold(notification.id, event)
-            self.position = notification.id
-        for listener in self.listeners:
-            listener(applied)
-        return len(applied)
-
-    def catch_up(self) -> int:
-        applied = 0
-        while batch := self.fetch():
-            applied += self.apply(batch)
-        return applied
 
 
 class Service:
@@ -72,14 +36,8 @@ class Service:
         self.poll_seconds = poll_seconds
         self.timelines = Timelines()
         self.figures_fold = Figures(tz)
-        self.board = FeedBoard(app, self._fold)
-        self._lock = threading.RLock()  # the folds' state
-        self._reading = threading.Lock()  # one reader of the log at a time
-        self._started = 0  # catch-ups begun, and the last one finished (see `refresh`)
-        self._finished = 0
-        self._subscribers: list[Subscriber] = []
-        self._pending: list[Change] = []
-        self._dirty = threading.Event()
+        self.board = Feed(app, self._fold)
+        self._lock = self.board.lock
         self._stop = threading.Event()
         self._follower: threading.Thread | None = None
         self.on_write: Callable[[], None] = lambda: None  # the loop's wake-up, once it runs
@@ -87,29 +45,14 @@ class Service:
     # -- folding ----------------------------------------------------------------
 
     def refresh(self) -> int:
-        """Apply everything recorded before this call; returns the board's position.
-
-        A caller that finds a catch-up begun after it arrived shares that one
-        instead of querying the log again: one query serves every waiting caller.
-        """
-        ticket = self._started + 1
-        with self._reading:
-            if self._finished < ticket:
-                self._started += 1
-                mine = self._started
-                while batch := self.board.fetch():
-                    with self._lock:
-                        self.board.apply(batch)
-                        changes, self._pending = self._pending, []
-                    for subscriber in list(self._subscribers):
-                        subscriber(changes)
-                self._finished = mine
+        """Apply everything recorded before this call; returns the board's position."""
+        self.board.catch_up()
         return self.board.position
 
-    def _fold(self, position: int, event: Any) -> None:
+    def _fold(self, position: int, event: Any) -> Change:
         self.timelines.apply(position, event)
         self.figures_fold.apply(position, event)
-        self._pending.append(change_record(position, event, self.timelines.badges))
+        return change_record(position, event, self.timelines.badges)
 
     def written(self, wake: bool = True) -> None:
         """Call after every command: the loop looks at once if the command may have made
@@ -118,24 +61,18 @@ class Service:
         if wake:
             self.on_write()
 
-    def changed(self) -> None:
-        """The log moved (the loop wrote, or saw another process write): catch up soon."""
-        self._dirty.set()
-
     def start(self) -> None:
         self._follower = threading.Thread(target=self._follow, name="read-models", daemon=True)
         self._follower.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._dirty.set()
         if self._follower is not None:
             self._follower.join(5)
 
     def _follow(self) -> None:
-        while not self._stop.is_set():
-            self._dirty.wait(self.poll_seconds)
-            self._dirty.clear()
+        """Writes by other processes reach this one's folds by this poll."""
+        while not self._stop.wait(self.poll_seconds):
             try:
                 self.refresh()
             except Exception:  # the store is briefly unavailable: try again next turn
@@ -143,14 +80,10 @@ class Service:
 
     def subscribe(self, subscriber: Subscriber) -> int:
         """Receive every later batch of changes; returns the position it starts after."""
-        with self._reading:
-            self._subscribers.append(subscriber)
-            return self.board.position
+        return self.board.subscribe(subscriber)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        with self._reading:
-            if subscriber in self._subscribers:
-                self._subscribers.remove(subscriber)
+        self.board.unsubscribe(subscriber)
 
     def changes_between(self, after: int, until: int, limit: int = PAGE) -> list[Change]:
         """Changes recorded after one position up to another, read from the log itself."""
@@ -174,13 +107,6 @@ class Service:
         """Porter id -> badge, for answers that name porters."""
         with self._lock:
             return {str(p.id): p.badge for p in self.board.porters.values()}
-
-    @contextmanager
-    def locked(self) -> Iterator[FeedBoard]:
-        """The board, held still: no one else reads the log or the folds meanwhile (the
-        dispatch core's problem builder catches the board up itself)."""
-        with self._reading, self._lock:
-            yield self.board
 
     def job_board(
         self,
@@ -275,72 +201,3 @@ class Service:
         self.refresh()
         with self._lock:
             return self.figures_fold.report(self.now())
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _minutes(due: datetime, now: datetime) -> float:
-    return round((due - now).total_seconds() / 60, 1)
-
-
-def job_view(job: Job, now: datetime, badges: dict[str, str]) -> dict[str, Any]:
-    """A job as dispatchers see it: minutes left are negative once overdue."""
-    picked = job.picked_up_at is not None
-    return {
-        "id": str(job.id),
-        "version": job.version,
-        "status": job.status.value,
-        "fhir_status": job.status.fhir,
-        "kind": job.kind.value,
-        "priority": job.priority.value,
-        "requested_priority": job.requested_priority.value,
-        "group": job.group,
-        "department": job.department,
-        "origin": job.origin.code,
-        "destination": job.destination.code,
-        "patient_ref": job.patient_ref,
-        "requirements": job.requirements.to_dict(),
-        "notes": job.notes,
-        "porters": [badges.get(p, p) for p in job.porter_ids],
-        "requested_at": _iso(job.requested_at),
-        "ready_at": _iso(job.ready_at),
-        "pickup_due": _iso(job.pickup_due),
-        "delivery_due": _iso(job.delivery_due),
-        "minutes_to_pickup": None if picked or not job.is_open else _minutes(job.pickup_due, now),
-        "minutes_to_delivery": None if not job.is_open else _minutes(job.delivery_due, now),
-        "assigned_at": _iso(job.assigned_at),
-        "acknowledged_at": _iso(job.acknowledged_at),
-        "picked_up_at": _iso(job.picked_up_at),
-        "ended_at": _iso(job.ended_at),
-        "escalation_level": job.escalation_level,
-        "accompaniment_confirmed": job.accompaniment_confirmed_by is not None,
-        "last_reason": job.last_reason,
-        "rating": job.rating,
-        "leg": job.leg,
-        "linked_job_id": job.linked_job_id,
-        "decision_id": job.decision_id,
-    }
-
-
-def porter_view(porter: Porter, now: datetime, jobs: dict[UUID, Job]) -> dict[str, Any]:
-    held = [jobs[UUID(j)] for j in porter.active_jobs if UUID(j) in jobs]
-    free_for = None
-    if porter.state == "free" and porter.last_free_at is not None:
-        free_for = round((now - porter.last_free_at).total_seconds() / 60, 1)
-    return {
-        "badge": porter.badge,
-        "group": porter.group.value,
-        "role": porter.role,
-        "skills": sorted(s.value for s in porter.skills),
-        "state": porter.state,
-        "shift_started_at": _iso(porter.shift_started_at) if porter.on_shift else None,
-        "shift_ends_at": _iso(porter.shift_ends_at),
-        "location": porter.location,
-        "location_at": _iso(porter.location_at),
-        "jobs": [{"id": str(j.id), "status": j.status.value, "kind": j.kind.value} for j in held],
-        "jobs_this_shift": porter.jobs_this_shift if porter.on_shift else 0,
-        "minutes_free": free_for,
-        "version": porter.version,
-    }

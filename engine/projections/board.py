@@ -9,6 +9,8 @@ Pulling the log works the same on every store (SQLite has no subscription).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +20,7 @@ from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 
 PAGE = 500
+_DECISION_MADE = ":Decision.Made"
 
 
 class Board:
@@ -28,7 +31,8 @@ class Board:
         self.open: dict[UUID, Job] = {}
         self.porters: dict[UUID, Porter] = {}
         self.decisions = 0
-        self.listeners: list[Any] = []
+        # Called with each applied batch, as (position, event) pairs (decisions left out).
+        self.listeners: list[Callable[[list[tuple[int, Any]]], None]] = []
 
     def catch_up(self) -> int:
         """Apply every event recorded since the last call; returns how many."""
@@ -37,13 +41,18 @@ class Board:
             batch = self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
             if not batch:
                 return applied
-            for notification in batch:
-                event = self._app.mapper.to_domain_event(notification)
-                self._apply(event)
-                self.position = notification.id
-                applied += 1
+            events = []
+            for n in batch:
+                if n.topic.endswith(_DECISION_MADE):
+                    self.decisions += 1  # numbered 1, 2, ...: no need to decode its inputs
+                else:
+                    event = self._app.mapper.to_domain_event(n)
+                    self._apply(event)
+                    events.append((n.id, event))
+                self.position = n.id
+            applied += len(batch)
             for listener in self.listeners:
-                listener(batch)
+                listener(events)
 
     def _apply(self, event: Any) -> None:
         topic = type(event).__qualname__
@@ -58,7 +67,13 @@ class Board:
         elif owner == "Porter":
             self.porters[event.originator_id] = event.mutate(self.porters.get(event.originator_id))
         elif topic == "Decision.Made":
-            self.decisions = max(self.decisions, int(event.number))
+            self.decisions = max(self.decisions, int(event.number))  # (`Feed` decodes them)
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())
+
+    @contextmanager
+    def held(self) -> Iterator[Board]:
+        """The board held still while a round reads it. Alone in its thread, as here,
+        nothing else moves it; a board that other threads fold (`Feed`) locks."""
+        yield self

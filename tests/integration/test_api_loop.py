@@ -16,7 +16,8 @@ from engine.clock import ManualClock
 from engine.commands import SubmitJob, parse
 from engine.domain.values import Status
 from engine.hospital import Hospital
-from engine.loop import DispatchLoop, FileLease, FixedLease, escalations_due, lease_for
+from engine.lease import FileLease, FixedLease, lease_for
+from engine.loop import DispatchLoop, escalations_due
 from engine.settings import Settings
 from tests.conftest import drop_site_tables, require_postgres
 

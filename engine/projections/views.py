@@ -1,0 +1,83 @@
+"""What a dispatcher, a porter or a screen sees: jobs and porters as plain records.
+
+Minutes left are computed against the clock at the time of the answer, so the
+same job reads differently a minute later; everything else is the fold's state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from engine.domain.job.aggregate import Job
+from engine.domain.porter.aggregate import Porter
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _minutes(due: datetime, now: datetime) -> float:
+    return round((due - now).total_seconds() / 60, 1)
+
+
+def job_view(job: Job, now: datetime, badges: dict[str, str]) -> dict[str, Any]:
+    """A job as dispatchers see it: minutes left are negative once overdue."""
+    picked = job.picked_up_at is not None
+    return {
+        "id": str(job.id),
+        "version": job.version,
+        "status": job.status.value,
+        "fhir_status": job.status.fhir,
+        "kind": job.kind.value,
+        "priority": job.priority.value,
+        "requested_priority": job.requested_priority.value,
+        "group": job.group,
+        "department": job.department,
+        "origin": job.origin.code,
+        "destination": job.destination.code,
+        "patient_ref": job.patient_ref,
+        "requirements": job.requirements.to_dict(),
+        "notes": job.notes,
+        "porters": [badges.get(p, p) for p in job.porter_ids],
+        "requested_at": _iso(job.requested_at),
+        "ready_at": _iso(job.ready_at),
+        "pickup_due": _iso(job.pickup_due),
+        "delivery_due": _iso(job.delivery_due),
+        "minutes_to_pickup": None if picked or not job.is_open else _minutes(job.pickup_due, now),
+        "minutes_to_delivery": None if not job.is_open else _minutes(job.delivery_due, now),
+        "assigned_at": _iso(job.assigned_at),
+        "acknowledged_at": _iso(job.acknowledged_at),
+        "picked_up_at": _iso(job.picked_up_at),
+        "ended_at": _iso(job.ended_at),
+        "escalation_level": job.escalation_level,
+        "accompaniment_confirmed": job.accompaniment_confirmed_by is not None,
+        "last_reason": job.last_reason,
+        "rating": job.rating,
+        "leg": job.leg,
+        "linked_job_id": job.linked_job_id,
+        "decision_id": job.decision_id,
+    }
+
+
+def porter_view(porter: Porter, now: datetime, jobs: dict[UUID, Job]) -> dict[str, Any]:
+    held = [jobs[UUID(j)] for j in porter.active_jobs if UUID(j) in jobs]
+    free_for = None
+    if porter.state == "free" and porter.last_free_at is not None:
+        free_for = round((now - porter.last_free_at).total_seconds() / 60, 1)
+    return {
+        "badge": porter.badge,
+        "group": porter.group.value,
+        "role": porter.role,
+        "skills": sorted(s.value for s in porter.skills),
+        "state": porter.state,
+        "shift_started_at": _iso(porter.shift_started_at) if porter.on_shift else None,
+        "shift_ends_at": _iso(porter.shift_ends_at),
+        "location": porter.location,
+        "location_at": _iso(porter.location_at),
+        "jobs": [{"id": str(j.id), "status": j.status.value, "kind": j.kind.value} for j in held],
+        "jobs_this_shift": porter.jobs_this_shift if porter.on_shift else 0,
+        "minutes_free": free_for,
+        "version": porter.version,
+    }
