@@ -85,6 +85,7 @@ class Dispatcher:
         self.params = params or SolverParams()
         self.travel = Travel.from_site(app.layout)
         self._specs: dict[UUID, tuple[int, JobSpec]] = {}
+        self._porters: dict[UUID, tuple[tuple[int, int], PorterSpec]] = {}
 
     def _spec(self, job: Job) -> JobSpec:
         """Job specs change only when the job does: cache them by aggregate version."""
@@ -92,6 +93,15 @@ class Dispatcher:
         if cached is None or cached[0] != job.version:
             cached = (job.version, job_spec(job))
             self._specs[job.id] = cached
+        return cached[1]
+
+    def _porter_spec(self, porter: Porter, movable: set[str]) -> PorterSpec:
+        """Porter specs change with the porter, or as their held jobs become movable."""
+        held = sum(1 for j in porter.active_jobs if j not in movable)
+        cached = self._porters.get(porter.id)
+        if cached is None or cached[0] != (porter.version, held):
+            cached = ((porter.version, held), porter_spec(porter, movable))
+            self._porters[porter.id] = cached
         return cached[1]
 
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
@@ -122,9 +132,12 @@ class Dispatcher:
             ),
             key=lambda p: p.badge,
         )
+        if len(self._specs) > 2 * len(jobs) + 1000:  # forget jobs long gone from the pool
+            keep = {j.id for j in jobs}
+            self._specs = {k: v for k, v in self._specs.items() if k in keep}
         return AssignmentProblem(
             jobs=tuple(self._spec(j) for j in jobs),
-            porters=tuple(porter_spec(p, movable) for p in porters),
+            porters=tuple(self._porter_spec(p, movable) for p in porters),
             travel=self.travel,
             policy=document,
             policy_version=version,
@@ -221,8 +234,7 @@ class Dispatcher:
 
 
 def stored_problem(problem: AssignmentProblem) -> dict[str, Any]:
-    data = problem.to_data()
-    data.pop("travel", None)
+    data = problem.to_data(travel=False)
     data["travel_digest"] = problem.travel.digest()
     return data
 

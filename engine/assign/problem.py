@@ -9,8 +9,9 @@ solver builds its arrays, so the stored form stays readable.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.assign.arrays import ProblemArrays
-from engine.assign.fingerprint import fingerprint
+from engine.assign.fingerprint import fingerprint, policy_data
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Group, Kind, Priority, Skill
 
@@ -34,6 +35,16 @@ def _time(value: datetime | None) -> str | None:
 
 def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
+
+
+def _canonical(data: dict[str, Any], times: dict[str, datetime | None]) -> bytes:
+    """A spec's bytes in the fingerprint: its plain data with every time in UTC, so
+    the same instants written in another time zone fingerprint the same."""
+    utc = {
+        k: None if t is None else (t.astimezone(UTC) if t.tzinfo else t).isoformat()
+        for k, t in times.items()
+    }
+    return json.dumps(data | utc, sort_keys=True, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,18 @@ class JobSpec:
             "declined_by": list(self.declined_by),
         }
 
+    @cached_property
+    def canonical(self) -> bytes:
+        return _canonical(
+            self._data,
+            {
+                "requested_at": self.requested_at,
+                "pickup_due": self.pickup_due,
+                "delivery_due": self.delivery_due,
+                "ready_at": self.ready_at,
+            },
+        )
+
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> JobSpec:
         return cls(
@@ -132,6 +155,11 @@ class PorterSpec:
     free_since: datetime | None = None
 
     def to_data(self) -> dict[str, Any]:
+        """Plain data; built once per spec, since a spec never changes (callers may not edit it)."""
+        return self._data
+
+    @cached_property
+    def _data(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "badge": self.badge,
@@ -145,6 +173,12 @@ class PorterSpec:
             "jobs_this_shift": self.jobs_this_shift,
             "free_since": _time(self.free_since),
         }
+
+    @cached_property
+    def canonical(self) -> bytes:
+        return _canonical(
+            self._data, {"shift_ends_at": self.shift_ends_at, "free_since": self.free_since}
+        )
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> PorterSpec:
@@ -262,15 +296,18 @@ class AssignmentProblem:
     def porter_index(self) -> dict[str, int]:
         return {porter.id: i for i, porter in enumerate(self.porters)}
 
-    def to_data(self) -> dict[str, Any]:
-        return {
+    def to_data(self, *, travel: bool = True) -> dict[str, Any]:
+        """Plain data. Without `travel`, for a store that keeps the site's matrix apart."""
+        data = {
             "jobs": [job.to_data() for job in self.jobs],
             "porters": [porter.to_data() for porter in self.porters],
-            "travel": self.travel.to_data(),
-            "policy": self.policy.to_data(),
+            "policy": policy_data(self.policy),
             "policy_version": self.policy_version,
             "now": self.now.isoformat(),
         }
+        if travel:
+            data["travel"] = self.travel.to_data()
+        return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> AssignmentProblem:
