@@ -8,7 +8,8 @@ columns is the only per-spec Python loop of a round.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,7 +17,7 @@ from numpy.typing import NDArray
 from engine.domain.values import Group, Priority, Skill
 
 if TYPE_CHECKING:
-    from engine.assign.problem import AssignmentProblem
+    from engine.assign.problem import AssignmentProblem, JobSpec
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -121,39 +122,66 @@ class ProblemArrays:
         return cls(jobs, porters, travel, kept, declined, lend_ok, lent)
 
 
+_AWARE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def micros(value: datetime) -> int:
+    """Exact integer microseconds since the epoch (naive times against a naive epoch)."""
+    d = value - (_NAIVE_EPOCH if value.tzinfo is None else _AWARE_EPOCH)
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+def minutes_between(value: datetime, now: datetime) -> float:
+    """Minutes from `now` to `value`, computed exactly as the solver's columns are."""
+    return (micros(value) - micros(now)) / 60e6
+
+
+def job_row(job: JobSpec) -> tuple[Any, ...]:
+    """What the job columns take from one spec, in column order; cached on the spec
+    (`JobSpec.solver_row`), since a spec never changes and lives for many rounds."""
+    return (
+        job.origin,
+        job.destination,
+        job.priority.rank,
+        GROUPS.index(job.group),
+        skill_bits(job.required_skills),
+        job.porters_needed,
+        job.needs_accompaniment and not job.accompaniment_confirmed,
+        job.kind,
+        micros(job.requested_at),
+        micros(job.pickup_due),
+        micros(job.delivery_due),
+        None if job.ready_at is None else micros(job.ready_at),
+        len(job.assigned_porters),
+    )
+
+
+def _after(values: tuple[int, ...], now: int) -> F:
+    return (np.array(values, np.int64) - now) / 60e6
+
+
 def _job_arrays(problem: AssignmentProblem) -> JobArrays:
-    policy, now, index = problem.policy, problem.now, problem.travel.index
+    policy, index = problem.policy, problem.travel.index
     weights = policy.weights
     batch = set(policy.batch_kinds)
-    group = {g: i for i, g in enumerate(GROUPS)}
-    rank = {p: p.rank for p in Priority}
-    columns = (
-        list(
-            zip(
-                *(
-                    (
-                        index[j.origin],
-                        index[j.destination],
-                        rank[j.priority],
-                        group[j.group],
-                        skill_bits(j.required_skills),
-                        j.porters_needed,
-                        j.needs_accompaniment and not j.accompaniment_confirmed,
-                        j.kind in batch and j.porters_needed == 1,
-                        (j.requested_at - now).total_seconds() / 60.0,
-                        (j.pickup_due - now).total_seconds() / 60.0,
-                        (j.delivery_due - now).total_seconds() / 60.0,
-                        np.nan if j.ready_at is None else (j.ready_at - now).total_seconds() / 60.0,
-                        policy.handling_minutes.get(j.kind, 0),
-                        len(j.assigned_porters),
-                    )
-                    for j in problem.jobs
-                ),
-                strict=True,
-            )
-        )
-        or [()] * 14
-    )
+    now = micros(problem.now)
+    rows = [j.solver_row for j in problem.jobs]
+    raw = list(zip(*rows, strict=True)) or [()] * 13
+    kinds = raw[7]
+    columns: list[Any] = [
+        [index[c] for c in raw[0]],
+        [index[c] for c in raw[1]],
+        *raw[2:6],
+        raw[6],
+        [k in batch and n == 1 for k, n in zip(kinds, raw[5], strict=True)],
+        _after(raw[8], now),
+        _after(raw[9], now),
+        _after(raw[10], now),
+        [np.nan if r is None else (r - now) / 60e6 for r in raw[11]],
+        [policy.handling_minutes.get(k, 0) for k in kinds],
+        raw[12],
+    ]
     origin, destination = np.array(columns[0], np.int64), np.array(columns[1], np.int64)
     priority_rank = np.array(columns[2], np.int64)
     by_rank = sorted(Priority, key=lambda p: p.rank)
@@ -189,7 +217,7 @@ def _job_arrays(problem: AssignmentProblem) -> JobArrays:
 
 
 def _porter_arrays(problem: AssignmentProblem) -> PorterArrays:
-    now, index = problem.now, problem.travel.index
+    now, index = micros(problem.now), problem.travel.index
     group = {g: i for i, g in enumerate(GROUPS)}
     columns = (
         list(
@@ -202,12 +230,10 @@ def _porter_arrays(problem: AssignmentProblem) -> PorterArrays:
                         p.on_shift and not p.on_break,
                         np.inf
                         if p.shift_ends_at is None
-                        else (p.shift_ends_at - now).total_seconds() / 60.0,
+                        else (micros(p.shift_ends_at) - now) / 60e6,
                         p.active_jobs,
                         p.jobs_this_shift,
-                        np.inf
-                        if p.free_since is None
-                        else (p.free_since - now).total_seconds() / 60.0,
+                        np.inf if p.free_since is None else (micros(p.free_since) - now) / 60e6,
                     )
                     for p in problem.porters
                 ),

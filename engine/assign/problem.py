@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.assign.arrays import ProblemArrays
+from engine.assign.arrays import ProblemArrays, job_row
 from engine.assign.fingerprint import fingerprint, policy_data
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Group, Kind, Priority, Skill
@@ -98,6 +98,10 @@ class JobSpec:
             "assigned_porters": list(self.assigned_porters),
             "declined_by": list(self.declined_by),
         }
+
+    @cached_property
+    def solver_row(self) -> tuple[Any, ...]:
+        return job_row(self)
 
     @cached_property
     def canonical(self) -> bytes:

@@ -25,14 +25,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from engine.assign.arrays import B, ProblemArrays
+from engine.assign.arrays import B, ProblemArrays, minutes_between
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 from engine.assign.protocols import MaskCheck, PairCheck
 from engine.domain.policy.document import PolicyDocument
 
 
 def _minutes(value: datetime, now: datetime) -> float:
-    return (value - now).total_seconds() / 60.0
+    return minutes_between(value, now)  # to the bit as the columns the masks read
 
 
 def _hhmm(now: datetime, minutes: float) -> str:
