@@ -30,6 +30,7 @@ from engine.commands import Transition
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DecisionNotFound, InvalidInput
 from engine.domain.job.aggregate import Job
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.values import Reason, Status
 from engine.projections.board import Board
@@ -107,12 +108,15 @@ class Dispatcher:
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         """The problem as of now: jobs waiting or movable, porters on shift."""
         self.board.catch_up()
+        policy = self.app.policy_document()
         with self.board.held():
-            return self._problem(porter_ids)
+            return self._problem(policy, porter_ids)
 
-    def _problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
+    def _problem(
+        self, policy: tuple[int, PolicyDocument], porter_ids: set[str] | None = None
+    ) -> AssignmentProblem:
         now = self.app.clock.now()
-        version, document = self.app.policy_document()
+        version, document = policy
         horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
         jobs = sorted(
             (
@@ -147,10 +151,11 @@ class Dispatcher:
     def run_round(self, trigger: str = "timer") -> Decision | None:
         """Solve and record one round; None when nothing waits for a porter."""
         self.board.catch_up()
+        policy = self.app.policy_document()  # read the store before holding the board
         with self.board.held():  # read the board still; solve and save after letting go
-            if not self._worth_a_round():
+            if not self._worth_a_round(policy[1]):
                 return None
-            problem = self._problem()
+            problem = self._problem(policy)
             number = self.board.decisions + 1
         if all(j.assigned_porters for j in problem.jobs):
             return None  # nothing waits (only jobs already held, which could move)
@@ -171,7 +176,7 @@ class Dispatcher:
         self.app._save(decision, *changed)
         return decision
 
-    def _worth_a_round(self) -> bool:
+    def _worth_a_round(self, document: PolicyDocument) -> bool:
         """A round can only change something if a job waits and a porter could take it."""
         board = self.board
         waiting = any(j.status is Status.REQUESTED for j in board.open.values())
@@ -179,7 +184,7 @@ class Dispatcher:
             return False
         if any(j.status is Status.ASSIGNED for j in board.open.values()):
             return True
-        limit = self.app.policy_document()[1].max_jobs_per_porter
+        limit = document.max_jobs_per_porter
         return any(
             p.on_shift and not p.on_break and len(p.active_jobs) < limit
             for p in board.porters.values()
@@ -190,7 +195,7 @@ class Dispatcher:
     ) -> list[Aggregate]:
         """Turn the result into job and porter events; movable jobs may change hands."""
         now = decision.made_at
-        _, document = self.app.policy_document()
+        document = problem.policy
         jobs: dict[UUID, Job] = {}
         porters: dict[UUID, Porter] = {}
 

@@ -104,9 +104,9 @@ class Service:
         return self.app.clock.now()
 
     def badges(self) -> dict[str, str]:
-        """Porter id -> badge, for answers that name porters."""
-        with self._lock:
-            return {str(p.id): p.badge for p in self.board.porters.values()}
+        """Porter id -> badge, for answers that name porters (the timelines' map: badges
+        never change once registered, so callers share it and may not edit it)."""
+        return self.timelines.badges
 
     def job_board(
         self,
