@@ -14,7 +14,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import errors
+from api import collector, errors
 from api.routers import decisions, events, figures, health, jobs, policy, porters
 from api.runtime import Runtime
 from api.settings import ApiSettings
@@ -42,9 +42,11 @@ def create_app(
         # Request handlers run in these threads and share one interpreter with the
         # dispatch loop: a small pool keeps a burst of requests from starving rounds.
         anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.api.threads
+        collector.install()
         try:
             yield
         finally:
+            collector.uninstall()
             await run_in_threadpool(runtime.stop)
 
     app = FastAPI(

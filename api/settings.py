@@ -65,10 +65,10 @@ class ApiSettings(BaseSettings):
     tick_seconds: float = Field(default=5.0, gt=0, description="escalation and re-round tick")
     poll_seconds: float = Field(default=0.25, gt=0, description="how often the loop reads the log")
     round_interval: float = Field(
-        default=0.0,
+        default=0.005,
         ge=0,
-        description="shortest gap between rounds; arrivals meanwhile share one (rounds already "
-        "share what arrives while one runs, so 0 is fastest)",
+        description="shortest gap between rounds, seconds; arrivals meanwhile share one (a round "
+        "already takes in whatever arrived while the last ran; this only caps the rate)",
     )
     standby_seconds: float = Field(default=1.0, gt=0, description="stand-by retry of the lease")
     threads: int = Field(

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from engine.domain.values import Group, Priority, Skill
 
 if TYPE_CHECKING:
-    from engine.assign.problem import AssignmentProblem, JobSpec
+    from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -216,39 +216,35 @@ def _job_arrays(problem: AssignmentProblem) -> JobArrays:
     )
 
 
+def porter_row(porter: PorterSpec) -> tuple[Any, ...]:
+    """What the porter columns take from one spec, times as integer microseconds;
+    cached on the spec (`PorterSpec.solver_row`) like `job_row`."""
+    return (
+        porter.location,
+        GROUPS.index(porter.group),
+        skill_bits(porter.skills),
+        porter.on_shift and not porter.on_break,
+        None if porter.shift_ends_at is None else micros(porter.shift_ends_at),
+        porter.active_jobs,
+        porter.jobs_this_shift,
+        None if porter.free_since is None else micros(porter.free_since),
+    )
+
+
+def _after_or_inf(values: tuple[int | None, ...], now: int) -> list[float]:
+    return [np.inf if v is None else (v - now) / 60e6 for v in values]
+
+
 def _porter_arrays(problem: AssignmentProblem) -> PorterArrays:
     now, index = micros(problem.now), problem.travel.index
-    group = {g: i for i, g in enumerate(GROUPS)}
-    columns = (
-        list(
-            zip(
-                *(
-                    (
-                        -1 if p.location is None else index[p.location],
-                        group[p.group],
-                        skill_bits(p.skills),
-                        p.on_shift and not p.on_break,
-                        np.inf
-                        if p.shift_ends_at is None
-                        else (micros(p.shift_ends_at) - now) / 60e6,
-                        p.active_jobs,
-                        p.jobs_this_shift,
-                        np.inf if p.free_since is None else (micros(p.free_since) - now) / 60e6,
-                    )
-                    for p in problem.porters
-                ),
-                strict=True,
-            )
-        )
-        or [()] * 8
-    )
+    raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 8
     return PorterArrays(
-        location=np.array(columns[0], np.int64),
-        group=np.array(columns[1], np.int64),
-        skills=np.array(columns[2], np.uint8),
-        available=np.array(columns[3], bool),
-        shift_end=np.array(columns[4], np.float64),
-        active=np.array(columns[5], np.int64),
-        jobs_today=np.array(columns[6], np.int64),
-        free_since=np.array(columns[7], np.float64),
+        location=np.array([-1 if c is None else index[c] for c in raw[0]], np.int64),
+        group=np.array(raw[1], np.int64),
+        skills=np.array(raw[2], np.uint8),
+        available=np.array(raw[3], bool),
+        shift_end=np.array(_after_or_inf(raw[4], now), np.float64),
+        active=np.array(raw[5], np.int64),
+        jobs_today=np.array(raw[6], np.int64),
+        free_since=np.array(_after_or_inf(raw[7], now), np.float64),
     )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.assign.arrays import ProblemArrays, job_row
+from engine.assign.arrays import ProblemArrays, job_row, porter_row
 from engine.assign.fingerprint import fingerprint, policy_data
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Group, Kind, Priority, Skill
@@ -177,6 +177,10 @@ class PorterSpec:
             "jobs_this_shift": self.jobs_this_shift,
             "free_since": _time(self.free_since),
         }
+
+    @cached_property
+    def solver_row(self) -> tuple[Any, ...]:
+        return porter_row(self)
 
     @cached_property
     def canonical(self) -> bytes:
