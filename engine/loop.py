@@ -207,6 +207,7 @@ class DispatchLoop:
         if time.monotonic() >= self._next_tick:
             self._next_tick = time.monotonic() + self.tick_seconds
             self._escalate()
+            self._end_expired_shifts()
             stale = time.monotonic() - self._last_round_at >= self.idle_round_seconds
             if board.position != self._last_round_position or stale:
                 with self._state:
@@ -265,3 +266,24 @@ class DispatchLoop:
             self.escalations += fired
             self.board.catch_up()
             self.on_change()
+
+    def _end_expired_shifts(self) -> None:
+        """Porters past the end of their shift go off the board once their hands are free
+        (one with a patient in hand finishes first); a shift they extend is theirs to say."""
+        now = self.app.clock.now()
+        with self.board.held():
+            over = [
+                p.badge
+                for p in self.board.porters.values()
+                if p.on_shift
+                and p.shift_ends_at is not None
+                and p.shift_ends_at <= now
+                and not p.active_jobs
+            ]
+        for badge in over:
+            try:
+                self.app.end_shift(badge, by="engine: shift over")
+            except DomainError as exc:  # they took a job or ended it themselves meanwhile
+                log.info("shift end of %s skipped: %s", badge, exc)
+        if over:
+            self.board.catch_up()

@@ -196,3 +196,17 @@ def test_postgres_advisory_lock_moves_to_the_stand_by_when_the_leader_dies(
         for app in apps:
             app.close()
         drop_site_tables(site)
+
+
+def test_porters_past_their_shift_end_go_off_shift_once_their_hands_are_free(
+    running: DispatchLoop, memory_app: DispatchApp, clock: ManualClock
+) -> None:
+    on_shift = [p for p in running.board.porters.values() if p.on_shift]  # type: ignore[union-attr]
+    first_end = min(p.shift_ends_at for p in on_shift if p.shift_ends_at is not None)
+    clock.set(first_end + timedelta(minutes=1))
+    running.wake()
+    leaving = [p.badge for p in on_shift if p.shift_ends_at and p.shift_ends_at <= clock.now()]
+    assert leaving
+    eventually(lambda: not any(memory_app.porter(b).on_shift for b in leaving))
+    staying = [p.badge for p in on_shift if p.badge not in leaving]
+    assert all(memory_app.porter(b).on_shift for b in staying)
