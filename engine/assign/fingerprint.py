@@ -2,8 +2,9 @@
 
 sha256 over canonical bytes: a header (`now` in UTC, the policy version, the
 travel codes and the digest of the matrix's bytes), the policy document, then
-each job and each porter spec. Every time is written in UTC, so the same
-instants written in another time zone fingerprint the same. A spec builds its
+each job and each porter spec, their times as integer microseconds since the
+epoch, so the same instants written in another time zone fingerprint the
+same. A spec builds its
 bytes once (`canonical`) and the dispatcher keeps specs while their aggregate
 is unchanged, so a round hashes cached bytes rather than encoding its inputs.
 """

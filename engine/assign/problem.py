@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -37,14 +37,11 @@ def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def _canonical(data: dict[str, Any], times: dict[str, datetime | None]) -> bytes:
-    """A spec's bytes in the fingerprint: its plain data with every time in UTC, so
-    the same instants written in another time zone fingerprint the same."""
-    utc = {
-        k: None if t is None else (t.astimezone(UTC) if t.tzinfo else t).isoformat()
-        for k, t in times.items()
-    }
-    return json.dumps(data | utc, sort_keys=True, separators=(",", ":")).encode()
+def _canonical(*fields: Any) -> bytes:
+    """A spec's bytes in the fingerprint: its fields in order, every time as integer
+    microseconds since the epoch (the solver's own reading), so the same instants
+    written in another time zone fingerprint the same."""
+    return json.dumps(fields, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -106,13 +103,19 @@ class JobSpec:
     @cached_property
     def canonical(self) -> bytes:
         return _canonical(
-            self._data,
-            {
-                "requested_at": self.requested_at,
-                "pickup_due": self.pickup_due,
-                "delivery_due": self.delivery_due,
-                "ready_at": self.ready_at,
-            },
+            self.id,
+            self.kind.value,
+            self.priority.value,
+            self.group.value,
+            self.origin,
+            self.destination,
+            self.solver_row[8:12],  # requested, pickup due, delivery due, ready
+            sorted(s.value for s in self.required_skills),
+            self.porters_needed,
+            self.needs_accompaniment,
+            self.accompaniment_confirmed,
+            self.assigned_porters,
+            self.declined_by,
         )
 
     @classmethod
@@ -184,8 +187,18 @@ class PorterSpec:
 
     @cached_property
     def canonical(self) -> bytes:
+        row = self.solver_row
         return _canonical(
-            self._data, {"shift_ends_at": self.shift_ends_at, "free_since": self.free_since}
+            self.id,
+            self.badge,
+            self.group.value,
+            sorted(s.value for s in self.skills),
+            self.location,
+            self.on_shift,
+            self.on_break,
+            (row[4], row[7]),  # shift end, free since
+            self.active_jobs,
+            self.jobs_this_shift,
         )
 
     @classmethod
