@@ -10,7 +10,7 @@ the solver parameters and seed, so `replay_decision` re-solves it exactly.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -57,6 +57,10 @@ def job_spec(job: Job) -> JobSpec:
         assigned_porters=tuple(job.porter_ids) if job.status is Status.ASSIGNED else (),
         declined_by=tuple(sorted(set(job.declined_by))),
     )
+
+
+def _job_order(spec: JobSpec) -> tuple[datetime, str]:
+    return spec.requested_at, spec.id
 
 
 def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
@@ -118,16 +122,14 @@ class Dispatcher:
         now = self.app.clock.now()
         version, document = policy
         horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
-        jobs = sorted(
-            (
-                j
-                for j in self.board.open.values()
-                if j.status in (Status.REQUESTED, Status.ASSIGNED)
-                and (j.ready_at is None or j.ready_at <= horizon)
-            ),
-            key=lambda j: (j.requested_at, str(j.id)),
-        )
-        movable = {str(j.id) for j in jobs if j.status is Status.ASSIGNED}
+        pool = (Status.REQUESTED, Status.ASSIGNED)
+        jobs = [
+            j
+            for j in self.board.open.values()
+            if j.status in pool and (j.ready_at is None or j.ready_at <= horizon)
+        ]
+        specs = sorted((self._spec(j) for j in jobs), key=_job_order)
+        movable = {spec.id for spec in specs if spec.assigned_porters}
         porters = sorted(
             (
                 p
@@ -140,7 +142,7 @@ class Dispatcher:
             keep = {j.id for j in jobs}
             self._specs = {k: v for k, v in self._specs.items() if k in keep}
         return AssignmentProblem(
-            jobs=tuple(self._spec(j) for j in jobs),
+            jobs=tuple(specs),
             porters=tuple(self._porter_spec(p, movable) for p in porters),
             travel=self.travel,
             policy=document,
