@@ -5,7 +5,7 @@ the same problem and parameters give the same result on any machine.
 """
 
 from engine.assign.explain import PairExplanation, explain
-from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec, Travel
+from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 from engine.assign.protocols import CostTerm, MaskCheck, PairCheck, Strategy
 from engine.assign.result import Alternative, Assignment, AssignmentResult, Unassigned
 from engine.assign.rules import RULES, Rule, violations
@@ -16,6 +16,7 @@ from engine.assign.solve import (
     SolverParams,
     solve,
 )
+from engine.assign.travel import Travel
 
 __all__ = [
     "RULES",

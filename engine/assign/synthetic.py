@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec, Travel
+from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
+from engine.assign.travel import Travel
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.site import SiteLayout
 from engine.domain.values import Group, Kind, Priority, Skill
