@@ -210,3 +210,28 @@ def test_porters_past_their_shift_end_go_off_shift_once_their_hands_are_free(
     eventually(lambda: not any(memory_app.porter(b).on_shift for b in leaving))
     staying = [p.badge for p in on_shift if p.badge not in leaving]
     assert all(memory_app.porter(b).on_shift for b in staying)
+
+
+def test_on_a_shared_feed_the_loop_itself_tells_subscribers_of_its_assignments(
+    memory_app: DispatchApp, clock: ManualClock, hospital: Hospital
+) -> None:
+    """No follower thread runs here: only the loop's own catch-up can deliver the news."""
+    from engine.service import Service
+
+    seed_roster(memory_app, hospital, clock.now())
+    service = Service(memory_app, hospital.timezone)
+    loop = DispatchLoop(
+        memory_app, FixedLease(decides=True), board=service.board, poll_seconds=0.02
+    )
+    heard: list[str] = []
+    service.subscribe(lambda changes: heard.extend(c["type"] for c in changes))
+    loop.start()
+    try:
+        jid = submit(memory_app, "feed-1")
+        loop.wake()
+        eventually(lambda: "Job.Assigned" in heard)
+        assert memory_app.job(jid).status is Status.ASSIGNED
+        assert heard.count("Job.Submitted") == 1  # each event folded once
+        assert loop.dispatcher.board is service.board
+    finally:
+        loop.stop()
