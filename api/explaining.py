@@ -8,6 +8,7 @@ a job no round has seen yet is explained against the problem as of now.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -21,12 +22,11 @@ from engine.service import Service
 
 
 def _names(decision: Decision, service: Service) -> dict[str, str]:
-    names = service.badges()
-    names.update({p["id"]: p["badge"] for p in decision.problem.get("porters", [])})
-    return names
+    recorded = {p["id"]: p["badge"] for p in decision.problem.get("porters", [])}
+    return {**service.badges(), **recorded}
 
 
-def _assignment(a: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+def _assignment(a: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     return {
         "job_id": a["job_id"],
         "badges": [names.get(p, p) for p in a["porter_ids"]],
@@ -102,6 +102,7 @@ def _round_for(app: DispatchApp, service: Service, job_id: UUID) -> Decision | N
 def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> dict[str, Any]:
     decision = _round_for(app, service, job_id)
     result: AssignmentResult | None = None
+    names: Mapping[str, str]
     if decision is None:
         problem = Dispatcher(app, service.board).build_problem()
         source: dict[str, Any] = {"source": "now", "decision": None}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -103,7 +103,6 @@ class DispatchLoop:
         standby_seconds: float = 1.0,
         idle_round_seconds: float = 60.0,
         round_interval: float = 0.0,
-        on_change: Callable[[], object] = lambda: None,
     ) -> None:
         self.app = app
         self.lease = lease
@@ -112,7 +111,6 @@ class DispatchLoop:
         self.standby_seconds = standby_seconds
         self.idle_round_seconds = idle_round_seconds
         self.round_interval = round_interval
-        self.on_change = on_change
         self.leading = False
         self.rounds = 0
         self.escalations = 0
@@ -247,8 +245,6 @@ class DispatchLoop:
         self.board.catch_up()  # a shared board tells its subscribers from here, at once
         self._last_round_position = self.board.position
         self._last_round_at = time.monotonic()
-        if decision is not None:
-            self.on_change()
 
     def _escalate(self) -> None:
         _, document = self.app.policy_document()
@@ -265,7 +261,6 @@ class DispatchLoop:
         if fired:
             self.escalations += fired
             self.board.catch_up()
-            self.on_change()
 
     def _end_expired_shifts(self) -> None:
         """Porters past the end of their shift go off the board once their hands are free

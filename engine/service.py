@@ -10,8 +10,9 @@ by other processes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
@@ -103,10 +104,10 @@ class Service:
     def now(self) -> datetime:
         return self.app.clock.now()
 
-    def badges(self) -> dict[str, str]:
-        """Porter id -> badge, for answers that name porters (the timelines' map: badges
-        never change once registered, so callers share it and may not edit it)."""
-        return self.timelines.badges
+    def badges(self) -> Mapping[str, str]:
+        """Porter id -> badge, for answers that name porters: a read-only view of the
+        timelines' map (badges never change once registered), not a copy per answer."""
+        return MappingProxyType(self.timelines.badges)
 
     def job_board(
         self,

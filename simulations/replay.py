@@ -272,9 +272,8 @@ def replay_whatif(
     lines: Iterable[str], scenario: Scenario, seed: int, hospital: Hospital | None = None
 ) -> dict[str, Any]:
     """The log's demand and roster under the scenario's policy, strategy and staffing."""
-    from simulations import results
     from simulations.engine import Simulation
-    from simulations.runner import summary_of
+    from simulations.runner import outcome
 
     hospital = hospital or Hospital.load()
     site, events = decode(lines, hospital)
@@ -287,13 +286,4 @@ def replay_whatif(
     scenario = scenario.model_copy(update={"day": day, "hours": float(hours)})
     simulation = Simulation(scenario, seed, hospital, arrivals=arrivals, shifts=roster, site=site)
     simulation.run()
-    figures, rows = summary_of(simulation)
-    return {
-        "scenario": scenario.name,
-        "strategy": scenario.strategy,
-        "seed": seed,
-        "figures": figures,
-        "records": results.as_rows(rows),
-        "events": simulation.app.recorder.max_notification_id() or 0,
-        "decisions": simulation.dispatcher.board.decisions,
-    }
+    return outcome(simulation, scenario, seed)

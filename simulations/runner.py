@@ -19,13 +19,22 @@ from simulations.engine import Simulation
 from simulations.scenario import Scenario
 
 
-def summary_of(simulation: Simulation) -> tuple[dict[str, Any], list[results.JobRecord]]:
+def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, Any]:
+    """A finished run as plain data: figures, flat per-job records, counts."""
     board = simulation.dispatcher.board
     rows = results.records(board, simulation.end)
     figures = results.summarise(
         rows, results.busy_minutes(board), sum(simulation.shift_minutes.values())
     )
-    return figures, rows
+    return {
+        "scenario": scenario.name,
+        "strategy": scenario.strategy,
+        "seed": seed,
+        "figures": figures,
+        "records": results.as_rows(rows),
+        "events": simulation.app.recorder.max_notification_id() or 0,
+        "decisions": board.decisions,
+    }
 
 
 def run_one(
@@ -38,17 +47,7 @@ def run_one(
     simulation = Simulation(scenario, seed)
     simulation.run(progress=progress)
     seconds = time.perf_counter() - started
-    figures, rows = summary_of(simulation)
-    out: dict[str, Any] = {
-        "scenario": scenario.name,
-        "strategy": scenario.strategy,
-        "seed": seed,
-        "figures": figures,
-        "records": results.as_rows(rows),
-        "events": simulation.app.recorder.max_notification_id() or 0,
-        "decisions": simulation.dispatcher.board.decisions,
-        "seconds": round(seconds, 3),
-    }
+    out = outcome(simulation, scenario, seed) | {"seconds": round(seconds, 3)}
     if with_log:
         buffer = io.StringIO()
         export_log(simulation.app, buffer)

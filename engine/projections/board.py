@@ -9,12 +9,13 @@ Pulling the log works the same on every store (SQLite has no subscription).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
@@ -37,22 +38,28 @@ class Board:
     def catch_up(self) -> int:
         """Apply every event recorded since the last call; returns how many."""
         applied = 0
-        while True:
-            batch = self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
-            if not batch:
-                return applied
-            events = []
-            for n in batch:
-                if n.topic.endswith(_DECISION_MADE):
-                    self.decisions += 1  # numbered 1, 2, ...: no need to decode its inputs
-                else:
-                    event = self._app.mapper.to_domain_event(n)
-                    self._apply(event)
-                    events.append((n.id, event))
-                self.position = n.id
+        while batch := self.fetch():
+            self.apply(batch)
             applied += len(batch)
-            for listener in self.listeners:
-                listener(events)
+        return applied
+
+    def fetch(self) -> Sequence[Notification]:
+        return self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
+
+    def apply(self, batch: Sequence[Notification]) -> list[Any]:
+        """Fold one batch; returns the (position, event) pairs the listeners were given."""
+        events: list[Any] = []
+        for n in batch:
+            if n.topic.endswith(_DECISION_MADE):
+                self.decisions += 1  # numbered 1, 2, ...: no need to decode its inputs
+            else:
+                event = self._app.mapper.to_domain_event(n)
+                self._apply(event)
+                events.append((n.id, event))
+            self.position = n.id
+        for listener in self.listeners:
+            listener(events)
+        return events
 
     def _apply(self, event: Any) -> None:
         topic = type(event).__qualname__

@@ -22,7 +22,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from engine.projections.board import PAGE, Board
+from engine.projections.board import Board
 
 Subscriber = Callable[[list[Any]], None]
 
@@ -36,9 +36,6 @@ class Feed(Board):
         self._started = 0  # catch-ups begun, and the last one finished (see `catch_up`)
         self._finished = 0
         self._subscribers: list[Subscriber] = []
-
-    def fetch(self) -> Sequence[Notification]:
-        return self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
 
     def apply(self, batch: Sequence[Notification]) -> list[Any]:
         """Fold a batch (under `lock`); returns what the folds made of it."""

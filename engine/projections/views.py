@@ -6,6 +6,7 @@ same job reads differently a minute later; everything else is the fold's state.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,7 +23,7 @@ def _minutes(due: datetime, now: datetime) -> float:
     return round((due - now).total_seconds() / 60, 1)
 
 
-def job_view(job: Job, now: datetime, badges: dict[str, str]) -> dict[str, Any]:
+def job_view(job: Job, now: datetime, badges: Mapping[str, str]) -> dict[str, Any]:
     """A job as dispatchers see it: minutes left are negative once overdue."""
     picked = job.picked_up_at is not None
     return {

@@ -10,16 +10,10 @@ import httpx
 
 from tests.e2e.server import Server, StreamReader, eventually
 from tests.e2e.test_ward_to_delivery import STAT_BLOOD, ok
+from tests.unit.projections.scenario import DOCS
 
 JOBS = 40
-ROUTINE_DOCS = {
-    "kind": "document",
-    "priority": "routine",
-    "origin": "IM-W5",
-    "destination": "LAB",
-    "department": "internal_medicine_5",
-    "group": "internal",
-}
+ROUTINE_DOCS = DOCS
 
 
 def submit_until_accepted(server: Server, key: str, body: dict[str, Any]) -> str:

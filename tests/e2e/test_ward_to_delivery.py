@@ -8,15 +8,9 @@ from typing import Any
 import httpx
 
 from tests.e2e.server import Server, StreamReader, eventually
+from tests.unit.projections.scenario import BLOOD
 
-STAT_BLOOD = {
-    "kind": "urgent_blood",
-    "priority": "stat",
-    "origin": "ED-RESUS",
-    "destination": "BLOOD-BANK",
-    "department": "emergency",
-    "group": "emergency",
-}
+STAT_BLOOD = {**BLOOD, "priority": "stat"}
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

@@ -20,15 +20,9 @@ from engine.lease import FileLease, FixedLease, lease_for
 from engine.loop import DispatchLoop, escalations_due
 from engine.settings import Settings
 from tests.conftest import drop_site_tables, require_postgres
+from tests.unit.projections.scenario import BLOOD
 
-STAT = {
-    "kind": "urgent_blood",
-    "priority": "stat",
-    "origin": "ED-RESUS",
-    "destination": "BLOOD-BANK",
-    "department": "emergency",
-    "group": "emergency",
-}
+STAT = {**BLOOD, "priority": "stat"}
 
 
 def submit(app: DispatchApp, key: str, **changes: object) -> UUID:

@@ -144,3 +144,11 @@ def test_change_feed_delivers_every_event_once_in_log_order(
     assert [c["position"] for c in replayed] == seen
     assert replayed[-1]["type"] == "Job.Submitted"
     assert replayed[-1]["request"]["kind"] == "urgent_blood"
+
+
+def test_the_badge_map_answers_share_cannot_be_edited_by_a_caller(morning: Morning) -> None:
+    names = morning.service.badges()
+    pid, badge = next(iter(names.items()))
+    with pytest.raises(TypeError):
+        names[pid] = "someone else"  # type: ignore[index]
+    assert morning.service.badges()[pid] == badge
