@@ -15,8 +15,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import READERS, Principal, unauthorised
 from api.runtime import Runtime
 from api.settings import Role
-from engine.application import DispatchApp
-from engine.service import Service
+from engine.projections.service import Service
+from engine.write.application import DispatchApp
 
 _bearer = HTTPBearer(auto_error=False, description="a token from DISPATCH_TOKENS")
 

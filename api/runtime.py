@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from api.settings import ApiSettings, Grant
-from engine.application import DispatchApp
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import Clock, SystemClock
+from engine.dispatch.lease import FixedLease, lease_for
+from engine.dispatch.live import DispatchLoop
 from engine.domain.errors import ConcurrentUpdate
 from engine.hospital import Hospital
-from engine.lease import FixedLease, lease_for
-from engine.loop import DispatchLoop
-from engine.service import Service
+from engine.projections.service import Service
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 
 log = logging.getLogger(__name__)
 

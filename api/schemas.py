@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from engine.commands import SubmitJob
+from engine.domain.commands import SubmitJob
 from engine.domain.values import Reason
 
 

@@ -18,7 +18,7 @@ from uuid import uuid4
 
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.commands import Complete, SubmitJob, parse
+from engine.domain.commands import Complete, SubmitJob, parse
 from engine.hospital import Hospital
 from engine.settings import Settings
 

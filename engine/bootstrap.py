@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.application import DispatchApp
 from engine.clock import Clock, SystemClock
-from engine.commands import RegisterPorter
+from engine.domain.commands import RegisterPorter
 from engine.domain.errors import PorterAlreadyRegistered
 from engine.domain.values import Group, Skill
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 
 
 def bootstrap(

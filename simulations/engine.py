@@ -18,17 +18,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.assign import SolverParams
 from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
-from engine.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
-from engine.dispatch import Dispatcher
+from engine.dispatch.rounds import Dispatcher
+from engine.domain.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Group, Kind, Priority, Reason, Skill, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 from simulations.demand import Arrival, generate
 from simulations.scenario import Scenario
 

@@ -18,17 +18,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.assign import SolverParams
 from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
-from engine.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
-from engine.dispatch import Dispatcher, override
+from engine.dispatch.rounds import Dispatcher, override
+from engine.domain.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.policy.aggregate import Policy
 from engine.domain.values import Reason, Status
-from engine.eventlog import parse_log
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
+from engine.write.application import DispatchApp
+from engine.write.eventlog import parse_log
 from simulations.demand import Arrival
 from simulations.scenario import Scenario
 

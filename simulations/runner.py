@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from engine.eventlog import export_log
+from engine.write.eventlog import export_log
 from simulations import results
 from simulations.engine import Simulation
 from simulations.scenario import Scenario

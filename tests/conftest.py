@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 
 TZ = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)

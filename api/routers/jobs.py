@@ -27,7 +27,6 @@ from api.deps import (
     Submitter,
     WardOrStaff,
 )
-from api.explaining import why
 from api.schemas import (
     AccompanimentCreate,
     AssignCreate,
@@ -41,13 +40,14 @@ from api.schemas import (
     RateCreate,
     TransitionCreate,
 )
-from engine.commands import Complete, Rate, Transition
-from engine.dispatch import override as override_job
+from engine.dispatch.explaining import why
+from engine.dispatch.rounds import override as override_job
+from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import JobNotFound
 from engine.domain.ids import job_id as make_job_id
 from engine.domain.ids import porter_id
 from engine.domain.values import Group, Kind, Priority, Status
-from engine.service import Service
+from engine.projections.service import Service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 

@@ -15,7 +15,7 @@ from api.auth import Principal
 from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep
 from api.schemas import JobPublic, LocationCreate, PorterPublic, ShiftCreate
 from engine.domain.values import Group
-from engine.service import Service
+from engine.projections.service import Service
 
 router = APIRouter(prefix="/porters", tags=["porters"])
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from engine.lifecycle import timeline_entry
+from engine.write.lifecycle import timeline_entry
 
 Change = dict[str, Any]
 

@@ -10,15 +10,15 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.commands import SubmitJob, parse
+from engine.dispatch.lease import FileLease, FixedLease, lease_for
+from engine.dispatch.live import DispatchLoop, escalations_due
+from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Status
 from engine.hospital import Hospital
-from engine.lease import FileLease, FixedLease, lease_for
-from engine.loop import DispatchLoop, escalations_due
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 from tests.conftest import drop_site_tables, require_postgres
 from tests.unit.projections.scenario import BLOOD
 
@@ -210,7 +210,7 @@ def test_on_a_shared_feed_the_loop_itself_tells_subscribers_of_its_assignments(
     memory_app: DispatchApp, clock: ManualClock, hospital: Hospital
 ) -> None:
     """No follower thread runs here: only the loop's own catch-up can deliver the news."""
-    from engine.service import Service
+    from engine.projections.service import Service
 
     seed_roster(memory_app, hospital, clock.now())
     service = Service(memory_app, hospital.timezone)

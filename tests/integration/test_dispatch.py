@@ -7,15 +7,15 @@ from uuid import UUID
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.commands import SubmitJob, Transition, parse
-from engine.dispatch import Dispatcher, get_decision, override, replay_decision
+from engine.dispatch.rounds import Dispatcher, get_decision, override, replay_decision
+from engine.domain.commands import SubmitJob, Transition, parse
 from engine.domain.errors import IllegalTransition
 from engine.domain.values import Reason, Status
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.application import DispatchApp
 
 
 def submit(app: DispatchApp, key: str, **over: Any) -> UUID:

@@ -69,8 +69,8 @@ def test_the_simulated_log_is_an_ordinary_log_the_engine_reads(
     import io
 
     from engine.bootstrap import bootstrap
-    from engine.eventlog import export_log, import_log
     from engine.settings import Settings
+    from engine.write.eventlog import export_log, import_log
 
     lines = recorded["log"].splitlines()
     app = bootstrap(Settings(store="memory", site="sim"), publish_default_policy=False)

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.commands import Complete, SubmitJob, Transition, parse
+from engine.domain.commands import Complete, SubmitJob, Transition, parse
 from engine.domain.errors import ConcurrentUpdate, InvalidInput, StoreNotEmpty
 from engine.domain.values import Reason, Status
-from engine.eventlog import export_log, import_log
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.application import DispatchApp
+from engine.write.eventlog import export_log, import_log
 from tests.conftest import AppFactory
 
 

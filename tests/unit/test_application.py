@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.bootstrap import seed_roster
 from engine.clock import ManualClock
-from engine.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
+from engine.domain.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -20,6 +19,7 @@ from engine.domain.errors import (
 )
 from engine.domain.values import Reason, Status
 from engine.hospital import Hospital
+from engine.write.application import DispatchApp
 
 
 def job_data(**over: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
-from engine.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
+from engine.domain.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.errors import DomainError
 from engine.domain.values import Group, Reason
 from engine.hospital import Hospital

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.bootstrap import seed_roster
 from engine.clock import ManualClock
-from engine.commands import Complete, Rate, SubmitJob, Transition, parse
-from engine.dispatch import Dispatcher, override
+from engine.dispatch.rounds import Dispatcher, override
+from engine.domain.commands import Complete, Rate, SubmitJob, Transition, parse
 from engine.domain.values import Reason
 from engine.hospital import Hospital
-from engine.service import Service
+from engine.projections.service import Service
+from engine.write.application import DispatchApp
 
 BLOOD = {
     "kind": "urgent_blood",

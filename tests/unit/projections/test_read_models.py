@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from engine.application import DispatchApp
 from engine.clock import ManualClock
-from engine.commands import SubmitJob, parse
+from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Status
 from engine.hospital import Hospital
-from engine.service import Service
+from engine.projections.service import Service
+from engine.write.application import DispatchApp
 from tests.unit.projections.scenario import BLOOD, Morning, run_morning
 
 

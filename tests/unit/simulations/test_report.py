@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from cli.simulate import InputError, add_commands, parse_seeds
 from simulations import report
-from simulations.cli import InputError, add_commands, parse_seeds
 from simulations.progress import Bar, simulate_one
 from simulations.runner import run_one
 from simulations.scenario import Demand, Scenario

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from engine.application import DispatchApp
 from engine.assign import (
     AssignmentProblem,
     AssignmentResult,
@@ -26,7 +25,7 @@ from engine.assign import (
     Travel,
     solve,
 )
-from engine.commands import Transition
+from engine.domain.commands import Transition
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DecisionNotFound, InvalidInput
 from engine.domain.job.aggregate import Job
@@ -34,6 +33,7 @@ from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.values import Reason, Status
 from engine.projections.board import Board
+from engine.write.application import DispatchApp
 
 LOOKAHEAD = timedelta(hours=1)
 

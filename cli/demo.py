@@ -6,10 +6,10 @@ from datetime import datetime, tzinfo
 from typing import TextIO
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.clock import ManualClock
-from engine.commands import Complete, Rate, SubmitJob, Transition, parse
+from engine.domain.commands import Complete, Rate, SubmitJob, Transition, parse
 from engine.domain.values import Reason
+from engine.write.application import DispatchApp
 
 
 def run_demo(app: DispatchApp, clock: ManualClock, tz: tzinfo, out: TextIO) -> list[UUID]:

@@ -21,8 +21,8 @@ from pydantic import TypeAdapter, ValidationError
 from engine.domain.errors import DomainError
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Skill
-from engine.eventlog import FORMAT
 from engine.hospital import Hospital
+from engine.write.eventlog import FORMAT
 from simulations import report
 from simulations.progress import Task, run_all, simulate_one
 from simulations.scenario import Scenario, Staffing, standard

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.domain.errors import JobNotFound, PorterNotFound
 from engine.domain.ids import porter_id
 from engine.domain.job.aggregate import Job
@@ -26,6 +25,7 @@ from engine.projections.feed import Feed
 from engine.projections.figures import Figures
 from engine.projections.timeline import Change, Timelines, change_record
 from engine.projections.views import job_view, porter_view
+from engine.write.application import DispatchApp
 
 Subscriber = Callable[[list[Change]], None]
 

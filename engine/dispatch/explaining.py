@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from engine.application import DispatchApp
 from engine.assign import AssignmentResult, explain
-from engine.dispatch import Dispatcher, get_decision, recorded_problem
+from engine.dispatch.rounds import Dispatcher, get_decision, recorded_problem
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import IllegalTransition
 from engine.domain.ids import porter_id
-from engine.service import Service
+from engine.projections.service import Service
+from engine.write.application import DispatchApp
 
 
 def _names(decision: Decision, service: Service) -> dict[str, str]:
@@ -75,7 +75,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
 
 
 def replay(app: DispatchApp, number: int) -> dict[str, Any]:
-    from engine.dispatch import replay_decision
+    from engine.dispatch.rounds import replay_decision
 
     recorded, recomputed = replay_decision(app, number)
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from engine.clock import Clock
-from engine.commands import Complete, Rate, Transition
+from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import IllegalTransition
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument

@@ -16,8 +16,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from engine.application import DispatchApp
 from engine.domain.errors import InvalidInput, StoreNotEmpty
+from engine.write.application import DispatchApp
 
 FORMAT = "porter-dispatch-event-log"
 VERSION = 1

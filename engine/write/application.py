@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from engine.clock import Clock
-from engine.commands import RegisterPorter, SubmitJob
+from engine.domain.commands import RegisterPorter, SubmitJob
 from engine.domain.errors import (
     ConcurrentUpdate,
     IdempotencyConflict,
@@ -38,7 +38,7 @@ from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.site import SiteLayout
 from engine.domain.values import Kind, Priority, Reason
-from engine.lifecycle import JobLifecycle
+from engine.write.lifecycle import JobLifecycle
 
 
 class DispatchApp(JobLifecycle, Application[UUID]):

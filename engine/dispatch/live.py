@@ -7,7 +7,7 @@ this process's own requests only makes it look sooner. A timer tick fires
 escalations and re-runs rounds for jobs still waiting (scheduled jobs come
 into their window that way).
 
-Exactly one loop decides per site; a lease (`engine.lease`) says which. The
+Exactly one loop decides per site; a lease (`engine.dispatch.lease`) says which. The
 loop reads the process's shared board, so every event is decoded and folded
 once per process, and after a round it catches that board up itself: the
 change feed hears of the assignment from this thread, at once.
@@ -23,14 +23,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from engine.application import DispatchApp
-from engine.dispatch import Dispatcher
+from engine.dispatch.lease import Lease
+from engine.dispatch.rounds import Dispatcher
 from engine.domain.errors import DomainError
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Status
-from engine.lease import Lease
 from engine.projections.board import Board
+from engine.write.application import DispatchApp
 
 log = logging.getLogger(__name__)
 

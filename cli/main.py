@@ -13,9 +13,9 @@ from typing import Any
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.domain.errors import DomainError
-from engine.eventlog import export_log, import_log
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.eventlog import export_log, import_log
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -26,7 +26,7 @@ def _demo(args: argparse.Namespace) -> int:
     clock = ManualClock(datetime.combine(day, time(9, 0), hospital.timezone))
     app = bootstrap(Settings(store="sqlite", sqlite_path=path), clock, hospital)
     on_duty = seed_roster(app, hospital, clock.now())
-    from engine.demo import run_demo
+    from cli.demo import run_demo
 
     print(
         f"{hospital.layout.name}: {len(hospital.porters())} porters registered, {on_duty} on duty"
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--no-access-log", action="store_true", help="do not log every request")
     srv.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     srv.set_defaults(func=_serve)
-    from simulations.cli import add_commands
+    from cli.simulate import add_commands
 
     add_commands(sub)
     return parser

@@ -1,0 +1,1 @@
+"""Entry points: the `dispatch` command line and the demo. Above api/ and simulations/."""
