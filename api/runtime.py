@@ -1,16 +1,15 @@
-"""Everything one running API process holds, built in the lifespan and torn down after it."""
+"""Everything one running API process holds, built in the lifespan and torn down after it:
+a site from the composition root, the live loop stepping its driver, and the grants."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from api.settings import ApiSettings, Grant
-from engine.bootstrap import bootstrap, seed_roster
-from engine.clock import Clock, SystemClock
-from engine.dispatch.lease import FixedLease, lease_for
-from engine.dispatch.live import DispatchLoop
+from engine.bootstrap import Site, open_site, seed_roster
+from engine.clock import Clock
+from engine.dispatch.live import LiveLoop
 from engine.domain.errors import ConcurrentUpdate
 from engine.hospital import Hospital
 from engine.projections.service import Service
@@ -24,12 +23,22 @@ log = logging.getLogger(__name__)
 class Runtime:
     api: ApiSettings
     engine: Settings
-    hospital: Hospital
-    app: DispatchApp
-    service: Service
-    loop: DispatchLoop
+    site: Site
+    loop: LiveLoop
     grants: dict[str, Grant]
     ready: bool = False
+
+    @property
+    def app(self) -> DispatchApp:
+        return self.site.app
+
+    @property
+    def service(self) -> Service:
+        return self.site.service
+
+    @property
+    def hospital(self) -> Hospital:
+        return self.site.hospital
 
     @classmethod
     def start(
@@ -39,36 +48,22 @@ class Runtime:
         clock: Clock | None = None,
         hospital: Hospital | None = None,
     ) -> Runtime:
-        hospital = hospital or Hospital.load()
-        clock = clock or SystemClock()
-        app = bootstrap(engine, clock, hospital)
+        site = open_site(engine, clock, hospital)
         if api.seed_demo:
             for attempt in range(3):  # another process may be seeding the same site
                 try:
-                    started = seed_roster(app, hospital, clock.now())
+                    started = seed_roster(site.app, site.hospital, site.clock.now())
                     log.info("demo roster seeded; %d shifts started", started)
                     break
                 except ConcurrentUpdate:
                     if attempt == 2:
                         raise
-        service = Service(app, ZoneInfo(str(hospital.timezone)), api.poll_seconds)
-        loop = DispatchLoop(
-            app,
-            lease_for(engine) if api.decide else FixedLease(decides=False),
-            board=service.board,
-            tick_seconds=api.tick_seconds,
-            poll_seconds=api.poll_seconds,
-            standby_seconds=api.standby_seconds,
-            round_interval=api.round_interval,
-        )
-        service.on_write = loop.wake
-        service.refresh()
-        service.start()
+        site.service.refresh()
+        loop = site.live(decide=api.decide)
         loop.start()
-        return cls(api, engine, hospital, app, service, loop, api.grants(), ready=True)
+        return cls(api, engine, site, loop, api.grants(), ready=True)
 
     def stop(self) -> None:
         self.ready = False
         self.loop.stop()
-        self.service.stop()
-        self.app.close()
+        self.site.close()

@@ -62,15 +62,6 @@ class ApiSettings(BaseSettings):
         default_factory=dict, description="JSON: token -> {role, badge?, department?, name?}"
     )
     demo_tokens: bool = True
-    tick_seconds: float = Field(default=5.0, gt=0, description="escalation and re-round tick")
-    poll_seconds: float = Field(default=0.25, gt=0, description="how often the loop reads the log")
-    round_interval: float = Field(
-        default=0.005,
-        ge=0,
-        description="shortest gap between rounds, seconds; arrivals meanwhile share one (a round "
-        "already takes in whatever arrived while the last ran; this only caps the rate)",
-    )
-    standby_seconds: float = Field(default=1.0, gt=0, description="stand-by retry of the lease")
     threads: int = Field(
         default=8, ge=1, description="request threads; fewer leave the dispatch loop more time"
     )

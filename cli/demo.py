@@ -9,6 +9,7 @@ from uuid import UUID
 from engine.clock import ManualClock
 from engine.domain.commands import Complete, Rate, SubmitJob, Transition, parse
 from engine.domain.values import Reason
+from engine.projections.timeline import timeline_entry
 from engine.write.application import DispatchApp
 
 
@@ -85,7 +86,7 @@ def run_demo(app: DispatchApp, clock: ManualClock, tz: tzinfo, out: TextIO) -> l
             f"\n{job.kind.value} {job.priority.value} {job.origin.code} -> "
             f"{job.destination.code}  [{job.status.value}]  job {jid}\n"
         )
-        for entry in app.job_timeline(jid):
+        for entry in [timeline_entry(e) for e in app.events_of(jid)]:
             detail = {
                 k: v
                 for k, v in entry.items()

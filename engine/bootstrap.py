@@ -1,14 +1,27 @@
-"""The composition root: the one place that wires store, clock, site and settings."""
+"""The composition root: the one place that wires a site together.
+
+A running site is the application (write side), its read models over one shared
+board, one dispatch driver and a clock. The server, simulations and replays all
+open a site here; they differ only in the clock they pass and in who steps the
+driver (the live loop's thread, or a simulated event queue).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from engine.assign import SolverParams
 from engine.clock import Clock, SystemClock
+from engine.dispatch.driver import Driver, DriverParams
+from engine.dispatch.lease import FixedLease, lease_for
+from engine.dispatch.live import LiveLoop
 from engine.domain.commands import RegisterPorter
 from engine.domain.errors import PorterAlreadyRegistered
 from engine.domain.values import Group, Skill
 from engine.hospital import Hospital
+from engine.projections.feed import Feed
+from engine.projections.service import Service
 from engine.settings import Settings
 from engine.write.application import DispatchApp
 
@@ -20,8 +33,10 @@ def bootstrap(
     *,
     publish_default_policy: bool = True,
 ) -> DispatchApp:
-    """Wire one site's application. A new store gets the default policy as version 1,
-    unless it is about to receive an imported log (which must go into an empty store).
+    """The write side alone, for tools that only read or write the log (export, import).
+
+    A new store gets the default policy as version 1, unless it is about to receive
+    an imported log (which must go into an empty store).
     """
     settings = settings or Settings()
     hospital = hospital or Hospital.load()
@@ -33,10 +48,63 @@ def bootstrap(
     return app
 
 
+@dataclass
+class Site:
+    """One running site. `driver` decides when; `service` answers readers."""
+
+    settings: Settings
+    hospital: Hospital
+    clock: Clock
+    app: DispatchApp
+    service: Service
+    driver: Driver
+
+    @property
+    def board(self) -> Feed:
+        return self.service.board
+
+    def live(self, decide: bool = True) -> LiveLoop:
+        """The loop that steps this site's driver on its clock in a thread of its own;
+        with `decide=False` it only keeps the read models current (an API-only node)."""
+        settings = self.settings
+        return LiveLoop(
+            self.driver,
+            lease_for(settings) if decide else FixedLease(decides=False),
+            wakeup=self.service.wakeup,
+            poll_seconds=settings.poll_seconds,
+            standby_seconds=settings.standby_seconds,
+        )
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def open_site(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    hospital: Hospital | None = None,
+    *,
+    driver: DriverParams | None = None,
+    solver: SolverParams | None = None,
+    publish_default_policy: bool = True,
+) -> Site:
+    """Compose a site. The driver attaches to the board before its first catch-up, so
+    it sees the whole log (escalations already fired, jobs already waiting)."""
+    settings = settings or Settings()
+    hospital = hospital or Hospital.load()
+    if hospital.layout.site != settings.site:
+        hospital = _renamed(hospital, settings.site)
+    clock = clock or SystemClock()
+    app = bootstrap(settings, clock, hospital, publish_default_policy=publish_default_policy)
+    service = Service(app, hospital.timezone)
+    if driver is None:
+        tick, gap, idle = settings.driver_timing()
+        driver = DriverParams(tick=tick, round_gap=gap, idle_round=idle)
+    return Site(settings, hospital, clock, app, service, Driver(app, service.board, driver, solver))
+
+
 def _renamed(hospital: Hospital, site: str) -> Hospital:
     """The demo data under another site id, so tests and sites get their own tables."""
-    from dataclasses import replace
-
     return replace(hospital, layout=replace(hospital.layout, site=site))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +24,20 @@ class Settings(BaseSettings):
     postgres_schema: str = ""
     postgres_lock_timeout: int = Field(default=5, ge=1, description="seconds")
     postgres_pool_size: int = 5
+
+    # The live server's dispatch driver and loop (simulations set their own).
+    tick_seconds: float = Field(default=5.0, gt=0, description="escalation and re-round tick")
+    round_interval: float = Field(
+        default=0.005,
+        ge=0,
+        description="shortest gap between rounds, seconds; arrivals meanwhile share one (a round "
+        "already takes in whatever arrived while the last ran; this only caps the rate)",
+    )
+    idle_round_seconds: float = Field(
+        default=60.0, gt=0, description="waiting jobs are offered again at least this often"
+    )
+    poll_seconds: float = Field(default=0.25, gt=0, description="how often the loop reads the log")
+    standby_seconds: float = Field(default=1.0, gt=0, description="stand-by retry of the lease")
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for this site's store."""
@@ -49,3 +64,11 @@ class Settings(BaseSettings):
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         }
+
+    def driver_timing(self) -> tuple[timedelta, timedelta, timedelta]:
+        """(tick, round gap, idle round) for the live driver."""
+        return (
+            timedelta(seconds=self.tick_seconds),
+            timedelta(seconds=self.round_interval),
+            timedelta(seconds=self.idle_round_seconds),
+        )

@@ -1,10 +1,12 @@
 """The discrete-event simulation: simulated porters driving the real engine.
 
 The simulation owns only what happens outside the software: requests arriving,
-porters walking, patients not being ready, porters declining. Everything else
-is the real application and the real assignment core on the in-memory store,
-stamped by a manual clock that jumps from event to event. The run leaves an
-ordinary event log behind, which read models, the API and replays understand.
+porters clocking in, walking, taking breaks, patients not being ready, porters
+declining. Everything the engine decides (rounds, escalations, shifts that are
+over) is the site's own dispatch driver, the one the live server runs, stepped
+on a manual clock: after every command, as the live loop is woken by one, and
+at the times the driver asks for. The run leaves an ordinary event log behind,
+which read models, the API and replays understand.
 """
 
 from __future__ import annotations
@@ -12,20 +14,21 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from engine.assign import SolverParams
-from engine.bootstrap import bootstrap
+from engine.bootstrap import Site, open_site
 from engine.clock import ManualClock
-from engine.dispatch.rounds import Dispatcher
+from engine.dispatch.driver import DriverParams
+from engine.domain import events as ev
 from engine.domain.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Group, Kind, Priority, Reason, Skill, Status
+from engine.domain.values import Group, Kind, Reason, Skill, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
@@ -33,6 +36,14 @@ from simulations.demand import Arrival, generate
 from simulations.scenario import Scenario
 
 PATIENT_KINDS = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
+_STEPS_PER_INSTANT = 1000  # a driver that asks for more at one instant is broken
+
+
+def driver_params(scenario: Scenario) -> DriverParams:
+    """A simulated hospital is looked at once per tick: rounds gather a tick's arrivals
+    (a stat job never waits), and waiting jobs are offered again every five ticks."""
+    tick = timedelta(minutes=scenario.tick_minutes)
+    return DriverParams(tick=tick, round_gap=tick, idle_round=5 * tick)
 
 
 @dataclass(order=True)
@@ -64,20 +75,24 @@ class Simulation:
         self.start = datetime.combine(scenario.day, time(0), self.hospital.timezone)
         self.end = self.start + timedelta(hours=scenario.hours)
         self.clock = ManualClock(self.start)
-        self.app: DispatchApp = bootstrap(
-            Settings(store="memory", site=site), self.clock, self.hospital
+        self.site: Site = open_site(
+            Settings(store="memory", site=site),
+            self.clock,
+            self.hospital,
+            driver=driver_params(scenario),
+            solver=SolverParams(strategy=scenario.strategy, seed=seed),
         )
+        self.app: DispatchApp = self.site.app
         self.arrivals = arrivals
         self.shifts = shifts
-        if scenario.policy:
-            merged = PolicyDocument().to_data() | scenario.policy
-            self.app.publish_policy(merged, "planner", scenario.name)
-        params = SolverParams(strategy=scenario.strategy, seed=seed)
-        self.dispatcher = Dispatcher(self.app, params=params)
         self.queue: list[_Event] = []
         self.seq = 0
-        self.dirty = False
-        self.leaving: set[str] = set()
+        self.wake_at: datetime | None = self.start
+        self.site.board.listeners.append(self._told)
+        self.wake_at = self.site.driver.step()  # the driver looks first, as a server starting
+        if scenario.policy:
+            merged = PolicyDocument().to_data() | scenario.policy
+            self.command(self.app.publish_policy, merged, "planner", scenario.name)
         self.roster = self._roster()
         self.shift_minutes: dict[str, float] = {}
 
@@ -89,6 +104,12 @@ class Simulation:
 
     def after(self, minutes: float, action: Callable[..., None], *args: Any) -> None:
         self.at(self.clock.now() + timedelta(minutes=minutes), action, *args)
+
+    def command(self, method: Callable[..., Any], *args: Any) -> Any:
+        """Run one command, then step the driver, as a write wakes the live loop."""
+        answer = method(*args)
+        self.wake_at = self.site.driver.step()
+        return answer
 
     def run(self, progress: Callable[[float], None] | None = None) -> DispatchApp:
         if self.shifts is None:
@@ -105,18 +126,28 @@ class Simulation:
             arrivals = generate(self.scenario, self.hospital, self.demand_rng)
         for arrival in arrivals:
             self.at(arrival.at, self._arrive, arrival)
-        tick = timedelta(minutes=self.scenario.tick_minutes)
-        when = self.start
-        while when < self.end:
-            self.at(when, self._tick)
-            when += tick
-        while self.queue and self.queue[0].at < self.end:
+        steps, instant = 0, self.start
+        while True:
+            world = self.queue[0].at if self.queue else self.end
+            wake = self.wake_at
+            if wake is not None and wake <= world and wake < self.end:
+                # The driver asked to be stepped now (its tick, a round's gap over).
+                now = max(wake, self.clock.now())
+                steps = steps + 1 if now == instant else 0
+                if steps > _STEPS_PER_INSTANT:
+                    raise RuntimeError(f"the dispatch driver keeps asking for {now}")
+                instant = now
+                self.clock.set(now)
+                self.wake_at = self.site.driver.step()
+                if progress:
+                    progress((now - self.start) / (self.end - self.start))
+                continue
+            if world >= self.end:
+                break
             event = heapq.heappop(self.queue)
             self.clock.set(event.at)
             event.action(*event.args)
-            if progress and event.action == self._tick:
-                progress((event.at - self.start) / (self.end - self.start))
-        self.dispatcher.board.catch_up()
+        self.site.board.catch_up()
         return self.app
 
     # -- roster -------------------------------------------------------------
@@ -156,15 +187,16 @@ class Simulation:
         return periods
 
     def _register(self, entry: RosterEntry, periods: list[tuple[datetime, datetime]]) -> None:
-        self.app.register_porter(
+        self.command(
+            self.app.register_porter,
             RegisterPorter(
                 badge=entry.badge,
                 group=Group(entry.group),
                 role=entry.role,
                 skills=tuple(Skill(s) for s in entry.skills),
-            )
+            ),
         )
-        for begin, finish in periods:
+        for begin, finish in _merged(periods):
             begin, finish = max(begin, self.start), min(finish, self.end)
             if begin < finish:
                 self.at(begin, self._shift_start, entry, finish)
@@ -172,30 +204,13 @@ class Simulation:
                 self.shift_minutes[entry.badge] = self.shift_minutes.get(entry.badge, 0) + minutes
 
     def _shift_start(self, entry: RosterEntry, finish: datetime) -> None:
-        porter = self.app.porter(entry.badge)
-        if porter.on_shift:  # back-to-back periods: just extend
-            self.at(finish, self._shift_end, entry.badge)
-            return
-        self.app.start_shift(entry.badge, finish)
-        self.app.report_location(entry.badge, entry.base)
-        self.at(finish, self._shift_end, entry.badge)
+        """The porter clocks in at their base; the driver ends the shift when it is over."""
+        if self.app.porter(entry.badge).on_shift:
+            return  # still finishing a job from the last period
+        self.command(self.app.report_location, entry.badge, entry.base)
+        self.command(self.app.start_shift, entry.badge, finish)
         if finish - self.clock.now() >= timedelta(hours=6):
             self.at(self.clock.now() + (finish - self.clock.now()) / 2, self._break, entry.badge, 0)
-        self.dirty = True
-
-    def _shift_end(self, badge: str) -> None:
-        porter = self.app.porter(badge)
-        if not porter.on_shift:
-            return
-        held = [self.app.job(UUID(j)) for j in porter.active_jobs]
-        if any(not j.can_release for j in held):
-            self.leaving.add(badge)  # finish the patient in hand first
-            return
-        self.leaving.discard(badge)
-        if porter.on_break:
-            self.app.end_break(badge)
-        if self.app.end_shift(badge, by="shift end"):
-            self.dirty = True
 
     def _break(self, badge: str, tries: int) -> None:
         porter = self.app.porter(badge)
@@ -205,53 +220,38 @@ class Simulation:
             if tries < 12:
                 self.after(5, self._break, badge, tries + 1)
             return
-        self.app.start_break(badge)
+        self.command(self.app.start_break, badge)
         self.after(self.scenario.service.break_minutes, self._break_end, badge)
 
     def _break_end(self, badge: str) -> None:
         if self.app.porter(badge).on_break:
-            self.app.end_break(badge)
-            self.dirty = True
+            self.command(self.app.end_break, badge)
 
-    # -- requests and rounds ----------------------------------------------------
+    # -- requests, and what the porters are told ------------------------------------
 
     def _arrive(self, arrival: Arrival) -> None:
-        jid = self.app.submit_job(parse(SubmitJob, arrival.data), arrival.key)
+        jid = self.command(self.app.submit_job, parse(SubmitJob, arrival.data), arrival.key)
         if arrival.confirm_after is not None:
             self.after(arrival.confirm_after, self._confirm, jid)
-        if self.app.job(jid).priority is Priority.STAT:
-            self._round("stat job submitted")
-        else:
-            self.dirty = True
 
     def _confirm(self, jid: UUID) -> None:
         job = self.app.job(jid)
         if job.status in (Status.REQUESTED, Status.ASSIGNED, Status.ACKNOWLEDGED):
-            self.app.confirm_accompaniment(jid, "ward nurse", "ward nurse")
-            self.dirty = True
+            self.command(self.app.confirm_accompaniment, jid, "ward nurse", "ward nurse")
 
-    def _tick(self) -> None:
-        """Rounds run on the tick when something changed (arrivals, porters freed), and
-        every fifth tick regardless, so that waiting and scheduled jobs are reconsidered."""
-        minute = int((self.clock.now() - self.start).total_seconds() // 60)
-        if self.dirty or minute % 5 == 0:
-            trigger = "event" if self.dirty else "timer"
-            self.dirty = False
-            self._round(trigger)
-
-    def _round(self, trigger: str) -> None:
-        decision = self.dispatcher.run_round(trigger)
-        if decision is None:
-            return
-        for assignment in decision.result["assignments"]:
-            job = self.app.job(UUID(assignment["job_id"]))
-            if job.status is Status.ASSIGNED and job.decision_id == str(decision.id):
-                self.after(
-                    self.scenario.service.acknowledge_minutes,
-                    self._acknowledge,
-                    job.id,
-                    job.assignments,
-                )
+    def _told(self, batch: Sequence[tuple[int, Any]]) -> None:
+        """A porter's phone: a job assigned to them is acknowledged after a while."""
+        jobs = self.site.board.jobs
+        for _, event in batch:
+            if type(event) is ev.JobAssigned:
+                job = jobs[event.originator_id]
+                if job.status is Status.ASSIGNED:
+                    self.after(
+                        self.scenario.service.acknowledge_minutes,
+                        self._acknowledge,
+                        job.id,
+                        job.assignments,
+                    )
 
     # -- a porter's trip ----------------------------------------------------------
 
@@ -271,10 +271,9 @@ class Simulation:
         lead = self.app.porter(UUID(job.porter_ids[0]))
         if self.rng.random() < self.scenario.service.decline_rate:
             why = Transition(reason=Reason.PORTER_DECLINED, note="simulated", by=lead.badge)
-            self.app.decline_job(jid, lead.badge, why)
-            self.dirty = True
+            self.command(self.app.decline_job, jid, lead.badge, why)
             return
-        self.app.acknowledge_job(jid, lead.badge)
+        self.command(self.app.acknowledge_job, jid, lead.badge)
         walk = max(
             self._walk(self.app.porter(UUID(p)).location, job.origin.code) for p in job.porter_ids
         )
@@ -291,10 +290,10 @@ class Simulation:
             return
         if job.kind in PATIENT_KINDS and waited == 0 and self.rng.random() < service.not_ready_rate:
             why = Transition(reason=Reason.PATIENT_NOT_READY, note="simulated", by=lead)
-            self.app.hold_job(jid, why)
+            self.command(self.app.hold_job, jid, why)
             self.after(service.not_ready_minutes, self._resume, jid, n)
             return
-        self.app.pick_up_job(jid, lead, companion_present=job.needs_accompaniment)
+        self.command(self.app.pick_up_job, jid, lead, job.needs_accompaniment)
         _, document = self.app.policy_document()
         minutes = document.handling_minutes.get(job.kind, 2) + self._walk(
             job.origin.code, job.destination.code
@@ -304,17 +303,27 @@ class Simulation:
     def _resume(self, jid: UUID, n: int) -> None:
         if self._current(jid, n, Status.ON_HOLD) is None:
             return
-        self.app.resume_job(jid, by="simulated porter")
+        self.command(self.app.resume_job, jid, "simulated porter")
         self._pick_up(jid, n, 1)
 
     def _deliver(self, jid: UUID, n: int) -> None:
+        """The porters say where they are, then hand over: the round that their freed
+        hands trigger sees them at the destination."""
         job = self._current(jid, n, Status.IN_PROGRESS)
         if job is None:
             return
         badges = [self.app.porter(UUID(p)).badge for p in job.porter_ids]
-        self.app.complete_job(jid, badges[0], Complete(received_by="ward staff"))
         for badge in badges:
-            self.app.report_location(badge, job.destination.code)
-            if badge in self.leaving:
-                self._shift_end(badge)
-        self.dirty = True
+            self.command(self.app.report_location, badge, job.destination.code)
+        self.command(self.app.complete_job, jid, badges[0], Complete(received_by="ward staff"))
+
+
+def _merged(periods: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Back-to-back or overlapping periods as one shift."""
+    merged: list[tuple[datetime, datetime]] = []
+    for begin, finish in sorted(periods):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return merged

@@ -1,9 +1,11 @@
 """Replay a recorded event log: exactly, to verify it, or as a what-if.
 
-`replay_exact` re-executes every recorded command at its recorded time through
-the same application, and re-runs a dispatch round wherever the log recorded
-one; everything the engine decided is regenerated rather than copied. Then the
-recorded and the replayed assignments are compared, round by round.
+`Commands` re-executes what people and the outside world asked for (requests,
+acknowledgements, shifts started, ...) through an application. What the engine
+did by itself is regenerated, never copied: `replay_exact` steps the site's own
+dispatch driver at the instants the log says it acted (each round, each
+escalation, each shift it ended because it was over) and compares what it
+regenerates with what was recorded, round by round.
 
 `replay_whatif` takes the log's demand (submissions, companion confirmations)
 and roster (registered porters and their shifts) and runs them through the
@@ -12,6 +14,7 @@ simulation under another policy, strategy or staffing.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
@@ -19,12 +22,13 @@ from typing import Any
 from uuid import UUID
 
 from engine.assign import SolverParams
-from engine.bootstrap import bootstrap
+from engine.bootstrap import Site, bootstrap, open_site
 from engine.clock import ManualClock
-from engine.dispatch.rounds import Dispatcher, override
+from engine.dispatch.decisions import override
+from engine.domain import events as ev
 from engine.domain.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.policy.aggregate import Policy
-from engine.domain.values import Reason, Status
+from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Reason, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
@@ -32,12 +36,11 @@ from engine.write.eventlog import parse_log
 from simulations.demand import Arrival
 from simulations.scenario import Scenario
 
-ENGINE_RELEASES = {Reason.REOPTIMISED.value, Reason.PORTER_OFF_SHIFT.value}
+# Releases that are consequences of another act: a round moving a job, a shift ending.
+CONSEQUENTIAL_RELEASES = {Reason.REOPTIMISED.value, Reason.PORTER_OFF_SHIFT.value}
 
 
 def _site_of(lines: list[str]) -> str:
-    import json
-
     header = json.loads(lines[0]) if lines else {}
     return str(header.get("site", ""))
 
@@ -56,10 +59,6 @@ def decode(lines: Iterable[str], hospital: Hospital) -> tuple[str, list[Any]]:
     return site, [mapper_app.mapper.to_domain_event(s) for s in stored]
 
 
-def _name(event: Any) -> str:
-    return type(event).__qualname__
-
-
 def _submit_data(event: Any, exam_minutes: dict[UUID, int]) -> dict[str, Any]:
     request = dict(event.request)
     request["origin"] = request["origin"]["code"]
@@ -75,11 +74,11 @@ def _exam_minutes(events: list[Any]) -> dict[UUID, int]:
     starts = {
         e.originator_id: (e.request["ready_at"], e.timestamp)
         for e in events
-        if _name(e) == "Job.Submitted" and e.leg == "outbound"
+        if type(e) is ev.JobSubmitted and e.leg == "outbound"
     }
     minutes = {}
     for e in events:
-        if _name(e) == "Job.Submitted" and e.leg == "return" and e.linked_job_id:
+        if type(e) is ev.JobSubmitted and e.leg == "return" and e.linked_job_id:
             outbound = UUID(e.linked_job_id)
             ready, submitted = starts[outbound]
             base = datetime.fromisoformat(ready) if ready else submitted
@@ -88,73 +87,68 @@ def _exam_minutes(events: list[Any]) -> dict[UUID, int]:
     return minutes
 
 
-class _Replayer:
-    def __init__(self, site: str, events: list[Any], hospital: Hospital) -> None:
-        self.events = events
-        start = events[0].timestamp if events else datetime(2000, 1, 1).astimezone()
-        self.clock = ManualClock(start)
-        self.app: DispatchApp = bootstrap(
-            Settings(store="memory", site=site),
-            self.clock,
-            hospital,
-            publish_default_policy=False,
-        )
-        self.dispatcher = Dispatcher(self.app)
+def engine_made(event: Any) -> bool:
+    """What the dispatch driver did by itself: its rounds, escalations and shift ends."""
+    kind = type(event)
+    return (
+        kind in (ev.DecisionMade, ev.JobEscalated)
+        or (kind is ev.PorterShiftEnded and getattr(event, "by", "") == ENGINE_SHIFT_OVER)
+        or (kind is ev.JobAssigned and event.by == ENGINE)
+    )
+
+
+class Commands:
+    """A log's commands, re-executed at the clock's time through an application."""
+
+    def __init__(self, app: DispatchApp, events: list[Any]) -> None:
+        self.app = app
         self.exam_minutes = _exam_minutes(events)
         self.overrides: dict[UUID, Any] = {}
-        self.rounds: list[dict[str, Any]] = []
-
-    def run(self) -> None:
-        handlers: dict[str, Callable[[Any], object]] = {
-            "Policy.Published": self._policy,
-            "Policy.Republished": lambda e: self.app.publish_policy(
-                e.document, e.published_by, e.note
-            ),
-            "Porter.Registered": lambda e: self.app.register_porter(
+        a = app
+        self.handlers: dict[type[Any], Callable[[Any], object]] = {
+            ev.PolicyPublished: self._policy,
+            ev.PolicyRepublished: lambda e: a.publish_policy(e.document, e.published_by, e.note),
+            ev.PorterRegistered: lambda e: a.register_porter(
                 RegisterPorter(
                     badge=e.badge, name=e.name, group=e.group, role=e.role, skills=tuple(e.skills)
                 )
             ),
-            "Porter.ShiftStarted": lambda e: self.app.start_shift(e.originator_id, e.ends_at),
-            "Porter.ShiftEnded": lambda e: self.app.end_shift(e.originator_id),
-            "Porter.BreakStarted": lambda e: self.app.start_break(e.originator_id),
-            "Porter.BreakEnded": lambda e: self.app.end_break(e.originator_id),
-            "Porter.LocationReported": lambda e: self.app.report_location(
-                e.originator_id, e.location
-            ),
-            "Job.Submitted": self._submitted,
-            "Job.Assigned": self._assigned,
-            "Job.Released": self._released,
-            "Job.Acknowledged": lambda e: self.app.acknowledge_job(
-                e.originator_id, UUID(e.porter_id)
-            ),
-            "Job.AccompanimentConfirmed": lambda e: self.app.confirm_accompaniment(
+            ev.PorterShiftStarted: lambda e: a.start_shift(e.originator_id, e.ends_at),
+            ev.PorterShiftEnded: lambda e: a.end_shift(e.originator_id, getattr(e, "by", "")),
+            ev.PorterBreakStarted: lambda e: a.start_break(e.originator_id),
+            ev.PorterBreakEnded: lambda e: a.end_break(e.originator_id),
+            ev.PorterLocationReported: lambda e: a.report_location(e.originator_id, e.location),
+            ev.JobSubmitted: self._submitted,
+            ev.JobAssigned: self._assigned,
+            ev.JobReleased: self._released,
+            ev.JobAcknowledged: lambda e: a.acknowledge_job(e.originator_id, UUID(e.porter_id)),
+            ev.JobAccompanimentConfirmed: lambda e: a.confirm_accompaniment(
                 e.originator_id, e.confirmed_by, e.companion
             ),
-            "Job.PickedUp": lambda e: self.app.pick_up_job(
+            ev.JobPickedUp: lambda e: a.pick_up_job(
                 e.originator_id, UUID(e.porter_id), e.companion_present
             ),
-            "Job.Held": lambda e: self.app.hold_job(e.originator_id, self._why(e)),
-            "Job.Resumed": lambda e: self.app.resume_job(e.originator_id, e.by),
-            "Job.Completed": lambda e: self.app.complete_job(
+            ev.JobHeld: lambda e: a.hold_job(e.originator_id, self._why(e)),
+            ev.JobResumed: lambda e: a.resume_job(e.originator_id, e.by),
+            ev.JobCompleted: lambda e: a.complete_job(
                 e.originator_id, UUID(e.porter_id), Complete(received_by=e.received_by, note=e.note)
             ),
-            "Job.Cancelled": lambda e: self.app.cancel_job(e.originator_id, self._why(e)),
-            "Job.Failed": lambda e: self.app.fail_job(e.originator_id, self._why(e)),
-            "Job.Escalated": lambda e: self.app.escalate_job(
-                e.originator_id, e.level, e.stage, e.note
-            ),
-            "Job.Rated": lambda e: self.app.rate_job(
+            ev.JobCancelled: lambda e: a.cancel_job(e.originator_id, self._why(e)),
+            ev.JobFailed: lambda e: a.fail_job(e.originator_id, self._why(e)),
+            ev.JobRated: lambda e: a.rate_job(
                 e.originator_id, Rate(score=e.score, comment=e.comment, by=e.by)
             ),
-            "Decision.Made": self._round,
         }
-        for event in self.events:
-            handler = handlers.get(_name(event))
-            if handler is None:
-                continue  # consequences of other commands: JobTaken, JobDropped, Overridden
-            self.clock.set(max(self.clock.now(), event.timestamp))
-            handler(event)
+
+    def run(self, event: Any) -> bool:
+        """Re-execute `event`'s command; False for what is not a command (what the engine
+        did by itself, and consequences of other commands: JobTaken, JobDropped, ...)."""
+        if engine_made(event):
+            return False
+        handler = self.handlers.get(type(event))
+        if handler is None:
+            return False
+        return handler(event) is not _NOT_A_COMMAND
 
     @staticmethod
     def _why(event: Any) -> Transition:
@@ -168,17 +162,15 @@ class _Replayer:
             note=event.note,
             timestamp=event.timestamp,
         )
-        self.app.save(policy)
+        self.app.record(policy)
 
-    def _submitted(self, event: Any) -> None:
+    def _submitted(self, event: Any) -> object:
         if event.leg == "return":
-            return  # created with its outbound leg
+            return _NOT_A_COMMAND  # created with its outbound leg
         data = _submit_data(event, self.exam_minutes)
-        self.app.submit_job(parse(SubmitJob, data), event.key)
+        return self.app.submit_job(parse(SubmitJob, data), event.key)
 
     def _assigned(self, event: Any) -> None:
-        if event.by == "engine":
-            return  # the replayed round makes its own assignments
         jid = event.originator_id
         porters: list[UUID | str] = [UUID(p) for p in event.porter_ids]
         released = self.overrides.pop(jid, None)
@@ -191,17 +183,68 @@ class _Replayer:
                 jid, porters, Transition(reason=Reason.DISPATCHER_OVERRIDE, by=event.by)
             )
 
-    def _released(self, event: Any) -> None:
-        if event.reason in ENGINE_RELEASES:
-            return
+    def _released(self, event: Any) -> object:
+        if event.reason in CONSEQUENTIAL_RELEASES:
+            return _NOT_A_COMMAND
         if event.reason == Reason.DISPATCHER_OVERRIDE.value:
             self.overrides[event.originator_id] = event  # the Assigned that follows moves it
-            return
-        self.app.release_job(event.originator_id, self._why(event))
+            return _NOT_A_COMMAND
+        return self.app.release_job(event.originator_id, self._why(event))
+
+
+_NOT_A_COMMAND = object()
+
+
+class _Replayer:
+    """Commands at their recorded times; the driver's acts at the instants it acted."""
+
+    def __init__(self, site: str, events: list[Any], hospital: Hospital) -> None:
+        self.events = events
+        start = events[0].timestamp if events else datetime(2000, 1, 1).astimezone()
+        self.clock = ManualClock(start)
+        self.site: Site = open_site(
+            Settings(store="memory", site=site),
+            self.clock,
+            hospital,
+            publish_default_policy=False,
+        )
+        self.commands = Commands(self.site.app, events)
+        self.rounds: list[dict[str, Any]] = []
+        self.escalations: tuple[set[tuple[str, int, str]], set[tuple[str, int, str]]] = (
+            set(),
+            set(),
+        )  # (recorded, regenerated)
+        self.shift_ends: tuple[set[tuple[str, str]], set[tuple[str, str]]] = (set(), set())
+
+    def run(self) -> None:
+        driver = self.site.driver
+        recorded_esc, regenerated_esc = self.escalations
+        recorded_ends, regenerated_ends = self.shift_ends
+        for event in self.events:
+            self.clock.set(max(self.clock.now(), event.timestamp))
+            kind = type(event)
+            if kind is ev.DecisionMade:
+                self._round(event)
+            elif kind is ev.JobEscalated:
+                key = (str(event.originator_id), event.level, event.stage)
+                recorded_esc.add(key)
+                if key not in regenerated_esc:
+                    regenerated_esc.update(
+                        (str(e.job_id), e.level, e.stage) for e in driver.escalate()
+                    )
+            elif engine_made(event) and kind is ev.PorterShiftEnded:
+                ended = (str(event.originator_id), event.timestamp.isoformat())
+                recorded_ends.add(ended)
+                now = self.clock.now().isoformat()
+                if ended not in regenerated_ends:
+                    regenerated_ends.update(
+                        (str(self.site.app.porter(b).id), now) for b in driver.end_shifts()
+                    )
+            else:
+                self.commands.run(event)
 
     def _round(self, event: Any) -> None:
-        self.dispatcher.params = SolverParams(**event.params)
-        decision = self.dispatcher.run_round(event.trigger)
+        decision = self.site.driver.run_round(event.trigger, SolverParams(**event.params))
         recorded = _pairs(event.result)
         replayed = _pairs(decision.result) if decision else []
         self.rounds.append(
@@ -220,18 +263,25 @@ def _pairs(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 
 def replay_exact(lines: Iterable[str], hospital: Hospital | None = None) -> dict[str, Any]:
-    """Re-run a log with the policy and strategy it recorded; compare every round."""
+    """Re-run a log with the policy and strategy it recorded; compare every round, every
+    escalation and every shift the engine ended."""
     hospital = hospital or Hospital.load()
     site, events = decode(lines, hospital)
     replayer = _Replayer(site, events, hospital)
     replayer.run()
     differing = [r for r in replayer.rounds if not r["same"]]
+    escalations_same = replayer.escalations[0] == replayer.escalations[1]
+    shift_ends_same = replayer.shift_ends[0] == replayer.shift_ends[1]
     return {
         "events": len(events),
         "rounds": len(replayer.rounds),
         "assignments": sum(len(r["recorded"]) for r in replayer.rounds),
-        "identical": not differing,
+        "escalations": len(replayer.escalations[0]),
+        "shift_ends": len(replayer.shift_ends[0]),
+        "identical": not differing and escalations_same and shift_ends_same,
         "differing_rounds": differing[:20],
+        "escalations_identical": escalations_same,
+        "shift_ends_identical": shift_ends_same,
     }
 
 
@@ -241,23 +291,23 @@ def demand_and_roster(
     """What the log says was asked for, and who was on duty when."""
     exam = _exam_minutes(events)
     confirms = {
-        e.originator_id: e.timestamp for e in events if _name(e) == "Job.AccompanimentConfirmed"
+        e.originator_id: e.timestamp for e in events if type(e) is ev.JobAccompanimentConfirmed
     }
     arrivals = []
     porters: dict[UUID, Any] = {}
     periods: dict[UUID, list[tuple[datetime, datetime]]] = {}
     bases: dict[UUID, str] = {}
     for e in events:
-        name = _name(e)
-        if name == "Job.Submitted" and e.leg != "return":
+        kind = type(e)
+        if kind is ev.JobSubmitted and e.leg != "return":
             confirm = confirms.get(e.originator_id)
             after = (confirm - e.timestamp).total_seconds() / 60 if confirm else None
             arrivals.append(Arrival(e.timestamp, e.key, _submit_data(e, exam), after))
-        elif name == "Porter.Registered":
+        elif kind is ev.PorterRegistered:
             porters[e.originator_id] = e
-        elif name == "Porter.ShiftStarted":
+        elif kind is ev.PorterShiftStarted:
             periods.setdefault(e.originator_id, []).append((e.timestamp, e.ends_at))
-        elif name == "Porter.LocationReported":
+        elif kind is ev.PorterLocationReported:
             bases.setdefault(e.originator_id, e.location)
     roster = []
     for pid, reg in porters.items():

@@ -21,7 +21,7 @@ from simulations.scenario import Scenario
 
 def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, Any]:
     """A finished run as plain data: figures, flat per-job records, counts."""
-    board = simulation.dispatcher.board
+    board = simulation.site.board
     rows = results.records(board, simulation.end)
     figures = results.summarise(
         rows, results.busy_minutes(board), sum(simulation.shift_minutes.values())

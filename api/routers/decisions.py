@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from api.deps import AppDep, Auditing, ServiceDep
+from engine.dispatch.decisions import get_decision
 from engine.dispatch.explaining import decision_view, replay
-from engine.dispatch.rounds import get_decision
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
 

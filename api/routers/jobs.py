@@ -40,8 +40,8 @@ from api.schemas import (
     RateCreate,
     TransitionCreate,
 )
+from engine.dispatch.decisions import override as override_job
 from engine.dispatch.explaining import why
-from engine.dispatch.rounds import override as override_job
 from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import JobNotFound
 from engine.domain.ids import job_id as make_job_id

@@ -13,7 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from engine.assign import AssignmentResult, explain
-from engine.dispatch.rounds import Dispatcher, get_decision, recorded_problem
+from engine.dispatch.decisions import get_decision, recorded_problem
+from engine.dispatch.rounds import Dispatcher
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import IllegalTransition
 from engine.domain.ids import porter_id
@@ -75,7 +76,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
 
 
 def replay(app: DispatchApp, number: int) -> dict[str, Any]:
-    from engine.dispatch.rounds import replay_decision
+    from engine.dispatch.decisions import replay_decision
 
     recorded, recomputed = replay_decision(app, number)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -25,13 +24,12 @@ from engine.assign import (
     Travel,
     solve,
 )
-from engine.domain.commands import Transition
+from engine.dispatch.decisions import stored_problem
 from engine.domain.decision.aggregate import Decision
-from engine.domain.errors import DecisionNotFound, InvalidInput
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
-from engine.domain.values import Reason, Status
+from engine.domain.values import ENGINE, Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -175,7 +173,7 @@ class Dispatcher:
         changed = self._apply(decision, problem, result)
         if not changed and trigger == "timer":
             return None  # a tick that changes nothing is not a decision worth a record
-        self.app._save(decision, *changed)
+        self.app.record(decision, *changed)
         return decision
 
     def _worth_a_round(self, document: PolicyDocument) -> bool:
@@ -217,7 +215,7 @@ class Dispatcher:
             if job.status is Status.ASSIGNED:
                 for pid in [UUID(p) for p in job.porter_ids]:
                     porter(pid).drop_job(jid, "released", now)
-                job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)
+                job.release(Reason.REOPTIMISED, f"decision {decision.number}", ENGINE, now)
             plan.append((job, [UUID(p) for p in assignment.porter_ids]))
         # A movable job the round left out keeps its porter, unless the round needs them.
         needed = {pid for _, chosen in plan for pid in chosen}
@@ -229,67 +227,13 @@ class Dispatcher:
             job = self.app.job(UUID(spec.id))
             for pid in held:
                 porter(pid).drop_job(job.id, "released", now)
-            job.release(Reason.REOPTIMISED, f"decision {decision.number}", "engine", now)
+            job.release(Reason.REOPTIMISED, f"decision {decision.number}", ENGINE, now)
             jobs[job.id] = job
         for job, chosen in plan:
-            job.assign(chosen, "engine", decision.id, now)
+            job.assign(chosen, ENGINE, decision.id, now)
             capacity = document.capacity_for(job.kind)
             for pid in chosen:
                 porter(pid).take_job(job.id, capacity, now)
             jobs[job.id] = job
         return [*jobs.values(), *porters.values()]
 
-
-def stored_problem(problem: AssignmentProblem) -> dict[str, Any]:
-    data = problem.to_data(travel=False)
-    data["travel_digest"] = problem.travel.digest()
-    return data
-
-
-def recorded_problem(app: DispatchApp, decision: Decision) -> AssignmentProblem:
-    data = dict(decision.problem)
-    travel = Travel.from_site(app.layout)
-    if data.pop("travel_digest") != travel.digest():
-        raise InvalidInput("decision", "the site's travel times changed since this round")
-    data["travel"] = travel.to_data()
-    return AssignmentProblem.from_data(data)
-
-
-def get_decision(app: DispatchApp, ref: UUID | int) -> Decision:
-    did = ref if isinstance(ref, UUID) else Decision.create_id(app.site, ref)
-    if did not in app.repository:
-        raise DecisionNotFound(ref)
-    decision: Aggregate = app.repository.get(did)
-    if not isinstance(decision, Decision):
-        raise DecisionNotFound(ref)
-    return decision
-
-
-def replay_decision(app: DispatchApp, ref: UUID | int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Re-solve a recorded round from its stored inputs: (recorded, recomputed) results."""
-    decision = get_decision(app, ref)
-    problem = recorded_problem(app, decision)
-    result = solve(problem, SolverParams(**decision.params))
-    return decision.result, result.to_data()
-
-
-def override(
-    app: DispatchApp, job_id: UUID, porter_refs: list[UUID | str], cmd: Transition
-) -> list[UUID]:
-    """A dispatcher overrides the engine: the job moves, and the decision records who,
-    why and what it had chosen, all in one save."""
-    job = app.job(job_id)
-    engine_decision = job.decision_id
-    changed: list[Aggregate] = list(app.moved(job, porter_refs, cmd))
-    if engine_decision is not None:
-        decision = get_decision(app, UUID(engine_decision))
-        decision.override(
-            job.id,
-            [UUID(p) for p in job.porter_ids],
-            cmd.by,
-            cmd.note or cmd.reason.value,
-            app.clock.now(),
-        )
-        changed.append(decision)
-    app._save(job, *changed)
-    return [UUID(p) for p in job.porter_ids]

@@ -100,6 +100,11 @@ _FHIR = {
 }
 
 
+# Who acts when nobody does: the driver's rounds, and shifts it ends because they are over.
+ENGINE = "engine"
+ENGINE_SHIFT_OVER = "engine: shift over"
+
+
 class Reason(StrEnum):
     """Reason codes for holds, reassignments, cancellations and failures."""
 

@@ -17,11 +17,12 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from engine.domain import events as ev
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 
 PAGE = 500
-_DECISION_MADE = ":Decision.Made"
+_DECISION_MADE = ev.topic_of(ev.DecisionMade)
 
 
 class Board:
@@ -50,7 +51,7 @@ class Board:
         """Fold one batch; returns the (position, event) pairs the listeners were given."""
         events: list[Any] = []
         for n in batch:
-            if n.topic.endswith(_DECISION_MADE):
+            if n.topic == _DECISION_MADE:
                 self.decisions += 1  # numbered 1, 2, ...: no need to decode its inputs
             else:
                 event = self._app.mapper.to_domain_event(n)
@@ -62,18 +63,17 @@ class Board:
         return events
 
     def _apply(self, event: Any) -> None:
-        topic = type(event).__qualname__
-        owner = topic.split(".", 1)[0]
-        if owner == "Job":
+        kind = type(event)
+        if kind in ev.JOB_EVENTS:
             job = event.mutate(self.jobs.get(event.originator_id))
             self.jobs[job.id] = job
             if job.is_open:
                 self.open[job.id] = job
             else:
                 self.open.pop(job.id, None)
-        elif owner == "Porter":
+        elif kind in ev.PORTER_EVENTS:
             self.porters[event.originator_id] = event.mutate(self.porters.get(event.originator_id))
-        elif topic == "Decision.Made":
+        elif kind is ev.DecisionMade:
             self.decisions = max(self.decisions, int(event.number))  # (`Feed` decodes them)
 
     def open_jobs(self) -> list[Job]:

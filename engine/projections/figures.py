@@ -17,15 +17,15 @@ from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
-from engine.projections.timeline import event_name
+from engine.domain import events as ev
 
 STAGES = ("to_assignment", "to_acknowledgement", "to_pickup", "to_delivery")
-_TERMINAL = {"Job.Completed": "completed", "Job.Cancelled": "cancelled", "Job.Failed": "failed"}
+_TERMINAL = {ev.JobCompleted: "completed", ev.JobCancelled: "cancelled", ev.JobFailed: "failed"}
 _REASONED = {
-    "Job.Held": "held",
-    "Job.Released": "released",
-    "Job.Cancelled": "cancelled",
-    "Job.Failed": "failed",
+    ev.JobHeld: "held",
+    ev.JobReleased: "released",
+    ev.JobCancelled: "cancelled",
+    ev.JobFailed: "failed",
 }
 
 
@@ -78,27 +78,27 @@ class Figures:
         if position <= self.position:
             return
         self.position = position
-        name = event_name(event)
-        if name.startswith("Porter."):
+        name = type(event)
+        if name in ev.PORTER_EVENTS:
             self._porter(name, event)
             return
-        if name == "Job.Submitted":
+        if name is ev.JobSubmitted:
             self._submitted(event)
             return
         facts = self.jobs.get(event.originator_id)
         if facts is None:
             return
         at = event.timestamp
-        if name == "Job.Assigned":
+        if name is ev.JobAssigned:
             facts.assigned_at = facts.assigned_at or at
             facts.porters = list(event.porter_ids)
-        elif name == "Job.Acknowledged":
+        elif name is ev.JobAcknowledged:
             facts.acknowledged_at = facts.acknowledged_at or at
-        elif name == "Job.PickedUp":
+        elif name is ev.JobPickedUp:
             facts.picked_up_at = at
-        elif name == "Job.Escalated":
+        elif name is ev.JobEscalated:
             self.reasons["escalated"][event.stage] += 1
-        elif name == "Job.Rated":
+        elif name is ev.JobRated:
             facts.rating = event.score
             for pid in facts.porters:
                 if pid in self.porters:
@@ -107,7 +107,7 @@ class Figures:
             self.reasons[_REASONED[name]][event.reason] += 1
         if name in _TERMINAL:
             facts.status = _TERMINAL[name]
-        if name == "Job.Completed":
+        if name is ev.JobCompleted:
             facts.delivered_at = at
             if facts.picked_up_at is not None:
                 minutes = (at - facts.picked_up_at).total_seconds() / 60
@@ -127,13 +127,13 @@ class Figures:
             delivery_due=event.delivery_due,
         )
 
-    def _porter(self, name: str, event: Any) -> None:
+    def _porter(self, name: type[Any], event: Any) -> None:
         pid = str(event.originator_id)
-        if name == "Porter.Registered":
+        if name is ev.PorterRegistered:
             self.porters[pid] = PorterFacts(badge=event.badge, group=event.group)
-        elif name == "Porter.JobTaken" and pid in self.porters:
+        elif name is ev.PorterJobTaken and pid in self.porters:
             self.porters[pid].taken += 1
-        elif name == "Porter.JobDropped" and pid in self.porters:
+        elif name is ev.PorterJobDropped and pid in self.porters:
             self.porters[pid].outcomes[event.outcome] += 1
 
     # -- the report -----------------------------------------------------------

@@ -1,10 +1,11 @@
 """One site's read side: the live board, the read models, and the feed of changes.
 
-The API's request threads and the dispatch loop write through one `DispatchApp`
+The API's request threads and the dispatch driver write through one `DispatchApp`
 and read one `Feed`: every read model here is a fold of the notification log,
 applied once per process. A command's answer catches the folds up past its own
-write; the loop does so after its rounds; a follower thread polls for writes
-by other processes.
+write; the live loop's thread (`engine.dispatch.live`) does so after rounds and
+on its poll, which is how writes by other processes arrive. A command that may
+call for a round sets `wakeup`, which that thread waits on.
 """
 
 from __future__ import annotations
@@ -31,17 +32,14 @@ Subscriber = Callable[[list[Change]], None]
 
 
 class Service:
-    def __init__(self, app: DispatchApp, tz: tzinfo, poll_seconds: float = 0.25) -> None:
+    def __init__(self, app: DispatchApp, tz: tzinfo) -> None:
         self.app = app
         self.tz = tz
-        self.poll_seconds = poll_seconds
         self.timelines = Timelines()
         self.figures_fold = Figures(tz)
         self.board = Feed(app, self._fold)
         self._lock = self.board.lock
-        self._stop = threading.Event()
-        self._follower: threading.Thread | None = None
-        self.on_write: Callable[[], None] = lambda: None  # the loop's wake-up, once it runs
+        self.wakeup = threading.Event()
 
     # -- folding ----------------------------------------------------------------
 
@@ -56,28 +54,11 @@ class Service:
         return change_record(position, event, self.timelines.badges)
 
     def written(self, wake: bool = True) -> None:
-        """Call after every command: the loop looks at once if the command may have made
-        a round worth running (a job or a porter freed). The caller's answer catches the
-        read models up (`stored_job`); the follower's poll covers anything else."""
+        """Call after every command: the live loop looks at once if the command may have
+        made a round worth running (a job or a porter freed). The caller's answer catches
+        the read models up (`stored_job`); the loop's poll covers anything else."""
         if wake:
-            self.on_write()
-
-    def start(self) -> None:
-        self._follower = threading.Thread(target=self._follow, name="read-models", daemon=True)
-        self._follower.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._follower is not None:
-            self._follower.join(5)
-
-    def _follow(self) -> None:
-        """Writes by other processes reach this one's folds by this poll."""
-        while not self._stop.wait(self.poll_seconds):
-            try:
-                self.refresh()
-            except Exception:  # the store is briefly unavailable: try again next turn
-                self._stop.wait(self.poll_seconds)
+            self.wakeup.set()
 
     def subscribe(self, subscriber: Subscriber) -> int:
         """Receive every later batch of changes; returns the position it starts after."""

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from engine.write.lifecycle import timeline_entry
+from engine.domain import events as ev
 
 Change = dict[str, Any]
 
@@ -22,9 +22,23 @@ Change = dict[str, Any]
 _BULKY = {"originator_topic", "request", "problem", "result", "params", "document", "fingerprint"}
 
 
-def event_name(event: Any) -> str:
-    """`Job.Assigned`, `Decision.Made`, ...: the aggregate and the event, as stored."""
-    return type(event).__qualname__
+event_name = ev.name_of
+
+
+def timeline_entry(event: Any) -> dict[str, Any]:
+    """One event of a job as people read it: its fields, times as ISO strings."""
+    fields = {
+        k: (v.isoformat() if isinstance(v, datetime) else v)
+        for k, v in vars(event).items()
+        if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+    }
+    fields.pop("request", None)
+    return {
+        "at": event.timestamp.isoformat(),
+        "event": type(event).__name__,
+        "version": event.originator_version,
+        **fields,
+    }
 
 
 class Timelines:
@@ -39,15 +53,14 @@ class Timelines:
         if position <= self.position:
             return
         self.position = position
-        name = event_name(event)
-        owner = name.split(".", 1)[0]
-        if name == "Porter.Registered":
+        kind = type(event)
+        if kind is ev.PorterRegistered:
             self.badges[str(event.originator_id)] = event.badge
-        elif owner == "Job":
+        elif kind in ev.JOB_EVENTS:
             self._job_event(position, event)
-        elif name == "Decision.Made":
+        elif kind is ev.DecisionMade:
             self._decision(position, event)
-        elif name == "Decision.Overridden":
+        elif kind is ev.DecisionOverridden:
             self._override(position, event)
 
     def of(self, job_id: UUID) -> list[dict[str, Any]] | None:
@@ -143,11 +156,12 @@ def change_record(position: int, event: Any, badges: dict[str, str]) -> Change:
         record["badges"] = [badges.get(p, p) for p in record["porter_ids"]]
     if "porter_id" in record:
         record["badge"] = badges.get(record["porter_id"], record["porter_id"])
-    if record["type"].startswith("Porter."):
+    kind = type(event)
+    if kind in ev.PORTER_EVENTS:
         record["badge"] = badges.get(record["id"], record.get("badge"))
-    if record["type"] == "Job.Submitted":
+    if kind is ev.JobSubmitted:
         record["request"] = request_summary(event.request)
-    if record["type"] == "Decision.Made":
+    if kind is ev.DecisionMade:
         record["assigned"] = len(event.result.get("assignments", []))
         record["waiting"] = len(event.result.get("unassigned", []))
     return record

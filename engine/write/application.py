@@ -62,7 +62,8 @@ class DispatchApp(JobLifecycle, Application[UUID]):
                 "another writer changed this first; nothing was recorded, re-read and retry"
             ) from exc
 
-    def _save(self, *aggregates: Aggregate) -> None:
+    def record(self, *aggregates: Aggregate) -> None:
+        """Save aggregates in one transaction; a concurrent writer's win is a domain error."""
         with self._writing():
             self.save(*aggregates)
 
@@ -122,7 +123,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         document = PolicyDocument.parse(data)
         policy = self.policy()
         policy.publish(document, published_by, note, self.clock.now())
-        self._save(policy)
+        self.record(policy)
         return policy.number
 
     # -- porters ------------------------------------------------------------
@@ -140,13 +141,13 @@ class DispatchApp(JobLifecycle, Application[UUID]):
             skills=sorted(s.value for s in cmd.skills),
             timestamp=self.clock.now(),
         )
-        self._save(porter)
+        self.record(porter)
         return porter.id
 
     def start_shift(self, ref: UUID | str, ends_at: datetime) -> None:
         porter = self.porter(ref)
         porter.start_shift(ends_at, self.clock.now())
-        self._save(porter)
+        self.record(porter)
 
     def end_shift(self, ref: UUID | str, by: str = "porter") -> list[UUID]:
         """End a shift, handing back jobs not yet picked up; returns them."""
@@ -156,25 +157,25 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         for job in jobs:
             job.release(Reason.PORTER_OFF_SHIFT, "", by, now)
             porter.drop_job(job.id, "released", now)
-        porter.end_shift(now)
-        self._save(porter, *jobs)
+        porter.end_shift(now, by)
+        self.record(porter, *jobs)
         return [j.id for j in jobs]
 
     def start_break(self, ref: UUID | str) -> None:
         porter = self.porter(ref)
         porter.start_break(self.clock.now())
-        self._save(porter)
+        self.record(porter)
 
     def end_break(self, ref: UUID | str) -> None:
         porter = self.porter(ref)
         porter.end_break(self.clock.now())
-        self._save(porter)
+        self.record(porter)
 
     def report_location(self, ref: UUID | str, location: str) -> None:
         self.layout.location(location)
         porter = self.porter(ref)
         porter.report_location(location, self.clock.now())
-        self._save(porter)
+        self.record(porter)
 
     # -- jobs: submission ---------------------------------------------------
 

@@ -7,7 +7,6 @@ them together, which the store writes in one transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +34,7 @@ class JobLifecycle:
     def policy_document(self) -> tuple[int, PolicyDocument]:
         raise NotImplementedError
 
-    def _save(self, *aggregates: Aggregate) -> None:
+    def record(self, *aggregates: Aggregate) -> None:
         raise NotImplementedError
 
     def _capacity(self, job: Job) -> int:
@@ -56,7 +55,7 @@ class JobLifecycle:
         capacity = self._capacity(job)
         for porter in porters:
             porter.take_job(job.id, capacity, now)
-        self._save(job, *porters)
+        self.record(job, *porters)
         return ids
 
     def reassign_job(
@@ -65,7 +64,7 @@ class JobLifecycle:
         """A dispatcher moves a job: release from whoever holds it, assign to others."""
         job = self.job(job_id)
         changed = self.moved(job, porter_refs, cmd)
-        self._save(job, *changed)
+        self.record(job, *changed)
         return [UUID(p) for p in job.porter_ids]
 
     def moved(self, job: Job, porter_refs: list[UUID | str], cmd: Transition) -> list[Porter]:
@@ -88,29 +87,29 @@ class JobLifecycle:
     def acknowledge_job(self, job_id: UUID, porter_ref: UUID | str) -> None:
         job = self.job(job_id)
         job.acknowledge(self.porter(porter_ref).id, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def confirm_accompaniment(self, job_id: UUID, confirmed_by: str, companion: str) -> None:
         job = self.job(job_id)
         job.confirm_accompaniment(confirmed_by, companion, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def pick_up_job(
         self, job_id: UUID, porter_ref: UUID | str, companion_present: bool = False
     ) -> None:
         job = self.job(job_id)
         job.pick_up(self.porter(porter_ref).id, companion_present, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def hold_job(self, job_id: UUID, cmd: Transition) -> None:
         job = self.job(job_id)
         job.hold(cmd.reason, cmd.note, cmd.by, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def resume_job(self, job_id: UUID, by: str) -> None:
         job = self.job(job_id)
         job.resume(by, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def complete_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Complete) -> None:
         job = self.job(job_id)
@@ -119,7 +118,7 @@ class JobLifecycle:
         porters = self._porters_of(job)
         for p in porters:
             p.drop_job(job.id, "completed", now)
-        self._save(job, *porters)
+        self.record(job, *porters)
 
     def release_job(self, job_id: UUID, cmd: Transition) -> list[UUID]:
         """Back to requested (declined, escalation, override); frees its porters."""
@@ -129,7 +128,7 @@ class JobLifecycle:
         job.release(cmd.reason, cmd.note, cmd.by, now)
         for p in porters:
             p.drop_job(job.id, "released", now)
-        self._save(job, *porters)
+        self.record(job, *porters)
         return [p.id for p in porters]
 
     def decline_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Transition) -> None:
@@ -149,7 +148,7 @@ class JobLifecycle:
         job.cancel(cmd.reason, cmd.note, cmd.by, now)
         for p in porters:
             p.drop_job(job.id, "cancelled", now)
-        self._save(job, *porters)
+        self.record(job, *porters)
 
     def fail_job(self, job_id: UUID, cmd: Transition) -> None:
         job = self.job(job_id)
@@ -158,40 +157,20 @@ class JobLifecycle:
         job.fail(cmd.reason, cmd.note, cmd.by, now)
         for p in porters:
             p.drop_job(job.id, "failed", now)
-        self._save(job, *porters)
+        self.record(job, *porters)
 
     def escalate_job(self, job_id: UUID, level: int, stage: str, note: str = "") -> None:
         job = self.job(job_id)
         job.escalate(level, stage, note, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def rate_job(self, job_id: UUID, cmd: Rate) -> None:
         job = self.job(job_id)
         job.rate(cmd.score, cmd.comment, cmd.by, self.clock.now())
-        self._save(job)
+        self.record(job)
 
     def _porters_of(self, job: Job) -> list[Porter]:
         return [self.porter(UUID(p)) for p in job.porter_ids]
 
-    def job_timeline(self, job_id: UUID) -> list[dict[str, Any]]:
-        """Every event of one job, oldest first, as plain records for people to read."""
-        job = self.job(job_id)
-        return [timeline_entry(e) for e in self.events_of(job.id)]
-
     def events_of(self, aggregate_id: UUID) -> list[Any]:
         raise NotImplementedError
-
-
-def timeline_entry(event: Any) -> dict[str, Any]:
-    fields = {
-        k: (v.isoformat() if isinstance(v, datetime) else v)
-        for k, v in vars(event).items()
-        if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
-    }
-    fields.pop("request", None)
-    return {
-        "at": event.timestamp.isoformat(),
-        "event": type(event).__name__,
-        "version": event.originator_version,
-        **fields,
-    }

@@ -37,8 +37,9 @@ class Api:
 
 @pytest.fixture
 def api(clock: ManualClock, hospital: Hospital) -> Iterator[Api]:
-    settings = ApiSettings(seed_demo=True, tick_seconds=0.05, poll_seconds=0.01)
-    app = create_app(settings, Settings(store="memory", site="apitest"), clock, hospital)
+    settings = ApiSettings(seed_demo=True)
+    engine = Settings(store="memory", site="apitest", round_interval=0, poll_seconds=0.01)
+    app = create_app(settings, engine, clock, hospital)
     with TestClient(app) as client:
         yield Api(client)
 

@@ -1,4 +1,4 @@
-"""The live dispatch loop: rounds on triggers, escalations on the tick, one decider per site."""
+"""The live loop: the site's driver stepped in a thread, one decider per site."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from engine.bootstrap import bootstrap, seed_roster
+from engine.bootstrap import Site, open_site, seed_roster
 from engine.clock import ManualClock
-from engine.dispatch.lease import FileLease, FixedLease, lease_for
-from engine.dispatch.live import DispatchLoop, escalations_due
+from engine.dispatch.driver import DriverParams
+from engine.dispatch.escalation import escalations_due
+from engine.dispatch.lease import FileLease, lease_for
+from engine.dispatch.live import LiveLoop
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Status
 from engine.hospital import Hospital
@@ -46,20 +48,21 @@ def test_escalations_follow_the_policy_thresholds_stage_by_stage(
     jid = submit(app, "esc-1")
     history: dict[UUID, list[tuple[str, object]]] = {}
 
-    def due() -> list[tuple[UUID, int, str, str]]:
-        return escalations_due([app.job(jid)], policy, history, clock.now())  # type: ignore[arg-type]
+    def due() -> list[tuple[UUID, int, str]]:
+        found = escalations_due([app.job(jid)], policy, history, clock.now())  # type: ignore[arg-type]
+        return [(e.job_id, e.level, e.stage) for e in found]
 
     clock.advance(minutes=1)
     assert due() == []
     clock.advance(minutes=1)  # stat: 2 minutes unassigned
-    ((job, level, stage, _),) = due()
+    ((job, level, stage),) = due()
     assert (job, level, stage) == (jid, 1, "not_assigned")
     app.escalate_job(jid, level, stage)
     history[jid] = [(stage, clock.now())]
     clock.advance(minutes=1)
     assert due() == []  # once per threshold waited
     clock.advance(minutes=1)
-    assert [(lv, st) for _, lv, st, _ in due()] == [(2, "not_assigned")]
+    assert [(lv, st) for _, lv, st in due()] == [(2, "not_assigned")]
 
 
 def test_scheduled_jobs_escalate_from_their_ready_time(
@@ -74,58 +77,70 @@ def test_scheduled_jobs_escalate_from_their_ready_time(
     assert len(escalations_due([memory_app.job(jid)], policy, {}, clock.now())) == 1
 
 
+# A frozen manual clock never lets a gap between rounds pass: rounds follow each other.
+AT_ONCE = DriverParams(round_gap=timedelta(0))
+
+
+def live_site(settings: Settings, clock: ManualClock, hospital: Hospital) -> Site:
+    return open_site(settings, clock, hospital, driver=AT_ONCE)
+
+
 @pytest.fixture
-def running(
-    memory_app: DispatchApp, clock: ManualClock, hospital: Hospital
-) -> Iterator[DispatchLoop]:
-    seed_roster(memory_app, hospital, clock.now())
-    loop = DispatchLoop(memory_app, FixedLease(decides=True), tick_seconds=0.05, poll_seconds=0.02)
+def site(clock: ManualClock, hospital: Hospital) -> Iterator[Site]:
+    site = live_site(Settings(store="memory", poll_seconds=0.02), clock, hospital)
+    seed_roster(site.app, hospital, clock.now())
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def running(site: Site) -> Iterator[LiveLoop]:
+    loop = site.live()
     loop.start()
     yield loop
     loop.stop()
 
 
-def test_a_submitted_job_is_assigned_by_the_loop(
-    running: DispatchLoop, memory_app: DispatchApp
-) -> None:
-    jid = submit(memory_app, "loop-1")
+def test_a_submitted_job_is_assigned_by_the_loop(running: LiveLoop, site: Site) -> None:
+    jid = submit(site.app, "loop-1")
     running.wake()
-    eventually(lambda: memory_app.job(jid).status is Status.ASSIGNED)
+    eventually(lambda: site.app.job(jid).status is Status.ASSIGNED)
     assert running.leading
     assert running.rounds >= 1
 
 
 def test_the_tick_fires_escalations_once_per_threshold(
-    running: DispatchLoop, memory_app: DispatchApp, clock: ManualClock
+    running: LiveLoop, site: Site, clock: ManualClock
 ) -> None:
     # Every emergency porter is busy: the stat job waits, and escalates.
     for i in range(20):
-        submit(memory_app, f"busy-{i}")
+        submit(site.app, f"busy-{i}")
     running.wake()
     eventually(lambda: running.rounds >= 1)
-    waiting = [
-        j
-        for j in running.dispatcher.board.jobs.values()
-        if j.status is Status.REQUESTED  # type: ignore[union-attr]
-    ]
+    with site.board.held():
+        waiting = [j for j in site.board.jobs.values() if j.status is Status.REQUESTED]
     assert waiting
     clock.advance(minutes=2)
-    eventually(lambda: all(memory_app.job(j.id).escalation_level == 1 for j in waiting))
+    eventually(lambda: all(site.app.job(j.id).escalation_level == 1 for j in waiting))
     time.sleep(0.2)  # more ticks, no new threshold passed: no more escalations
-    assert all(memory_app.job(j.id).escalation_level == 1 for j in waiting)
+    assert all(site.app.job(j.id).escalation_level == 1 for j in waiting)
 
 
 def test_one_loop_decides_per_sqlite_site_and_a_stand_by_takes_over(
     tmp_path: Path, clock: ManualClock, hospital: Hospital
 ) -> None:
-    settings = Settings(store="sqlite", site="lease", sqlite_path=tmp_path / "e.sqlite")
-    first, second = bootstrap(settings, clock, hospital), bootstrap(settings, clock, hospital)
+    settings = Settings(
+        store="sqlite",
+        site="lease",
+        sqlite_path=tmp_path / "e.sqlite",
+        poll_seconds=0.02,
+        standby_seconds=0.05,
+    )
+    sites = [live_site(settings, clock, hospital) for _ in range(2)]
+    first, second = (s.app for s in sites)
     seed_roster(first, hospital, clock.now())
     assert isinstance(lease_for(settings), FileLease)
-    loops = [
-        DispatchLoop(app, lease_for(settings), poll_seconds=0.02, standby_seconds=0.05)
-        for app in (first, second)
-    ]
+    loops = [s.live() for s in sites]
     try:
         loops[0].start()
         eventually(lambda: loops[0].leading)
@@ -142,8 +157,8 @@ def test_one_loop_decides_per_sqlite_site_and_a_stand_by_takes_over(
     finally:
         for loop in loops:
             loop.stop()
-        first.close()
-        second.close()
+        for s in sites:
+            s.close()
 
 
 @pytest.mark.postgres
@@ -156,13 +171,11 @@ def test_postgres_advisory_lock_moves_to_the_stand_by_when_the_leader_dies(
     from tests.conftest import PG
 
     site = f"t{uuid4().hex[:12]}"
-    settings = Settings(store="postgres", site=site)
-    apps = [bootstrap(settings, clock, hospital) for _ in range(2)]
+    settings = Settings(store="postgres", site=site, poll_seconds=0.02, standby_seconds=0.05)
+    sites = [live_site(settings, clock, hospital) for _ in range(2)]
+    apps = [s.app for s in sites]
     seed_roster(apps[0], hospital, clock.now())
-    loops = [
-        DispatchLoop(app, lease_for(settings), poll_seconds=0.02, standby_seconds=0.05)
-        for app in apps
-    ]
+    loops = [s.live() for s in sites]
     try:
         loops[0].start()
         eventually(lambda: loops[0].leading)
@@ -187,45 +200,39 @@ def test_postgres_advisory_lock_moves_to_the_stand_by_when_the_leader_dies(
     finally:
         for loop in loops:
             loop.stop()
-        for app in apps:
-            app.close()
+        for s in sites:
+            s.close()
         drop_site_tables(site)
 
 
 def test_porters_past_their_shift_end_go_off_shift_once_their_hands_are_free(
-    running: DispatchLoop, memory_app: DispatchApp, clock: ManualClock
+    running: LiveLoop, site: Site, clock: ManualClock
 ) -> None:
-    on_shift = [p for p in running.board.porters.values() if p.on_shift]  # type: ignore[union-attr]
+    with site.board.held():
+        on_shift = [p for p in site.board.porters.values() if p.on_shift]
     first_end = min(p.shift_ends_at for p in on_shift if p.shift_ends_at is not None)
     clock.set(first_end + timedelta(minutes=1))
     running.wake()
     leaving = [p.badge for p in on_shift if p.shift_ends_at and p.shift_ends_at <= clock.now()]
     assert leaving
-    eventually(lambda: not any(memory_app.porter(b).on_shift for b in leaving))
+    eventually(lambda: not any(site.app.porter(b).on_shift for b in leaving))
     staying = [p.badge for p in on_shift if p.badge not in leaving]
-    assert all(memory_app.porter(b).on_shift for b in staying)
+    assert all(site.app.porter(b).on_shift for b in staying)
 
 
-def test_on_a_shared_feed_the_loop_itself_tells_subscribers_of_its_assignments(
-    memory_app: DispatchApp, clock: ManualClock, hospital: Hospital
-) -> None:
-    """No follower thread runs here: only the loop's own catch-up can deliver the news."""
-    from engine.projections.service import Service
-
-    seed_roster(memory_app, hospital, clock.now())
-    service = Service(memory_app, hospital.timezone)
-    loop = DispatchLoop(
-        memory_app, FixedLease(decides=True), board=service.board, poll_seconds=0.02
-    )
+def test_the_loop_itself_tells_subscribers_of_its_assignments(site: Site) -> None:
+    """No other thread catches the board up here: only the loop's own catch-up can
+    deliver the news."""
+    loop = site.live()
     heard: list[str] = []
-    service.subscribe(lambda changes: heard.extend(c["type"] for c in changes))
+    site.service.subscribe(lambda changes: heard.extend(c["type"] for c in changes))
     loop.start()
     try:
-        jid = submit(memory_app, "feed-1")
+        jid = submit(site.app, "feed-1")
         loop.wake()
         eventually(lambda: "Job.Assigned" in heard)
-        assert memory_app.job(jid).status is Status.ASSIGNED
+        assert site.app.job(jid).status is Status.ASSIGNED
         assert heard.count("Job.Submitted") == 1  # each event folded once
-        assert loop.dispatcher.board is service.board
+        assert loop.driver.board is site.service.board
     finally:
         loop.stop()

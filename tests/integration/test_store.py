@@ -54,7 +54,7 @@ def test_two_writers_racing_on_one_job_exactly_one_wins(
     a.save(job_a)
     size = a.recorder.max_notification_id()
     with pytest.raises(ConcurrentUpdate, match="another writer"):
-        b._save(job_b)
+        b.record(job_b)
     assert a.recorder.max_notification_id() == size
     assert b.job(jid).status is Status.ASSIGNED
 

@@ -19,6 +19,7 @@ from engine.domain.errors import (
 )
 from engine.domain.values import Reason, Status
 from engine.hospital import Hospital
+from engine.projections.timeline import timeline_entry
 from engine.write.application import DispatchApp
 
 
@@ -183,7 +184,7 @@ def test_a_dispatcher_reassigns_a_job_to_another_porter(staffed: DispatchApp) ->
     staffed.reassign_job(jid, ["SU-ESC-02"], why)
     assert staffed.porter("SU-ESC-01").state == "free"
     assert staffed.porter("SU-ESC-02").active_jobs == [str(jid)]
-    events = [e["event"] for e in staffed.job_timeline(jid)]
+    events = [timeline_entry(e)["event"] for e in staffed.events_of(jid)]
     assert events == ["Submitted", "Assigned", "Released", "Assigned"]
 
 

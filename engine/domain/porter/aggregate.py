@@ -83,16 +83,18 @@ class Porter(Aggregate):
         self.jobs_this_shift = 0
         self.last_free_at = timestamp
 
-    def end_shift(self, at: datetime) -> None:
+    def end_shift(self, at: datetime, by: str = "porter") -> None:
         """Refused while jobs are held; the application releases them first."""
         if not self.on_shift:
             raise self._refuse("end the shift of", self.state)
         if self.active_jobs:
             raise self._refuse("end the shift of", f"holding jobs {', '.join(self.active_jobs)}")
-        self._shift_ended(timestamp=at)
+        self._shift_ended(timestamp=at, by=by)
 
     @event("ShiftEnded")
-    def _shift_ended(self, timestamp: datetime) -> None:
+    def _shift_ended(self, timestamp: datetime, by: str = "porter") -> None:
+        # `by` names who ended it (the porter, a dispatcher, or the engine when the shift
+        # was over); logs written before it was recorded read as "porter".
         self.on_shift = False
         self.on_break = False
         self.shift_ends_at = None

@@ -12,7 +12,8 @@ from uuid import UUID
 
 from engine.bootstrap import seed_roster
 from engine.clock import ManualClock
-from engine.dispatch.rounds import Dispatcher, override
+from engine.dispatch.decisions import override
+from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import Complete, Rate, SubmitJob, Transition, parse
 from engine.domain.values import Reason
 from engine.hospital import Hospital

@@ -1,0 +1,277 @@
+"""The dispatch driver: everything that happens because of an event or the passing of time.
+
+One driver per site decides *when*: a round runs because the log says something
+happened that may let a job be placed (a job submitted or handed back, a porter
+freed, a shift started, a policy published); escalations fire, porters past
+their shift go off it, and waiting jobs are looked at again on the tick. No
+other module decides when a round runs or what escalates.
+
+The driver reads the time only from the site's clock, so the same driver runs
+everywhere and only the clock differs:
+
+- the live server steps it from its own thread on the system clock
+  (`engine.dispatch.live`);
+- a simulation steps it on a simulated clock after every command and at the
+  times it asks for (`simulations.engine`);
+- a replay re-runs its rounds and escalations at the instants a log recorded.
+
+The contract is one method: `step()` does whatever is due at `clock.now()` and
+returns when it next needs stepping. Call it after every command (a trigger
+may be waiting) and again at the time it returns.
+
+Threading, in the live server::
+
+    request threads ──command──▶ DispatchApp ──▶ store (the notification log)
+          │  catch the board up for their answer          │
+          └──── wake ──▶ live thread: board.catch_up() ◀──┘
+                                      driver.step():
+                                        1 read the board under its lock
+                                        2 solve, with the lock let go
+                                        3 save the decision and its assignments
+                                        4 catch the board up: subscribers hear now
+
+The board (`engine.projections.feed.Feed`) is the one shared state: it is
+folded only inside `catch_up`, under its lock, by whichever thread calls it,
+and its listeners (this driver's `_on_batch` among them) run there too. So the
+driver's own bookkeeping (pending triggers, waiting jobs, escalation history)
+is guarded by the board's lock, and nothing else is shared. A round that raced
+another writer saved nothing; it is tried again at once, from a fresh board.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from engine.assign import SolverParams
+from engine.dispatch.escalation import Escalation, escalations_due
+from engine.dispatch.rounds import Dispatcher
+from engine.domain import events as ev
+from engine.domain.decision.aggregate import Decision
+from engine.domain.errors import DomainError
+from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Status
+from engine.projections.board import Board
+from engine.write.application import DispatchApp
+
+log = logging.getLogger(__name__)
+
+# Events after which a round may place something it could not before, and what
+# the decision records as its trigger.
+TRIGGERS = {
+    ev.JobSubmitted: "submitted",
+    ev.JobReleased: "released",
+    ev.JobAccompanimentConfirmed: "accompaniment",
+    ev.PorterJobDropped: "porter_free",
+    ev.PorterBreakEnded: "porter_free",
+    ev.PorterShiftStarted: "shift_started",
+    ev.PolicyRepublished: "policy",
+}
+# Events that put a job in the pool (status requested) and that take it out.
+_WAITING = {ev.JobSubmitted, ev.JobReleased}
+_NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
+_RETRIES_AT_ONCE = 3
+
+
+@dataclass(frozen=True)
+class DriverParams:
+    """How often the driver looks: the live server's defaults; a simulation's are coarser."""
+
+    tick: timedelta = timedelta(seconds=5)
+    """Escalations, shift ends and re-rounds for waiting jobs are looked at this often."""
+    round_gap: timedelta = timedelta(milliseconds=5)
+    """The shortest time between two rounds; what arrives meanwhile shares the next one
+    (a round costs much the same for one new job as for ten). A stat job never waits."""
+    idle_round: timedelta = timedelta(seconds=60)
+    """Waiting jobs are offered again this often even if nothing changed (scheduled
+    jobs come into their window that way)."""
+
+
+class Driver:
+    def __init__(
+        self,
+        app: DispatchApp,
+        board: Board,
+        params: DriverParams | None = None,
+        solver: SolverParams | None = None,
+    ) -> None:
+        """Attach before the board's first catch-up: the escalations the driver counts
+        are the ones it has seen, and a fresh board shows it the whole log."""
+        self.app = app
+        self.board = board
+        self.params = params or DriverParams()
+        self.dispatcher = Dispatcher(app, board, solver)
+        self.rounds = 0  # decisions this driver recorded
+        self.escalations = 0
+        # Guarded by the board's lock (see the module docstring).
+        self._pending: set[str] = set()
+        self._urgent = False
+        self._waiting: set[UUID] = set()
+        self._history: dict[UUID, list[tuple[str, datetime]]] = {}
+        self._last_round_at: datetime | None = None
+        self._last_round_position = -1
+        self._next_tick: datetime | None = None
+        self._retries = 0
+        self._retry_at: datetime | None = None
+        with board.held():
+            self._waiting = {j.id for j in board.open_jobs() if j.status is Status.REQUESTED}
+            board.listeners.append(self._on_batch)
+
+    # -- what the log says happened ---------------------------------------------
+
+    def _on_batch(self, batch: Sequence[tuple[int, Any]]) -> None:
+        """Runs inside the board's catch-up, under its lock."""
+        for _, event in batch:
+            kind = type(event)
+            if kind in _WAITING:
+                self._waiting.add(event.originator_id)
+            elif kind in _NOT_WAITING:
+                self._waiting.discard(event.originator_id)
+            if kind is ev.JobEscalated:
+                self._history.setdefault(event.originator_id, []).append(
+                    (event.stage, event.timestamp)
+                )
+            elif kind not in TRIGGERS:
+                continue
+            elif kind is ev.JobReleased and event.by == ENGINE:
+                continue  # a round's own re-optimisation
+            elif kind is ev.PorterJobDropped and event.outcome == "released":
+                continue  # the job's own Released event says why
+            else:
+                self._pending.add(TRIGGERS[kind])
+                if kind is ev.JobSubmitted and event.priority == Priority.STAT.value:
+                    self._urgent = True
+
+    def took_over(self) -> None:
+        """Another process decided until now: look at everything at once."""
+        with self.board.held():
+            self._pending.add("takeover")
+            self._next_tick = None
+
+    # -- stepping -------------------------------------------------------------------
+
+    def step(self) -> datetime:
+        """Do what is due now; returns when the driver next needs stepping."""
+        board, params = self.board, self.params
+        board.catch_up()
+        now = self.app.clock.now()
+        if self._next_tick is None or now >= self._next_tick:
+            self._next_tick = now + params.tick
+            self.escalate()
+            self.end_shifts()
+            with board.held():
+                stale = (
+                    self._last_round_at is None or now - self._last_round_at >= params.idle_round
+                )
+                if board.position != self._last_round_position or stale:
+                    self._pending.add("timer")
+        due, ready = self._due(now)
+        if due and ready <= now:
+            self._round()
+            due, ready = self._due(now)
+        return min(self._next_tick, ready) if due else self._next_tick
+
+    def _due(self, now: datetime) -> tuple[bool, datetime]:
+        """Whether a round is called for, and from when."""
+        with self.board.held():
+            if not self._waiting:
+                self._pending.clear()  # nothing waits for a porter: no round to run
+                self._urgent = False
+            due = bool(self._pending)
+            if self._retry_at is not None:
+                return due, self._retry_at
+            if self._urgent or self._last_round_at is None:
+                return due, now
+            return due, self._last_round_at + self.params.round_gap
+
+    def _round(self) -> None:
+        with self.board.held():
+            trigger = "+".join(sorted(self._pending))
+            self._pending.clear()
+            self._urgent = False
+        try:
+            self.run_round(trigger)
+        except DomainError as exc:
+            # The board was a moment behind (a job or porter changed between reading and
+            # saving): nothing was written. Catch up and go again.
+            log.info("round %s raced another writer (%s); retrying", trigger, exc)
+            now = self.app.clock.now()
+            with self.board.held():
+                self._retries += 1
+                self._pending.add("retry")
+                soon = self._retries > _RETRIES_AT_ONCE
+                self._retry_at = now + self.params.tick if soon else now
+            return
+        with self.board.held():
+            self._retries = 0
+            self._retry_at = None
+
+    # -- the actions ------------------------------------------------------------------
+
+    def run_round(self, trigger: str, solver: SolverParams | None = None) -> Decision | None:
+        """One round now, whatever the triggers say (a replay calls this at the recorded
+        instants); None when there was nothing to decide."""
+        if solver is not None:
+            self.dispatcher.params = solver
+        now = self.app.clock.now()
+        decision = self.dispatcher.run_round(trigger)
+        if decision is not None:
+            self.rounds += 1
+        self.board.catch_up()  # a shared board tells its subscribers from here, at once
+        with self.board.held():
+            self._last_round_position = self.board.position
+            self._last_round_at = now
+        return decision
+
+    def escalate(self) -> list[Escalation]:
+        """Fire every escalation due now; returns those recorded."""
+        self.board.catch_up()
+        _, document = self.app.policy_document()
+        now = self.app.clock.now()
+        with self.board.held():
+            due = escalations_due(self.board.open_jobs(), document, self._history, now)
+        fired = []
+        for escalation in due:
+            try:
+                self.app.escalate_job(
+                    escalation.job_id, escalation.level, escalation.stage, escalation.note
+                )
+                fired.append(escalation)
+            except DomainError as exc:  # the job moved on meanwhile
+                log.info("escalation of %s skipped: %s", escalation.job_id, exc)
+        if fired:
+            self.escalations += len(fired)
+            self.board.catch_up()
+        return fired
+
+    def end_shifts(self) -> list[str]:
+        """Porters past the end of their shift go off it, handing back what they have not
+        picked up; one with a patient or an item in hand finishes it first."""
+        now = self.app.clock.now()
+        board = self.board
+        board.catch_up()
+        with board.held():
+            over = [
+                p.badge
+                for p in sorted(board.porters.values(), key=lambda p: p.badge)
+                if p.on_shift
+                and p.shift_ends_at is not None
+                and p.shift_ends_at <= now
+                and all(
+                    (job := board.jobs.get(UUID(j))) is None or job.can_release
+                    for j in p.active_jobs
+                )
+            ]
+        ended = []
+        for badge in over:
+            try:
+                self.app.end_shift(badge, by=ENGINE_SHIFT_OVER)
+                ended.append(badge)
+            except DomainError as exc:  # they picked a job up or ended it themselves
+                log.info("shift end of %s skipped: %s", badge, exc)
+        if ended:
+            board.catch_up()
+        return ended
