@@ -87,6 +87,7 @@ def open_site(
     driver: DriverParams | None = None,
     solver: SolverParams | None = None,
     publish_default_policy: bool = True,
+    read_models: bool = True,
 ) -> Site:
     """Compose a site. The driver attaches to the board before its first catch-up, so
     it sees the whole log (escalations already fired, jobs already waiting)."""
@@ -96,7 +97,7 @@ def open_site(
         hospital = _renamed(hospital, settings.site)
     clock = clock or SystemClock()
     app = bootstrap(settings, clock, hospital, publish_default_policy=publish_default_policy)
-    service = Service(app, hospital.timezone)
+    service = Service(app, hospital.timezone, read_models)
     if driver is None:
         tick, gap, idle = settings.driver_timing()
         driver = DriverParams(tick=tick, round_gap=gap, idle_round=idle)

@@ -81,6 +81,7 @@ class Simulation:
             self.hospital,
             driver=driver_params(scenario),
             solver=SolverParams(strategy=scenario.strategy, seed=seed),
+            read_models=False,
         )
         self.app: DispatchApp = self.site.app
         self.arrivals = arrivals

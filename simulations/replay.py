@@ -207,6 +207,7 @@ class _Replayer:
             self.clock,
             hospital,
             publish_default_policy=False,
+            read_models=False,
         )
         self.commands = Commands(self.site.app, events)
         self.rounds: list[dict[str, Any]] = []

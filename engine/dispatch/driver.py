@@ -110,7 +110,7 @@ class Driver:
         self._pending: set[str] = set()
         self._urgent = False
         self._waiting: set[UUID] = set()
-        self._history: dict[UUID, list[tuple[str, datetime]]] = {}
+        self._history: dict[UUID, dict[str, list[datetime]]] = {}
         self._last_round_at: datetime | None = None
         self._last_round_position = -1
         self._next_tick: datetime | None = None
@@ -131,9 +131,8 @@ class Driver:
             elif kind in _NOT_WAITING:
                 self._waiting.discard(event.originator_id)
             if kind is ev.JobEscalated:
-                self._history.setdefault(event.originator_id, []).append(
-                    (event.stage, event.timestamp)
-                )
+                stages = self._history.setdefault(event.originator_id, {})
+                stages.setdefault(event.stage, []).append(event.timestamp)
             elif kind not in TRIGGERS:
                 continue
             elif kind is ev.JobReleased and event.by == ENGINE:
@@ -160,9 +159,12 @@ class Driver:
         now = self.app.clock.now()
         if self._next_tick is None or now >= self._next_tick:
             self._next_tick = now + params.tick
+            quiet = board.position == self._last_round_position
             self.escalate()
-            self.end_shifts()
+            self.end_shifts()  # what they hand back is a trigger of its own
             with board.held():
+                if quiet:  # escalations alone change nothing a round reads
+                    self._last_round_position = board.position
                 stale = (
                     self._last_round_at is None or now - self._last_round_at >= params.idle_round
                 )
@@ -233,18 +235,21 @@ class Driver:
         now = self.app.clock.now()
         with self.board.held():
             due = escalations_due(self.board.open_jobs(), document, self._history, now)
-        fired = []
-        for escalation in due:
-            try:
-                self.app.escalate_job(
-                    escalation.job_id, escalation.level, escalation.stage, escalation.note
-                )
-                fired.append(escalation)
-            except DomainError as exc:  # the job moved on meanwhile
-                log.info("escalation of %s skipped: %s", escalation.job_id, exc)
-        if fired:
-            self.escalations += len(fired)
-            self.board.catch_up()
+        if not due:
+            return []
+        try:  # one save for the tick's escalations
+            self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note) for e in due])
+            fired = due
+        except DomainError:  # a job moved on meanwhile: one by one, the others still fire
+            fired = []
+            for e in due:
+                try:
+                    self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note)])
+                    fired.append(e)
+                except DomainError as exc:
+                    log.info("escalation of %s skipped: %s", e.job_id, exc)
+        self.escalations += len(fired)
+        self.board.catch_up()
         return fired
 
     def end_shifts(self) -> list[str]:

@@ -8,6 +8,7 @@ replay, does not repeat them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,10 +30,13 @@ class Escalation:
 def escalations_due(
     jobs: Iterable[Job],
     document: PolicyDocument,
-    history: Mapping[UUID, Sequence[tuple[str, datetime]]],
+    history: Mapping[UUID, Mapping[str, Sequence[datetime]]],
     now: datetime,
 ) -> list[Escalation]:
-    """Every job waiting too long at its stage, as of `now`, in the order given."""
+    """Every job waiting too long at its stage, as of `now`, in the order given.
+
+    `history` holds, per job and stage, the times of the escalations recorded so far.
+    """
     due = []
     for job in jobs:
         start = max(job.requested_at, job.ready_at) if job.ready_at else job.requested_at
@@ -45,9 +49,14 @@ def escalations_due(
             stage, since, minutes = "not_picked_up", start, limits.not_picked_up
         else:
             continue
-        done = sum(1 for s, at in history.get(job.id, ()) if s == stage and at >= since)
         waited = now - since
+        if waited < timedelta(minutes=minutes):
+            continue  # the common case: not even the first threshold passed
+        times = history.get(job.id, {}).get(stage, ())  # in log order, so in time order
+        done = len(times) - bisect_left(times, since)
         if waited >= timedelta(minutes=minutes * (done + 1)):
             note = f"{stage.replace('_', ' ')} after {waited.total_seconds() / 60:.0f} min"
-            due.append(Escalation(job.id, job.escalation_level + 1, stage, f"{note} (limit {minutes})"))
+            due.append(
+                Escalation(job.id, job.escalation_level + 1, stage, f"{note} (limit {minutes})")
+            )
     return due

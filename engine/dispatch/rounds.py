@@ -236,4 +236,3 @@ class Dispatcher:
                 porter(pid).take_job(job.id, capacity, now)
             jobs[job.id] = job
         return [*jobs.values(), *porters.values()]
-

@@ -32,12 +32,14 @@ Subscriber = Callable[[list[Change]], None]
 
 
 class Service:
-    def __init__(self, app: DispatchApp, tz: tzinfo) -> None:
+    def __init__(self, app: DispatchApp, tz: tzinfo, read_models: bool = True) -> None:
+        """`read_models=False` keeps the board alone (a simulation reads nothing else):
+        no timelines, figures or change feed are folded."""
         self.app = app
         self.tz = tz
         self.timelines = Timelines()
         self.figures_fold = Figures(tz)
-        self.board = Feed(app, self._fold)
+        self.board = Feed(app, self._fold if read_models else _board_only)
         self._lock = self.board.lock
         self.wakeup = threading.Event()
 
@@ -183,3 +185,7 @@ class Service:
         self.refresh()
         with self._lock:
             return self.figures_fold.report(self.now())
+
+
+def _board_only(position: int, event: Any) -> Change:
+    return {}

@@ -160,9 +160,17 @@ class JobLifecycle:
         self.record(job, *porters)
 
     def escalate_job(self, job_id: UUID, level: int, stage: str, note: str = "") -> None:
-        job = self.job(job_id)
-        job.escalate(level, stage, note, self.clock.now())
-        self.record(job)
+        self.escalate_jobs([(job_id, level, stage, note)])
+
+    def escalate_jobs(self, escalations: list[tuple[UUID, int, str, str]]) -> None:
+        """Several escalations in one save: all are recorded, or none."""
+        now = self.clock.now()
+        jobs = []
+        for job_id, level, stage, note in escalations:
+            job = self.job(job_id)
+            job.escalate(level, stage, note, now)
+            jobs.append(job)
+        self.record(*jobs)
 
     def rate_job(self, job_id: UUID, cmd: Rate) -> None:
         job = self.job(job_id)

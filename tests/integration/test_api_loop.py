@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -46,10 +46,10 @@ def test_escalations_follow_the_policy_thresholds_stage_by_stage(
     app = memory_app
     _, policy = app.policy_document()
     jid = submit(app, "esc-1")
-    history: dict[UUID, list[tuple[str, object]]] = {}
+    history: dict[UUID, dict[str, list[datetime]]] = {}
 
     def due() -> list[tuple[UUID, int, str]]:
-        found = escalations_due([app.job(jid)], policy, history, clock.now())  # type: ignore[arg-type]
+        found = escalations_due([app.job(jid)], policy, history, clock.now())
         return [(e.job_id, e.level, e.stage) for e in found]
 
     clock.advance(minutes=1)
@@ -58,7 +58,7 @@ def test_escalations_follow_the_policy_thresholds_stage_by_stage(
     ((job, level, stage),) = due()
     assert (job, level, stage) == (jid, 1, "not_assigned")
     app.escalate_job(jid, level, stage)
-    history[jid] = [(stage, clock.now())]
+    history[jid] = {stage: [clock.now()]}
     clock.advance(minutes=1)
     assert due() == []  # once per threshold waited
     clock.advance(minutes=1)
