@@ -4,16 +4,17 @@ No I/O, no clock, no event store: a problem goes in, a result comes out, and
 the same problem and parameters give the same result on any machine.
 """
 
+from engine.assign.costs import CostTerm
 from engine.assign.explain import PairExplanation, explain
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
-from engine.assign.protocols import CostTerm, MaskCheck, PairCheck, Strategy
 from engine.assign.result import Alternative, Assignment, AssignmentResult, Unassigned
-from engine.assign.rules import RULES, Rule, violations
+from engine.assign.rules import RULES, MaskCheck, PairCheck, Rule, violations
 from engine.assign.solve import (
     STRATEGIES,
     GreedyStrategy,
     OptimalStrategy,
     SolverParams,
+    Strategy,
     solve,
 )
 from engine.assign.travel import Travel

@@ -33,12 +33,12 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine.assign.arrays import B, F, I, ProblemArrays, nonzero_pairs
-from engine.assign.protocols import CostTerm
 from engine.domain.policy.document import PolicyDocument
 
 SCALE = 100
@@ -71,6 +71,13 @@ def minutes_late(a: ProblemArrays, jobs: I, arrival: F) -> F:
     np.maximum(pickup, 0.0, out=pickup)
     late += pickup
     return late
+
+
+class CostTerm(Protocol):
+    """One soft cost, in cost units, for a list of (job, porter) pairs given by index.
+    Any function of this shape is a term (as PyVRP's operators: nothing to inherit)."""
+
+    def __call__(self, arrays: ProblemArrays, policy: PolicyDocument, pairs: Pairs, /) -> F: ...
 
 
 def lateness(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:

@@ -22,13 +22,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 
 from engine.assign.arrays import B, ProblemArrays, minutes_between
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
-from engine.assign.protocols import MaskCheck, PairCheck
 from engine.domain.policy.document import PolicyDocument
+
+
+class PairCheck(Protocol):
+    """A hard rule for one pair: a sentence when the pair is excluded, else None."""
+
+    def __call__(
+        self, job: JobSpec, porter: PorterSpec, problem: AssignmentProblem, /
+    ) -> str | None: ...
+
+
+class MaskCheck(Protocol):
+    """The same hard rule for all pairs at once: True where excluded."""
+
+    def __call__(self, arrays: ProblemArrays, policy: PolicyDocument, /) -> B: ...
 
 
 def _minutes(value: datetime, now: datetime) -> float:

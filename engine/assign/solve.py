@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 from engine.assign.batching import batch_plan
 from engine.assign.branch import branch_and_bound
@@ -31,7 +31,6 @@ from engine.assign.flow import Relaxation
 from engine.assign.greedy import repair, solve_greedy
 from engine.assign.model import Plan, Round, plan_units
 from engine.assign.problem import AssignmentProblem
-from engine.assign.protocols import Strategy
 from engine.assign.result import AssignmentResult, build_result
 
 Backend = Literal["auto", "lsa", "mcf", "cpsat"]
@@ -68,6 +67,15 @@ class SolverParams:
             raise ValueError("candidates and cpsat_workers must be >= 1, alternatives >= 0")
         if self.max_branch_nodes < 1 or self.max_deterministic_time <= 0:
             raise ValueError("max_branch_nodes and max_deterministic_time must be positive")
+
+
+class Strategy(Protocol):
+    """Turns a problem into a result. `name` is what the result reports; anything with
+    this shape is a strategy (nothing to inherit or register)."""
+
+    name: str
+
+    def solve(self, problem: AssignmentProblem, params: SolverParams) -> AssignmentResult: ...
 
 
 class GreedyStrategy:

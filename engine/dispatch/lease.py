@@ -105,6 +105,12 @@ class AdvisoryLease:
         self._conn = conn
         return True
 
+    @property
+    def backend_pid(self) -> int | None:
+        """The server process holding the lock for us (operators terminate it to force
+        a failover; the tests do)."""
+        return None if self._conn is None else int(self._conn.info.backend_pid)
+
     def held(self) -> bool:
         if self._conn is None:
             return False

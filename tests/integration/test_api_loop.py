@@ -14,7 +14,7 @@ from engine.bootstrap import Site, open_site, seed_roster
 from engine.clock import ManualClock
 from engine.dispatch.driver import DriverParams
 from engine.dispatch.escalation import escalations_due
-from engine.dispatch.lease import FileLease, lease_for
+from engine.dispatch.lease import AdvisoryLease, FileLease, lease_for
 from engine.dispatch.live import LiveLoop
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Status
@@ -184,7 +184,9 @@ def test_postgres_advisory_lock_moves_to_the_stand_by_when_the_leader_dies(
         assert not loops[1].leading
         # The leader's lease connection dies: it notices, stands down, and whichever
         # process gets the lock next decides; never two at once.
-        pid = loops[0].lease._conn.info.backend_pid  # type: ignore[attr-defined]
+        lease = loops[0].lease
+        assert isinstance(lease, AdvisoryLease)
+        pid = lease.backend_pid
         with psycopg.connect(autocommit=True, **PG) as admin:  # type: ignore[arg-type]
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
         eventually(lambda: sum(loop.leading for loop in loops) == 1)
