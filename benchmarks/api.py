@@ -34,6 +34,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+from reference import reference_seconds
 
 from engine.domain.ids import job_id
 from engine.hospital import Hospital
@@ -441,6 +442,7 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
+    reference = reference_seconds()
     runs = [
         bench(store, args.rate, args.duration, args.workers) for store in args.stores.split(",")
     ]
@@ -452,6 +454,7 @@ def main() -> None:
                 "duration_s": args.duration,
                 "target": "p99 submit->assigned <= 50 ms at 50 jobs/s on SQLite; 0 jobs lost",
                 "cpus": os.cpu_count(),
+                "reference_seconds": reference,
                 "runs": runs,
             },
             indent=2,

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import ortools
+from reference import reference_seconds
 
 from engine.assign import AssignmentProblem, SolverParams, Travel, solve
 from engine.assign.synthetic import random_problem, synthetic_site
@@ -111,6 +112,7 @@ def main() -> None:
             "numpy": np.__version__,
             "ortools": getattr(ortools, "__version__", "?"),
             "load_average_1m_at_start": load,
+            "reference_seconds": reference_seconds(),
         },
         "sizes": run(sizes),
     }

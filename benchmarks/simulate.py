@@ -18,6 +18,8 @@ import sys
 import time
 from typing import Any
 
+from reference import reference_seconds
+
 from simulations import report
 from simulations.runner import run_one, sweep
 from simulations.scenario import standard
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1 or args.processes < 1:
         parser.error("--seeds and --processes must be at least 1")
     notes: list[str] = []
+    reference = reference_seconds()
     scenario = standard()
     cpu = time.process_time()
     day = run_one(scenario, 1, with_log=True)  # alone, so no other process shares the CPU
@@ -91,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "greedy": _means(result["runs"]["greedy"]["summary"]),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "reference_seconds": reference,
         "notes": notes,
     }
     json.dump(out, sys.stdout, indent=2)

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from uuid import uuid4
 
+from reference import reference_seconds
+
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.domain.commands import Complete, SubmitJob, parse
@@ -94,7 +96,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args()
-    result: dict[str, object] = {"benchmark": "store", "python": sys.version.split()[0]}
+    result: dict[str, object] = {
+        "benchmark": "store",
+        "python": sys.version.split()[0],
+        "reference_seconds": reference_seconds(),
+    }
     for store in args.stores.split(","):
         site = f"bench{uuid4().hex[:8]}"
         if store == "sqlite":
