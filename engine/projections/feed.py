@@ -1,4 +1,4 @@
-"""The board that a whole process shares: request threads, the follower, the dispatch loop.
+"""The board that a whole process shares: request threads and the live dispatch loop.
 
 Each event is decoded once and applied once, in log order, to the board and to
 the read models' folds. Reading the log and applying it are split: one reader

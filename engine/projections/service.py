@@ -132,7 +132,7 @@ class Service:
 
     def stored_job(self, job_id: UUID) -> dict[str, Any]:
         """The answer to a command, which must show its effect: the board caught up past
-        it. The catch-up is one the follower would make anyway, shared by every command
+        it. The catch-up is one the live loop would make anyway, shared by every command
         waiting, and costs less than reading the aggregate back from the store."""
         return self.job(job_id, refresh=True)
 
