@@ -45,6 +45,7 @@ class LiveLoop:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_try = 0.0
+        self._next_check = 0.0
 
     @property
     def rounds(self) -> int:
@@ -76,10 +77,10 @@ class LiveLoop:
     def step(self) -> datetime | None:
         """Catch up; step the driver if this process decides. Returns when the driver
         wants its next step, or None while standing by."""
-        self.driver.board.catch_up()  # writes by other processes reach this one's folds here
         if not self._lead():
+            self.driver.board.catch_up()  # other processes' writes reach the read models here
             return None
-        return self.driver.step()
+        return self.driver.step()  # which catches up first
 
     def _run(self) -> None:
         clock = self.driver.app.clock
@@ -98,7 +99,10 @@ class LiveLoop:
                 self._stop.wait(min(self.poll_seconds * 4, 1.0))
 
     def _lead(self) -> bool:
+        if self.leading and time.monotonic() < self._next_check:
+            return True  # the lease was checked a moment ago: spare the store a query a step
         if self.leading and self.lease.held():
+            self._next_check = time.monotonic() + self.poll_seconds
             return True
         self.leading = False
         if time.monotonic() < self._next_try:
