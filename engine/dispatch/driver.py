@@ -218,14 +218,15 @@ class Driver:
         instants); None when there was nothing to decide."""
         if solver is not None:
             self.dispatcher.params = solver
-        now = self.app.clock.now()
         decision = self.dispatcher.run_round(trigger)
         if decision is not None:
             self.rounds += 1
         self.board.catch_up()  # a shared board tells its subscribers from here, at once
         with self.board.held():
             self._last_round_position = self.board.position
-            self._last_round_at = now
+            # The gap runs from the end of a round: on a live clock a round takes time,
+            # and what arrived meanwhile should share the next one, not start it at once.
+            self._last_round_at = self.app.clock.now()
         return decision
 
     def escalate(self) -> list[Escalation]:
