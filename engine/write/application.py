@@ -18,7 +18,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 
 from engine.clock import Clock
 from engine.domain.commands import RegisterPorter, SubmitJob
@@ -38,6 +39,7 @@ from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.site import SiteLayout
 from engine.domain.values import Kind, Priority, Reason
+from engine.write.legacy import adopt_shared_table
 from engine.write.lifecycle import JobLifecycle
 
 
@@ -51,6 +53,20 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
 
     # -- plumbing -----------------------------------------------------------
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        """Each site its own table on SQLite too (`dispatch_<site>_events`), as PostgreSQL
+        does by the application's name: the library's SQLite default is one shared table."""
+        factory = self.factory
+        if not isinstance(factory, SQLiteFactory):
+            return super().construct_recorder()
+        recorder = SQLiteApplicationRecorder(
+            factory.datastore, events_table_name=f"{self.name}_events"
+        )
+        if factory.env_create_table():
+            recorder.create_table()
+        adopt_shared_table(factory.datastore, recorder.events_table_name, self.site)
+        return recorder
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
