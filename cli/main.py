@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -10,21 +11,57 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from cli.errors import InputError, settings_error
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.domain.errors import DomainError
-from engine.hospital import Hospital
+from engine.hospital import Hospital, json_schema
 from engine.settings import Settings
 from engine.write.eventlog import export_log, import_log
 
 
+def engine_settings(args: argparse.Namespace, **fixed: Any) -> Settings:
+    """The engine's settings from DISPATCH_*, `--hospital` over DISPATCH_HOSPITAL."""
+    overrides: dict[str, Any] = dict(fixed)
+    if getattr(args, "hospital", None):
+        overrides["hospital"] = args.hospital
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise settings_error(exc) from None
+
+
+def _hospital_check(args: argparse.Namespace) -> int:
+    hospital = Hospital.load(args.file)
+    c = hospital.layout.catalogue
+    travel = "a measured matrix" if hospital.layout.measured is not None else "a building graph"
+    print(
+        f"{args.file}: ok: site {hospital.site} ({hospital.layout.name}), "
+        f"{len(hospital.layout.locations)} locations, travel by {travel}, "
+        f"{len(c.groups)} groups, {len(c.skills)} skills, {len(c.departments)} departments, "
+        f"{len(hospital.shift_templates)} shift templates, {len(hospital.roster)} staff "
+        f"({len(hospital.porters())} take jobs), time zone {hospital.timezone.key}"
+    )
+    return 0
+
+
+def _hospital_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), indent=1, ensure_ascii=False))
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
-    hospital = Hospital.load()
+    settings = engine_settings(args)
+    hospital = Hospital.load(settings.hospital)
     path = Path(args.db)
     path.unlink(missing_ok=True)
     day = datetime.now(tz=UTC).astimezone(hospital.timezone).date()
     clock = ManualClock(datetime.combine(day, time(9, 0), hospital.timezone))
-    app = bootstrap(Settings(store="sqlite", sqlite_path=path), clock, hospital)
+    app = bootstrap(
+        Settings(store="sqlite", sqlite_path=path, hospital=settings.hospital), clock, hospital
+    )
     on_duty = seed_roster(app, hospital, clock.now())
     from cli.demo import run_demo
 
@@ -38,7 +75,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    app = bootstrap(Settings())
+    app = bootstrap(engine_settings(args))
     with open(args.file, "w", encoding="utf-8") as out:
         count = export_log(app, out)
     print(f"exported {count} events to {args.file}", file=sys.stderr)
@@ -46,7 +83,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    app = bootstrap(Settings(), publish_default_policy=False)
+    app = bootstrap(engine_settings(args), publish_default_policy=False)
     try:
         with open(args.file, encoding="utf-8") as inp:
             count = import_log(app, inp)
@@ -69,7 +106,12 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port is not None:
         overrides["port"] = args.port
-    api = ApiSettings(**overrides)  # type: ignore[arg-type]
+    engine = engine_settings(args)
+    Hospital.load(engine.hospital)  # checked whole before the server starts
+    try:
+        api = ApiSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise settings_error(exc) from None
     options: dict[str, Any] = {
         "host": api.host,
         "port": api.port,
@@ -81,9 +123,10 @@ def _serve(args: argparse.Namespace) -> int:
         # Each worker process builds its own app from the environment; one of them
         # holds the site's dispatch lease and decides, the others stand by.
         os.environ["DISPATCH_SEED_DEMO"] = str(api.seed_demo).lower()
+        os.environ["DISPATCH_HOSPITAL"] = engine.hospital
         uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(api), **options)
+        uvicorn.run(create_app(api, engine), **options)
     return 0
 
 
@@ -92,14 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run a short morning at the demo hospital and print it")
     demo.add_argument("--db", default="var/demo.sqlite", help="SQLite file (recreated)")
+    demo.add_argument("--hospital", metavar="FILE.json", help="a hospital file (default: demo)")
     demo.set_defaults(func=_demo)
     exp = sub.add_parser("export", help="write the site's event log as JSON Lines")
     exp.add_argument("file")
+    exp.add_argument("--hospital", metavar="FILE.json", help="default: DISPATCH_HOSPITAL or demo")
     exp.set_defaults(func=_export)
     imp = sub.add_parser("import", help="load a JSON Lines event log into an empty store")
     imp.add_argument("file")
+    imp.add_argument("--hospital", metavar="FILE.json", help="default: DISPATCH_HOSPITAL or demo")
     imp.set_defaults(func=_import)
     srv = sub.add_parser("serve", help="run the HTTP API and the dispatch loop")
+    srv.add_argument("--hospital", metavar="FILE.json", help="default: DISPATCH_HOSPITAL or demo")
     srv.add_argument("--host", help="address to listen on (default DISPATCH_HOST or 127.0.0.1)")
     srv.add_argument("--port", type=int, help="port (default DISPATCH_PORT or 8000)")
     srv.add_argument(
@@ -109,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--no-access-log", action="store_true", help="do not log every request")
     srv.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     srv.set_defaults(func=_serve)
+    hosp = sub.add_parser("hospital", help="check a hospital file, or print its JSON Schema")
+    hosp_sub = hosp.add_subparsers(dest="hospital_command", required=True)
+    check = hosp_sub.add_parser("check", help="check a hospital file whole; exit 2 if it is wrong")
+    check.add_argument("file", metavar="FILE.json")
+    check.set_defaults(func=_hospital_check)
+    schema = hosp_sub.add_parser("schema", help="print the hospital file's JSON Schema")
+    schema.set_defaults(func=_hospital_schema)
     from cli.simulate import add_commands
 
     add_commands(sub)
@@ -119,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
-    except DomainError as exc:
+    except (DomainError, InputError) as exc:
         print(f"dispatch: {exc}", file=sys.stderr)
         return 2
     return code

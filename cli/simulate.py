@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from cli.errors import InputError
 from engine.domain.errors import DomainError
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Skill
 from engine.hospital import Hospital
 from engine.write.eventlog import FORMAT
 from simulations import report
@@ -30,10 +30,6 @@ from simulations.scenario import Scenario, Staffing, standard
 Strategy = Literal["optimal", "greedy"]
 STRATEGIES: tuple[Strategy, ...] = ("optimal", "greedy")
 MAX_SEEDS = 1000
-
-
-class InputError(Exception):
-    """Input that stops a command before anything is run or written (exit code 2)."""
 
 
 def parse_seeds(spec: str) -> list[int]:
@@ -87,9 +83,12 @@ def check_scenario(scenario: Scenario, where: str = "scenario") -> Scenario:
             raise InputError(f"{at}.shift: unknown shift {change.shift!r} (known: {known})")
         if change.role not in roles:
             raise InputError(f"{at}.role: unknown role {change.role!r} (known: {', '.join(roles)})")
-        bad = [s for s in change.skills if s not in {k.value for k in Skill}]
-        if bad:
-            raise InputError(f"{at}.skills: unknown skill {bad[0]!r}")
+        catalogue = hospital.layout.catalogue
+        try:
+            catalogue.check_group(change.group, f"{at}.group")
+            catalogue.check_skills(change.skills, f"{at}.skills")
+        except DomainError as exc:
+            raise InputError(str(exc)) from None
     return scenario
 
 

@@ -38,10 +38,7 @@ def bootstrap(
     A new store gets the default policy as version 1, unless it is about to receive
     an imported log (which must go into an empty store).
     """
-    settings = settings or Settings()
-    hospital = hospital or Hospital.load()
-    if hospital.layout.site != settings.site:
-        hospital = _renamed(hospital, settings.site)
+    settings, hospital = resolve(settings, hospital)
     app = DispatchApp(hospital.layout, clock or SystemClock(), settings.event_store_env())
     if publish_default_policy:
         app.policy()
@@ -91,10 +88,7 @@ def open_site(
 ) -> Site:
     """Compose a site. The driver attaches to the board before its first catch-up, so
     it sees the whole log (escalations already fired, jobs already waiting)."""
-    settings = settings or Settings()
-    hospital = hospital or Hospital.load()
-    if hospital.layout.site != settings.site:
-        hospital = _renamed(hospital, settings.site)
+    settings, hospital = resolve(settings, hospital)
     clock = clock or SystemClock()
     app = bootstrap(settings, clock, hospital, publish_default_policy=publish_default_policy)
     service = Service(app, hospital.timezone, read_models)
@@ -104,9 +98,17 @@ def open_site(
     return Site(settings, hospital, clock, app, service, Driver(app, service.board, driver, solver))
 
 
-def _renamed(hospital: Hospital, site: str) -> Hospital:
-    """The demo data under another site id, so tests and sites get their own tables."""
-    return replace(hospital, layout=replace(hospital.layout, site=site))
+def resolve(settings: Settings | None, hospital: Hospital | None) -> tuple[Settings, Hospital]:
+    """The settings' hospital (the demo unless `DISPATCH_HOSPITAL` names a file), under
+    the settings' site id if one is set (tests and training sites get tables of their
+    own), else its own; the settings then name that site."""
+    settings = settings or Settings()
+    hospital = hospital or Hospital.load(settings.hospital)
+    if settings.site is None:
+        return settings.model_copy(update={"site": hospital.site}), hospital
+    if hospital.layout.site != settings.site:
+        hospital = replace(hospital, layout=replace(hospital.layout, site=settings.site))
+    return settings, hospital
 
 
 def seed_roster(app: DispatchApp, hospital: Hospital, when: datetime | None = None) -> int:

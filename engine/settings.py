@@ -13,7 +13,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DISPATCH_", env_file=".env", extra="ignore")
 
-    site: str = Field(default="demo", pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    hospital: str = Field(
+        default="demo",
+        description="the hospital file (JSON, see `dispatch hospital schema`), or demo",
+    )
+    site: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]{0,40}$",
+        description="the site id (lower-case letters, digits, _); default: the hospital's",
+    )
     store: Literal["sqlite", "postgres", "memory"] = "sqlite"
     sqlite_path: Path = Path("var/dispatch.sqlite")
     postgres_host: str = "127.0.0.1"

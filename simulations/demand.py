@@ -77,7 +77,10 @@ def generate(scenario: Scenario, hospital: Hospital, rng: random.Random) -> list
         count = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
         for _ in range(count):
             at = start + timedelta(hours=hour, seconds=rng.randrange(3600))
-            arrivals.append(_request(scenario, rng, at, rng.choices(kinds, shares)[0]))
+            request = _request(scenario, rng, at, rng.choices(kinds, shares)[0])
+            ward = request.data["department"]
+            request.data["department"] = hospital.departments.get(ward, ward.lower())
+            arrivals.append(request)
     arrivals.sort(key=lambda a: (a.at, a.key))
     return [Arrival(a.at, f"sim-{i:05d}", a.data, a.confirm_after) for i, a in enumerate(arrivals)]
 
@@ -92,7 +95,7 @@ def _request(scenario: Scenario, rng: random.Random, at: datetime, kind: Kind) -
         "priority": priority.value,
         "origin": origin,
         "destination": destination,
-        "department": ward.lower(),
+        "department": ward,  # the ward's location: its department once the hospital says
         "group": group_of(ward),
     }
     confirm = None

@@ -160,22 +160,22 @@ class Simulation:
                 same = [
                     e
                     for e in entries
-                    if (e.group, e.role, e.shift) == (extra.group.value, extra.role, extra.shift)
+                    if (e.group, e.role, e.shift) == (extra.group, extra.role, extra.shift)
                 ]
                 for gone in same[: -extra.count]:
                     entries.remove(gone)
                 continue
             template = next(
-                (e for e in entries if e.group == extra.group.value and e.role == extra.role),
+                (e for e in entries if e.group == extra.group and e.role == extra.role),
                 None,
             )
             skills = extra.skills or (template.skills if template else ())
             base = template.base if template else "OPD-DESK"
             for i in range(extra.count):
-                badge = f"X-{extra.group.value[:2].upper()}-{extra.role[:3].upper()}-{i + 1:02d}"
+                badge = f"X-{extra.group[:2].upper()}-{extra.role[:3].upper()}-{i + 1:02d}"
                 entries.append(
                     RosterEntry(
-                        badge, extra.group.value, extra.role, tuple(skills), extra.shift, base, True
+                        badge, extra.group, extra.role, tuple(skills), extra.shift, base, True
                     )
                 )
         return entries

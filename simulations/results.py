@@ -63,7 +63,7 @@ def record(job: Job, board: Board, end: datetime) -> JobRecord:
         key=job.key,
         kind=job.kind.value,
         priority=job.priority.value,
-        group=job.group.value,
+        group=job.group,
         origin=job.origin.code,
         destination=job.destination.code,
         leg=job.leg,

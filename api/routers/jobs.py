@@ -87,7 +87,7 @@ def job_board(
 ) -> list[JobPublic]:
     """Open jobs, most urgent first (or the jobs of one status)."""
     principal.require("ward", "dispatcher", "planner", "auditor", "admin")
-    jobs = service.job_board(status_, group.value if group else None, priority, kind)
+    jobs = service.job_board(status_, group, priority, kind)
     if principal.role == "ward" and principal.department:
         jobs = [j for j in jobs if j["department"] == principal.department]
     return [JobPublic(**j) for j in jobs]

@@ -27,7 +27,7 @@ def porter_board(
     principal: Reader, service: ServiceDep, state: State | None = None, group: Group | None = None
 ) -> list[PorterPublic]:
     """Every porter: on shift or not, free, busy with which job, on break; where; today's load."""
-    return [PorterPublic(**p) for p in service.porter_board(state, group.value if group else None)]
+    return [PorterPublic(**p) for p in service.porter_board(state, group)]
 
 
 def _self_or_reader(principal: Principal, badge: str) -> None:

@@ -7,6 +7,7 @@ columns is the only per-spec Python loop of a round.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -22,11 +23,15 @@ if TYPE_CHECKING:
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
 B = NDArray[np.bool_]
-U8 = NDArray[np.uint8]
 
-GROUPS: tuple[Group, ...] = tuple(Group)
 PRIORITIES: tuple[Priority, ...] = tuple(sorted(Priority, key=lambda p: p.rank))
-SKILL_BIT = {skill: 1 << i for i, skill in enumerate(Skill)}
+
+# A site names its own skills. Each name gets a bit the first time any round sees it;
+# bits only ever meet in subset tests (does the porter hold every skill the job needs),
+# whose answers do not depend on which bit a name got, so neither do results.
+_SKILL_BIT: dict[Skill, int] = {}
+_SKILL_LOCK = threading.Lock()
+MAX_SKILLS = 62
 
 
 def nonzero_pairs(mask: B) -> tuple[I, I]:
@@ -39,8 +44,26 @@ def nonzero_pairs(mask: B) -> tuple[I, I]:
 def skill_bits(skills: frozenset[Skill]) -> int:
     bits = 0
     for skill in skills:
-        bits |= SKILL_BIT[skill]
+        bit = _SKILL_BIT.get(skill)
+        if bit is None:
+            with _SKILL_LOCK:
+                bit = _SKILL_BIT.get(skill)
+                if bit is None:
+                    if len(_SKILL_BIT) >= MAX_SKILLS:
+                        raise ValueError(f"more than {MAX_SKILLS} distinct skills in one process")
+                    bit = _SKILL_BIT[skill] = 1 << len(_SKILL_BIT)
+        bits |= bit
     return bits
+
+
+def group_index(problem: AssignmentProblem) -> dict[Group, int]:
+    """The problem's groups (its jobs', porters' and the lending rules'), sorted by name:
+    indices that depend on the problem alone."""
+    names = {j.group for j in problem.jobs} | {p.group for p in problem.porters}
+    for job_group, lenders in problem.policy.lending.items():
+        names.add(job_group)
+        names.update(lenders)
+    return {g: i for i, g in enumerate(sorted(names))}
 
 
 @dataclass(frozen=True)
@@ -49,7 +72,7 @@ class JobArrays:
     destination: I
     rank: I  # priority rank, 0 = stat
     group: I
-    skills: U8
+    skills: I  # skill bits
     needed: I
     accompaniment_blocked: B
     batchable: B
@@ -71,7 +94,7 @@ class JobArrays:
 class PorterArrays:
     location: I  # -1 when unknown
     group: I
-    skills: U8
+    skills: I  # skill bits
     available: B  # on shift and not on a break
     shift_end: F  # +inf when unknown
     active: I
@@ -95,7 +118,8 @@ class ProblemArrays:
 
     @classmethod
     def build(cls, problem: AssignmentProblem) -> ProblemArrays:
-        jobs, porters = _job_arrays(problem), _porter_arrays(problem)
+        groups = group_index(problem)
+        jobs, porters = _job_arrays(problem, groups), _porter_arrays(problem, groups)
         travel_data = problem.travel
         n = len(travel_data.codes)
         # An extra row for porters whose location is unknown (index -1 reaches it).
@@ -113,12 +137,12 @@ class ProblemArrays:
             for pid in job.declined_by:
                 if pid in p_index:
                     declined[j, p_index[pid]] = True
-        g_index = {g: i for i, g in enumerate(GROUPS)}
-        lend_ok = np.eye(len(GROUPS), dtype=bool)
+        g_index = groups
+        lend_ok = np.eye(len(g_index), dtype=bool)
         for job_group, lenders in problem.policy.lending.items():
             for lender in lenders:
                 lend_ok[g_index[job_group], g_index[lender]] = True
-        lent = lend_ok & ~np.eye(len(GROUPS), dtype=bool)
+        lent = lend_ok & ~np.eye(len(g_index), dtype=bool)
         return cls(jobs, porters, travel, kept, declined, lend_ok, lent)
 
 
@@ -144,7 +168,7 @@ def job_row(job: JobSpec) -> tuple[Any, ...]:
         job.origin,
         job.destination,
         job.priority.rank,
-        GROUPS.index(job.group),
+        job.group,  # an index once the round knows its groups (`group_index`)
         skill_bits(job.required_skills),
         job.porters_needed,
         job.needs_accompaniment and not job.accompaniment_confirmed,
@@ -161,7 +185,7 @@ def _after(values: tuple[int, ...], now: int) -> F:
     return (np.array(values, np.int64) - now) / 60e6
 
 
-def _job_arrays(problem: AssignmentProblem) -> JobArrays:
+def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArrays:
     policy, index = problem.policy, problem.travel.index
     weights = policy.weights
     batch = set(policy.batch_kinds)
@@ -196,8 +220,8 @@ def _job_arrays(problem: AssignmentProblem) -> JobArrays:
         origin=origin,
         destination=destination,
         rank=priority_rank,
-        group=np.array(columns[3], np.int64),
-        skills=np.array(columns[4], np.uint8),
+        group=np.array([groups[g] for g in columns[3]], np.int64),
+        skills=np.array(columns[4], np.int64),
         needed=needed,
         accompaniment_blocked=np.array(columns[6], bool),
         batchable=np.array(columns[7], bool),
@@ -221,7 +245,7 @@ def porter_row(porter: PorterSpec) -> tuple[Any, ...]:
     cached on the spec (`PorterSpec.solver_row`) like `job_row`."""
     return (
         porter.location,
-        GROUPS.index(porter.group),
+        porter.group,
         skill_bits(porter.skills),
         porter.on_shift and not porter.on_break,
         None if porter.shift_ends_at is None else micros(porter.shift_ends_at),
@@ -235,13 +259,13 @@ def _after_or_inf(values: tuple[int | None, ...], now: int) -> list[float]:
     return [np.inf if v is None else (v - now) / 60e6 for v in values]
 
 
-def _porter_arrays(problem: AssignmentProblem) -> PorterArrays:
+def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> PorterArrays:
     now, index = micros(problem.now), problem.travel.index
     raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 8
     return PorterArrays(
         location=np.array([-1 if c is None else index[c] for c in raw[0]], np.int64),
-        group=np.array(raw[1], np.int64),
-        skills=np.array(raw[2], np.uint8),
+        group=np.array([groups[g] for g in raw[1]], np.int64),
+        skills=np.array(raw[2], np.int64),
         available=np.array(raw[3], bool),
         shift_end=np.array(_after_or_inf(raw[4], now), np.float64),
         active=np.array(raw[5], np.int64),

@@ -143,8 +143,8 @@ def group_eligible(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem)
     if porter.group == job.group or porter.group in problem.policy.lending.get(job.group, []):
         return None
     return (
-        f"porter {porter.badge} belongs to {porter.group.value}, "
-        f"which does not lend porters to {job.group.value} jobs"
+        f"porter {porter.badge} belongs to {porter.group}, "
+        f"which does not lend porters to {job.group} jobs"
     )
 
 
@@ -157,7 +157,7 @@ def group_eligible_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
 
 
 def has_skills(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
-    missing = sorted(s.value for s in job.required_skills - porter.skills)
+    missing = sorted(job.required_skills - porter.skills)
     if missing:
         return f"porter {porter.badge} lacks {', '.join(missing)}"
     return None

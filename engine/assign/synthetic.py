@@ -31,7 +31,8 @@ KIND_WEIGHTS = (0.35, 0.05, 0.25, 0.03, 0.12, 0.10, 0.10)
 PRIORITY_WEIGHTS = (0.05, 0.15, 0.30, 0.50)
 PATIENT_SHARE = KIND_WEIGHTS[0] + KIND_WEIGHTS[1]
 PRIORITIES = (Priority.STAT, Priority.ASAP, Priority.URGENT, Priority.ROUTINE)
-GROUPS = tuple(Group)
+GROUPS: tuple[Group, ...] = ("internal", "surgical", "emergency")
+SKILLS: tuple[Skill, ...] = ("stretcher_bed", "isolation", "specimen", "ambulance")
 
 
 def synthetic_site(n_locations: int = 60, seed: int = 0, buildings: int = 5) -> SiteLayout:
@@ -72,7 +73,7 @@ def random_problem(
             id=f"p{i:04d}",
             badge=f"B{i:04d}",
             group=GROUPS[int(rng.integers(0, len(GROUPS)))],
-            skills=frozenset(s for s in Skill if rng.random() < 0.4),
+            skills=frozenset(s for s in SKILLS if rng.random() < 0.4),
             location=None if rng.random() < 0.05 else codes[int(rng.integers(0, len(codes)))],
             on_shift=bool(rng.random() < 0.95),
             on_break=bool(rng.random() < 0.1),
@@ -100,11 +101,11 @@ def random_problem(
         patient = kind in (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
         skills = set()
         if patient and rng.random() < 0.3:
-            skills.add(Skill.STRETCHER_BED)
+            skills.add("stretcher_bed")
         if rng.random() < 0.05:
-            skills.add(Skill.ISOLATION)
+            skills.add("isolation")
         if kind is Kind.SPECIMEN and rng.random() < 0.5:
-            skills.add(Skill.SPECIMEN)
+            skills.add("specimen")
         needs_acc = patient and rng.random() < 0.1
         held = rng.random() < 0.1 and n_porters > 0
         origin, destination = rng.choice(len(codes), size=2)

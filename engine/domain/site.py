@@ -1,22 +1,110 @@
-"""A site's layout: its locations and the minutes it takes to move between them.
+"""A site's layout and catalogue: its locations, the minutes it takes to move between
+them, and the groups, skills, equipment and departments its requests name.
 
-Travel is modelled, not measured pairwise: walking minutes between buildings
-(ground floor to ground floor) plus minutes per floor by lift, plus a fixed
-lift wait whenever floors change. That keeps a site file small while still
-giving every pair of locations a time; `matrix()` precomputes them all for the
-assignment core.
+Travel is either modelled or measured. Modelled: walking minutes between
+buildings (ground floor to ground floor) plus minutes per floor by lift, plus a
+fixed lift wait whenever floors change, which keeps a site file small while
+still giving every pair of locations a time. Measured: minutes for every
+ordered pair, which may differ each way (uphill, one-way corridors, lifts that
+only go up). `matrix()` precomputes all pairs for the assignment core.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine.domain.errors import InvalidInput
-from engine.domain.values import Location
+from engine.domain.values import Location, Requirements
+
+
+def _frozen(mapping: Mapping[str, Iterable[str]]) -> Mapping[str, frozenset[str]]:
+    return MappingProxyType({k: frozenset(v) for k, v in mapping.items()})
+
+
+@dataclass(frozen=True)
+class SkillRules:
+    """Which skills a request demands of the porter who takes it, by the site's rules."""
+
+    modes: Mapping[str, frozenset[str]] = field(default_factory=lambda: _frozen({}))
+    isolation: frozenset[str] = frozenset()
+    kinds: Mapping[str, frozenset[str]] = field(default_factory=lambda: _frozen({}))
+    equipment: Mapping[str, frozenset[str]] = field(default_factory=lambda: _frozen({}))
+
+    @classmethod
+    def of(
+        cls,
+        modes: Mapping[str, Iterable[str]] | None = None,
+        isolation: Iterable[str] = (),
+        kinds: Mapping[str, Iterable[str]] | None = None,
+        equipment: Mapping[str, Iterable[str]] | None = None,
+    ) -> SkillRules:
+        return cls(
+            _frozen(modes or {}),
+            frozenset(isolation),
+            _frozen(kinds or {}),
+            _frozen(equipment or {}),
+        )
+
+    def required(self, kind: str, requirements: Requirements) -> frozenset[str]:
+        needed = set(self.modes.get(requirements.mode.value, ()))
+        if requirements.isolation:
+            needed |= self.isolation
+        needed |= self.kinds.get(kind, frozenset())
+        for item in requirements.equipment:
+            needed |= self.equipment.get(item, frozenset())
+        return frozenset(needed)
+
+
+# What requests demanded before sites said so themselves: jobs recorded then are read
+# with these rules (the demo hospital's).
+LEGACY_SKILL_RULES = SkillRules.of(
+    modes={"stretcher": ["stretcher_bed"], "bed": ["stretcher_bed"]},
+    isolation=["isolation"],
+    kinds={"specimen": ["specimen"], "urgent_blood": ["specimen"]},
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The names a site's requests and staff may use. Empty means "not listed": a site
+    file that lists no departments accepts any (the demo lists them all)."""
+
+    groups: frozenset[str] = frozenset()
+    skills: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    equipment: frozenset[str] = frozenset()
+    departments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """department -> the group whose porters serve it"""
+    rules: SkillRules = LEGACY_SKILL_RULES
+
+    def _check(self, kind: str, known: Iterable[str], value: str, where: str) -> None:
+        names = sorted(known)
+        if names and value not in names:
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise InvalidInput(where, f"unknown {kind} {value!r}; this site has: {shown}")
+
+    def check_group(self, value: str, where: str = "group") -> None:
+        self._check("group", self.groups, value, where)
+
+    def check_skills(self, values: Iterable[str], where: str = "skills") -> None:
+        for i, value in enumerate(values):
+            self._check("skill", self.skills, value, f"{where}[{i}]")
+
+    def check_role(self, value: str, where: str = "role") -> None:
+        self._check("role", self.roles, value, where)
+
+    def check_equipment(self, values: Iterable[str], where: str = "equipment") -> None:
+        for i, value in enumerate(values):
+            self._check("equipment", self.equipment, value, f"{where}[{i}]")
+
+    def check_department(self, value: str, where: str = "department") -> None:
+        self._check("department", self.departments, value, where)
 
 
 @dataclass(frozen=True)
@@ -28,6 +116,9 @@ class SiteLayout:
     lift_wait_minutes: float = 2.0
     minutes_per_floor: float = 0.5
     corridor_minutes: float = 1.0
+    measured: Mapping[tuple[str, str], float] | None = None
+    """Measured minutes for every ordered pair of locations; None: modelled travel."""
+    catalogue: Catalogue = field(default_factory=Catalogue)
     _matrix: list[NDArray[np.float64]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -60,6 +151,8 @@ class SiteLayout:
         return layout
 
     def _check(self) -> None:
+        if self.measured is not None:
+            return  # a measured matrix is checked whole when the hospital file is read
         buildings = {loc.building for loc in self.locations.values()}
         for a in buildings:
             for b in buildings:
@@ -81,6 +174,8 @@ class SiteLayout:
     def travel_minutes(self, a: str, b: str) -> float:
         if a == b:
             return 0.0
+        if self.measured is not None:
+            return self.measured[(a, b)]
         la, lb = self.locations[a], self.locations[b]
         minutes = self.corridor_minutes
         if la.building != lb.building:

@@ -40,10 +40,10 @@ class Priority(StrEnum):
 _PRIORITY_RANK = {Priority.STAT: 0, Priority.ASAP: 1, Priority.URGENT: 2, Priority.ROUTINE: 3}
 
 
-class Group(StrEnum):
-    INTERNAL = "internal"
-    SURGICAL = "surgical"
-    EMERGENCY = "emergency"
+# A site's groups and skills are its own: they come from its hospital file
+# (`engine.hospital`) and are checked against it (`engine.domain.site.Catalogue`).
+Group = str
+Skill = str
 
 
 class Mode(StrEnum):
@@ -51,20 +51,6 @@ class Mode(StrEnum):
     WHEELCHAIR = "wheelchair"
     STRETCHER = "stretcher"
     BED = "bed"
-
-
-class Skill(StrEnum):
-    STRETCHER_BED = "stretcher_bed"
-    ISOLATION = "isolation"
-    SPECIMEN = "specimen"
-    AMBULANCE = "ambulance"
-
-
-KIND_SKILLS: dict[Kind, frozenset[Skill]] = {
-    Kind.SPECIMEN: frozenset({Skill.SPECIMEN}),
-    Kind.URGENT_BLOOD: frozenset({Skill.SPECIMEN}),
-}
-"""Skills a job's kind demands whatever its requirements say: samples need trained hands."""
 
 
 class Status(StrEnum):
@@ -162,16 +148,6 @@ class Requirements:
     def __post_init__(self) -> None:
         if self.porters_needed not in (1, 2):
             raise InvalidInput("requirements.porters_needed", "must be 1 or 2")
-
-    @property
-    def skills(self) -> frozenset[Skill]:
-        """Skills a porter must hold to take the job."""
-        needed: set[Skill] = set()
-        if self.mode in (Mode.STRETCHER, Mode.BED):
-            needed.add(Skill.STRETCHER_BED)
-        if self.isolation:
-            needed.add(Skill.ISOLATION)
-        return frozenset(needed)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Requirements:

@@ -69,9 +69,9 @@ def porter_view(porter: Porter, now: datetime, jobs: dict[UUID, Job]) -> dict[st
         free_for = round((now - porter.last_free_at).total_seconds() / 60, 1)
     return {
         "badge": porter.badge,
-        "group": porter.group.value,
+        "group": porter.group,
         "role": porter.role,
-        "skills": sorted(s.value for s in porter.skills),
+        "skills": sorted(porter.skills),
         "state": porter.state,
         "shift_started_at": _iso(porter.shift_started_at) if porter.on_shift else None,
         "shift_ends_at": _iso(porter.shift_ends_at),

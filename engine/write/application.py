@@ -38,7 +38,7 @@ from engine.domain.policy.aggregate import Policy
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.site import SiteLayout
-from engine.domain.values import Kind, Priority, Reason
+from engine.domain.values import Kind, Priority, Reason, Requirements
 from engine.write.legacy import adopt_shared_table
 from engine.write.lifecycle import JobLifecycle
 
@@ -145,6 +145,10 @@ class DispatchApp(JobLifecycle, Application[UUID]):
     # -- porters ------------------------------------------------------------
 
     def register_porter(self, cmd: RegisterPorter) -> UUID:
+        catalogue = self.layout.catalogue
+        catalogue.check_group(cmd.group)
+        catalogue.check_role(cmd.role)
+        catalogue.check_skills(cmd.skills)
         pid = make_porter_id(self.site, cmd.badge)
         if pid in self.repository:
             raise PorterAlreadyRegistered(f"badge {cmd.badge} is already registered")
@@ -152,9 +156,9 @@ class DispatchApp(JobLifecycle, Application[UUID]):
             site=self.site,
             badge=cmd.badge,
             name=cmd.name,
-            group=cmd.group.value,
+            group=cmd.group,
             role=cmd.role,
-            skills=sorted(s.value for s in cmd.skills),
+            skills=sorted(cmd.skills),
             timestamp=self.clock.now(),
         )
         self.record(porter)
@@ -208,6 +212,10 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         now = self.clock.now()
         origin = self.layout.location(cmd.origin, "origin")
         destination = self.layout.location(cmd.destination, "destination")
+        catalogue = self.layout.catalogue
+        catalogue.check_group(cmd.group)
+        catalogue.check_department(cmd.department)
+        catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")
         policy_number, document = self.policy_document()
         if cmd.ready_at is not None:
             tolerance = timedelta(minutes=document.scheduled.past_tolerance_minutes)
@@ -275,6 +283,9 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         now = self.clock.now()
         kind = Kind(request["kind"])
         priority = document.effective_priority(kind, Priority(request["priority"]))
+        needs = self.layout.catalogue.rules.required(
+            kind.value, Requirements.from_dict(request["requirements"])
+        )
         ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
         pickup_due, delivery_due = document.due_times(kind, priority, now, ready_at)
         return Job(
@@ -289,6 +300,7 @@ class DispatchApp(JobLifecycle, Application[UUID]):
             linked_job_id=linked,
             leg=leg,
             timestamp=now,
+            required_skills=sorted(needs),
         )
 
     def events_of(self, aggregate_id: UUID) -> list[Any]:

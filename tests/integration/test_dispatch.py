@@ -50,8 +50,8 @@ def test_a_round_assigns_a_stat_job_to_an_eligible_porter_and_records_why(
     assert job.decision_id == str(decision.id)
     (porter_id,) = job.porter_ids
     porter = morning.porter(UUID(porter_id))
-    assert porter.group.value == "internal"
-    assert "specimen" in {s.value for s in porter.skills}
+    assert porter.group == "internal"
+    assert "specimen" in porter.skills
     assert porter.active_jobs == [str(jid)]
     chosen = decision.result["assignments"][0]
     assert chosen["job_id"] == str(jid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import StoredEvent
@@ -64,3 +65,42 @@ def test_a_file_written_before_sites_had_tables_of_their_own_is_taken_over_site_
         app.close()
     again = bootstrap(sqlite("north", path), clock, hospital)  # taken over once only
     assert _events(again) == memory["north"]
+
+
+def test_a_site_of_another_hospital_uses_its_own_groups_skills_and_measured_travel(
+    clock: ManualClock,
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from engine.bootstrap import open_site
+    from engine.domain.commands import SubmitJob, parse
+    from engine.domain.errors import InvalidInput
+    from tests.hospitals import riverside
+
+    hospital = Hospital.from_data(riverside())
+    night = ManualClock(datetime(2026, 11, 23, 23, 0, tzinfo=ZoneInfo("Europe/London")))
+    site = open_site(Settings(store="memory"), night, hospital)
+    assert site.app.site == "riverside"
+    on_duty = seed_roster(site.app, hospital, night.now())
+    assert on_duty == 6  # the night team
+    sample = {
+        "kind": "specimen",
+        "priority": "urgent",
+        "origin": "S-RECOVERY",
+        "destination": "N-LAB",
+        "department": "surgery",
+        "group": "night_team",
+    }
+    jid = site.app.submit_job(parse(SubmitJob, sample), "rv-1")
+    assert site.app.job(jid).required_skills == {"cold_chain"}
+    for field, value in (("group", "internal"), ("department", "icu"), ("origin", "ICU")):
+        with pytest.raises(InvalidInput) as refused:
+            site.app.submit_job(parse(SubmitJob, {**sample, field: value}), f"rv-{field}")
+        assert refused.value.field == field
+    site.driver.step()
+    job = site.app.job(jid)
+    assert job.status.value == "assigned"
+    (chosen,) = job.porter_ids
+    # Of the night team, the porter based on the south campus is nearer the job.
+    assert site.app.porter(UUID(chosen)).location == "S-DESK"

@@ -24,7 +24,7 @@ ENGINE_ROOMS = {
     "engine.assign": {"engine.assign", "engine.domain"},
     "engine.clock": set(),
     "engine.settings": set(),
-    "engine.hospital": {"engine.domain"},
+    "engine.hospital": {"engine.hospital", "engine.domain"},
     "engine.write": {"engine.write", "engine.domain", "engine.clock"},
     "engine.projections": {"engine.projections", "engine.write", "engine.domain"},
     "engine.dispatch": {

@@ -22,7 +22,7 @@ from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
 from engine.domain.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.errors import DomainError
-from engine.domain.values import Group, Reason
+from engine.domain.values import Reason
 from engine.hospital import Hospital
 from engine.settings import Settings
 from tests.conftest import MORNING
@@ -47,9 +47,7 @@ class Lifecycles(RuleBasedStateMachine):
         self.jobs: dict[UUID, dict[str, Any]] = {}
         self.porters: dict[str, dict[str, Any]] = {}
         for badge in BADGES:
-            self.app.register_porter(
-                RegisterPorter(badge=badge, group=Group.SURGICAL, role="escort")
-            )
+            self.app.register_porter(RegisterPorter(badge=badge, group="surgical", role="escort"))
             self.porters[badge] = {"on_shift": False, "on_break": False, "jobs": set()}
 
     # -- helpers ------------------------------------------------------------
@@ -89,7 +87,7 @@ class Lifecycles(RuleBasedStateMachine):
                 "kind": "patient_transport",
                 "origin": "SU-W3",
                 "destination": "CT",
-                "department": "d",
+                "department": "surgery_7",
                 "group": "surgical",
                 "patient_ref": "P-0001",
             },

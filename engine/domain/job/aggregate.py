@@ -15,8 +15,8 @@ from eventsourcing.domain import Aggregate, event
 
 from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
 from engine.domain.ids import job_id
+from engine.domain.site import LEGACY_SKILL_RULES
 from engine.domain.values import (
-    KIND_SKILLS,
     Accompaniment,
     Group,
     Kind,
@@ -52,7 +52,11 @@ class Job(Aggregate):
         linked_job_id: str | None,
         leg: str,
         timestamp: datetime,
+        required_skills: list[str] | None = None,
     ) -> None:
+        # `required_skills` are fixed at submission by the site's rules, like the due
+        # times, so a later change of the rules never rewrites a job's history. Jobs
+        # recorded before the site said so read with the rules of the time.
         self.site = site
         self.key = key
         self.fingerprint = fingerprint
@@ -64,6 +68,11 @@ class Job(Aggregate):
         self.department: str = request["department"]
         self.group = Group(request["group"])
         self.requirements = Requirements.from_dict(request["requirements"])
+        self._required_skills = (
+            frozenset(required_skills)
+            if required_skills is not None
+            else LEGACY_SKILL_RULES.required(self.kind.value, self.requirements)
+        )
         self.patient_ref: str | None = request["patient_ref"]
         self.ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
         self.notes: str = request["notes"]
@@ -122,7 +131,7 @@ class Job(Aggregate):
 
     @property
     def required_skills(self) -> frozenset[Skill]:
-        return self.requirements.skills | KIND_SKILLS.get(self.kind, frozenset())
+        return self._required_skills
 
     @property
     def is_open(self) -> bool:

@@ -121,9 +121,9 @@ class PolicyDocument(BaseModel):
     always_stat: list[Kind] = Field(default_factory=lambda: [Kind.URGENT_BLOOD])
     lending: dict[Group, list[Group]] = Field(
         default_factory=lambda: {
-            Group.INTERNAL: [Group.SURGICAL],
-            Group.SURGICAL: [Group.INTERNAL],
-            Group.EMERGENCY: [],
+            "internal": ["surgical"],
+            "surgical": ["internal"],
+            "emergency": [],
         },
         description="job group -> groups whose porters may be lent to it",
     )

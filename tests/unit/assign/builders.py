@@ -26,7 +26,7 @@ def job(
     *,
     kind: Kind = Kind.ITEM,
     priority: Priority = Priority.ROUTINE,
-    group: Group = Group.INTERNAL,
+    group: Group = "internal",
     origin: str = HERE,
     destination: str = NEAR,
     waited: float = 0,
@@ -55,7 +55,7 @@ def job(
 def porter(
     id: str = "p1",
     *,
-    group: Group = Group.INTERNAL,
+    group: Group = "internal",
     location: str | None = HERE,
     **fields: Any,
 ) -> PorterSpec:

@@ -7,14 +7,15 @@ from datetime import timedelta
 from hypothesis import strategies as st
 
 from engine.assign import AssignmentProblem, JobSpec, PorterSpec
+from engine.assign.synthetic import SKILLS
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Group, Kind, Priority, Skill
+from engine.domain.values import Kind, Priority
 
 from .builders import CODES, NOW, TRAVEL
 
 PATIENT = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
 KINDS = [*Kind, Kind.SPECIMEN, Kind.SPECIMEN, Kind.PATIENT_TRANSPORT]
-GROUPS = [Group.INTERNAL, Group.INTERNAL, Group.SURGICAL, Group.EMERGENCY]
+GROUPS = ["internal", "internal", "surgical", "emergency"]
 
 
 @st.composite
@@ -32,9 +33,7 @@ def porter_specs(draw: st.DrawFn, index: int) -> PorterSpec:
         id=f"p{index}",
         badge=f"P{index}",
         group=draw(st.sampled_from(GROUPS)),
-        skills=draw(
-            st.just(frozenset(Skill)) | st.sets(st.sampled_from(list(Skill))).map(frozenset)
-        ),
+        skills=draw(st.just(frozenset(SKILLS)) | st.sets(st.sampled_from(SKILLS)).map(frozenset)),
         location=draw(st.one_of(st.none(), st.sampled_from(CODES))),
         on_shift=draw(st.sampled_from([True, True, True, True, False])),
         on_break=draw(st.sampled_from([False, False, False, False, True])),
@@ -77,7 +76,7 @@ def job_specs(
         delivery_due=delivery_due,
         required_skills=draw(
             st.sampled_from([frozenset(), frozenset(), frozenset()])
-            | st.sampled_from(list(Skill)).map(lambda s: frozenset({s}))
+            | st.sampled_from(SKILLS).map(lambda s: frozenset({s}))
         ),
         porters_needed=needs,
         needs_accompaniment=needs_acc,
@@ -115,7 +114,7 @@ def crowded_problems(draw: st.DrawFn) -> AssignmentProblem:
             id=p.id,
             badge=p.badge,
             group=p.group,
-            skills=frozenset(Skill),
+            skills=frozenset(SKILLS),
             location=p.location,
             jobs_this_shift=p.jobs_this_shift,
         )

@@ -7,7 +7,7 @@ import numpy as np
 from engine.assign import SolverParams, explain, solve
 from engine.assign.model import Round
 from engine.domain.policy.document import PolicyDocument, Weights
-from engine.domain.values import Group, Kind, Priority
+from engine.domain.values import Kind, Priority
 
 from .builders import FAR, HERE, NEAR, TRAVEL, job, porter, problem
 
@@ -53,7 +53,7 @@ def test_moving_a_held_job_to_another_porter_costs_churn() -> None:
 
 
 def test_a_lent_porter_costs_the_lending_weight() -> None:
-    own, lent = porter("own", location=FAR), porter("lent", group=Group.SURGICAL, location=HERE)
+    own, lent = porter("own", location=FAR), porter("lent", group="surgical", location=HERE)
     p = problem([job(origin=HERE)], [own, lent])
     why = explain(p, "j1", "lent")
     assert why.breakdown["lending"] == PolicyDocument().weights.lending

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from engine.assign import AssignmentProblem, explain, solve
-from engine.domain.values import Group, Skill
 
 from .builders import FAR, HERE, job, porter, problem
 
@@ -15,11 +14,11 @@ from .builders import FAR, HERE, job, porter, problem
 def round_with_three_porters() -> AssignmentProblem:
     """One job at HERE; a near porter, a far one, and one on a break from another group."""
     return problem(
-        [job(origin=HERE, required_skills=frozenset({Skill.ISOLATION}))],
+        [job(origin=HERE, required_skills=frozenset({"isolation"}))],
         [
-            porter("near", location=HERE, skills=frozenset({Skill.ISOLATION})),
-            porter("far", location=FAR, skills=frozenset({Skill.ISOLATION})),
-            porter("away", group=Group.EMERGENCY, on_break=True),
+            porter("near", location=HERE, skills=frozenset({"isolation"})),
+            porter("far", location=FAR, skills=frozenset({"isolation"})),
+            porter("away", group="emergency", on_break=True),
         ],
     )
 

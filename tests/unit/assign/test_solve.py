@@ -12,7 +12,7 @@ from engine.assign import AssignmentProblem, AssignmentResult, SolverParams, sol
 from engine.assign.model import Plan, Round, plan_violations
 from engine.assign.synthetic import random_problem
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Kind, Priority, Skill
+from engine.domain.values import Kind, Priority
 
 from .builders import FAR, HERE, NEAR, TRAVEL, job, porter, problem
 from .strategies import crowded_problems, problems
@@ -100,9 +100,9 @@ def test_a_two_porter_job_gets_two_distinct_eligible_porters() -> None:
     bed = job(
         kind=Kind.PATIENT_TRANSPORT,
         porters_needed=2,
-        required_skills=frozenset({Skill.STRETCHER_BED}),
+        required_skills=frozenset({"stretcher_bed"}),
     )
-    skilled = frozenset({Skill.STRETCHER_BED})
+    skilled = frozenset({"stretcher_bed"})
     porters = [porter("a", skills=skilled), porter("b"), porter("c", skills=skilled, location=FAR)]
     result = solve(problem([bed], porters))
     assert result.assignments[0].porter_ids == ("a", "c")

@@ -113,7 +113,7 @@ def run_morning(app: DispatchApp, clock: ManualClock, hospital: Hospital) -> Mor
     free = sorted(
         p.badge
         for p in service.board.porters.values()
-        if p.group.value == "internal" and p.state == "free" and p.badge != holder
+        if p.group == "internal" and p.state == "free" and p.badge != holder
     )
     reason = Transition(reason=Reason.DISPATCHER_OVERRIDE, note="closer", by="dispatcher:demo")
     override(app, drug, [free[0]], reason)
