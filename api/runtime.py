@@ -52,8 +52,8 @@ class Runtime:
         if api.seed_demo:
             for attempt in range(3):  # another process may be seeding the same site
                 try:
-                    started = seed_roster(site.app, site.hospital, site.clock.now())
-                    log.info("demo roster seeded; %d shifts started", started)
+                    seed_roster(site.app, site.hospital)
+                    log.info("roster registered; the rota starts the shifts")
                     break
                 except ConcurrentUpdate:
                     if attempt == 2:

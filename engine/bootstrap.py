@@ -18,7 +18,6 @@ from engine.dispatch.lease import FixedLease, lease_for
 from engine.dispatch.live import LiveLoop
 from engine.domain.commands import RegisterPorter
 from engine.domain.errors import PorterAlreadyRegistered
-from engine.domain.values import Group, Skill
 from engine.hospital import Hospital
 from engine.projections.feed import Feed
 from engine.projections.service import Service
@@ -95,7 +94,14 @@ def open_site(
     if driver is None:
         tick, gap, idle = settings.driver_timing()
         driver = DriverParams(tick=tick, round_gap=gap, idle_round=idle)
-    return Site(settings, hospital, clock, app, service, Driver(app, service.board, driver, solver))
+    return Site(
+        settings,
+        hospital,
+        clock,
+        app,
+        service,
+        Driver(app, service.board, driver, solver, templates=hospital),
+    )
 
 
 def resolve(settings: Settings | None, hospital: Hospital | None) -> tuple[Settings, Hospital]:
@@ -112,20 +118,22 @@ def resolve(settings: Settings | None, hospital: Hospital | None) -> tuple[Setti
 
 
 def seed_roster(app: DispatchApp, hospital: Hospital, when: datetime | None = None) -> int:
-    """Register the hospital's porters; start the shifts of those on duty at `when`.
-
-    Idempotent: porters already registered are left as they are. Returns how
-    many shifts were started.
-    """
+    """Register the hospital file's porters, each with their shift template and base, so
+    the driver rosters them; with `when`, also start at once the shifts of those on duty
+    then (tests that run no driver). Idempotent: porters already registered are left as
+    they are. Returns how many shifts were started."""
     started = 0
     for entry in hospital.porters():
         try:
             app.register_porter(
                 RegisterPorter(
                     badge=entry.badge,
-                    group=Group(entry.group),
+                    name=entry.name,
+                    group=entry.group,
                     role=entry.role,
-                    skills=tuple(Skill(s) for s in entry.skills),
+                    skills=entry.skills,
+                    shift=entry.shift,
+                    base=entry.base,
                 )
             )
         except PorterAlreadyRegistered:

@@ -53,9 +53,12 @@ from engine.dispatch.rounds import Dispatcher
 from engine.domain import events as ev
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
+from engine.domain.ids import porter_id
+from engine.domain.rota.aggregate import Templates, plan_day
 from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
+from engine.write.staffing import ROTA_DAYS_AHEAD
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +100,13 @@ class Driver:
         board: Board,
         params: DriverParams | None = None,
         solver: SolverParams | None = None,
+        templates: Templates | None = None,
     ) -> None:
         """Attach before the board's first catch-up: the escalations the driver counts
-        are the ones it has seen, and a fresh board shows it the whole log."""
+        are the ones it has seen, and a fresh board shows it the whole log. Without
+        `templates` (the hospital's shift templates) there is no rota to keep."""
         self.app = app
+        self.templates = templates
         self.board = board
         self.params = params or DriverParams()
         self.dispatcher = Dispatcher(app, board, solver)
@@ -162,6 +168,7 @@ class Driver:
             quiet = board.position == self._last_round_position
             self.escalate()
             self.end_shifts()  # what they hand back is a trigger of its own
+            self.staff()  # a shift started is a trigger of its own too
             with board.held():
                 if quiet:  # escalations alone change nothing a round reads
                     self._last_round_position = board.position
@@ -254,18 +261,22 @@ class Driver:
         return fired
 
     def end_shifts(self) -> list[str]:
-        """Porters past the end of their shift go off it, handing back what they have not
-        picked up; one with a patient or an item in hand finishes it first."""
+        """Porters past the end of their shift, or whose shift the rota no longer has
+        (sickness, a swap), go off it, handing back what they have not picked up; one
+        with a patient or an item in hand finishes it first (the overtime is recorded)."""
         now = self.app.clock.now()
         board = self.board
         board.catch_up()
         with board.held():
+            dropped = board.cancelled_shifts(now, self.app.layout.timezone)
             over = [
                 p.badge
                 for p in sorted(board.porters.values(), key=lambda p: p.badge)
                 if p.on_shift
-                and p.shift_ends_at is not None
-                and p.shift_ends_at <= now
+                and (
+                    (p.shift_ends_at is not None and p.shift_ends_at <= now)
+                    or (p.shift_id is not None and p.shift_id in dropped)
+                )
                 and all(
                     (job := board.jobs.get(UUID(j))) is None or job.can_release
                     for j in p.active_jobs
@@ -281,3 +292,48 @@ class Driver:
         if ended:
             board.catch_up()
         return ended
+
+    def staff(self) -> list[str]:
+        """Keep the rota planned ahead, and start every shift it has begun: after a
+        restart too, so whoever the rota has on duty is on shift. A porter who ended
+        their shift early is not started again for it."""
+        if self.templates is None:
+            return []
+        board, app = self.board, self.app
+        board.catch_up()
+        now, tz = app.clock.now(), app.layout.timezone
+        today = now.astimezone(tz).date()
+        with board.held():
+            planned = set(board.rota)
+            patterns = sorted(
+                (p.badge, p.shift)
+                for p in board.porters.values()
+                if p.shift is not None and not p.retired
+            )
+        for offset in range(-1, ROTA_DAYS_AHEAD):
+            day = today + timedelta(days=offset)
+            if day not in planned:
+                try:
+                    app.plan_rota_day(day, plan_day(self.templates, patterns, day))
+                except DomainError as exc:  # another process planned it first
+                    log.info("rota for %s planned elsewhere: %s", day, exc)
+        board.catch_up()
+        with board.held():
+            due = []
+            for shift in board.rostered(now, tz):
+                porter = board.porters.get(porter_id(app.site, shift.badge))
+                if porter is None or porter.retired or porter.on_shift:
+                    continue
+                if porter.shift_started_at is not None and porter.shift_started_at >= shift.start:
+                    continue  # worked it already, and ended it
+                due.append(shift)
+        started = []
+        for shift in due:
+            try:
+                app.start_rostered_shift(shift)
+                started.append(shift.badge)
+            except DomainError as exc:
+                log.info("shift %s not started: %s", shift.id, exc)
+        if started:
+            board.catch_up()
+        return started

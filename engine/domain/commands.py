@@ -7,8 +7,8 @@ same message and the store is never reached with bad input.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -96,9 +96,75 @@ class SubmitJob(Command):
 class RegisterPorter(Command):
     badge: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(default="", max_length=100)
-    group: Group
+    group: Group = Field(min_length=1, max_length=40)
     role: str = Field(min_length=1, max_length=40)
     skills: tuple[Skill, ...] = ()
+    shift: str | None = Field(
+        default=None, max_length=40, description="their rota's shift template; none: by hand"
+    )
+    base: str | None = Field(
+        default=None, max_length=64, description="the location their shifts start at"
+    )
+
+
+class ChangePorter(Command):
+    """Every field the porter keeps; what is left out stays as it was."""
+
+    group: Group | None = Field(default=None, min_length=1, max_length=40)
+    role: str | None = Field(default=None, min_length=1, max_length=40)
+    skills: tuple[Skill, ...] | None = None
+    shift: str | None = Field(default=None, max_length=40)
+    base: str | None = Field(default=None, max_length=64)
+    by: str = Field(min_length=1, max_length=64)
+
+
+class RetirePorter(Command):
+    reason: str = Field(min_length=1, max_length=200)
+    by: str = Field(min_length=1, max_length=64)
+
+
+class AddShift(Command):
+    """An extra shift or a call-in (now); a swap adds one for each porter."""
+
+    badge: str = Field(min_length=1, max_length=32)
+    start: datetime
+    end: datetime
+    reason: Literal["extra", "call_in"] = "extra"
+    by: str = Field(min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AddShift:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("start and end must include a timezone offset")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.end - self.start > timedelta(hours=24):
+            raise ValueError("a shift lasts at most 24 hours")
+        return self
+
+
+class Absence(Command):
+    """Leave or sickness: every shift of the porter overlapping the period is cancelled."""
+
+    badge: str = Field(min_length=1, max_length=32)
+    start: datetime
+    end: datetime
+    reason: Literal["leave", "sickness"]
+    by: str = Field(min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("start and end must include a timezone offset")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class SwapShifts(Command):
+    first: str = Field(min_length=1, max_length=100, description="a shift id: BADGE@START")
+    second: str = Field(min_length=1, max_length=100)
+    by: str = Field(min_length=1, max_length=64)
 
 
 class Transition(Command):

@@ -21,6 +21,7 @@ from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.aggregate import Policy
 from engine.domain.porter.aggregate import Porter
+from engine.domain.rota.aggregate import RotaDay
 
 EventType = type[Any]  # matched by identity; their fields are read as the aggregates wrote them
 
@@ -56,6 +57,13 @@ PorterBreakEnded = _of(Porter, "BreakEnded")
 PorterLocationReported = _of(Porter, "LocationReported")
 PorterJobTaken = _of(Porter, "JobTaken")
 PorterJobDropped = _of(Porter, "JobDropped")
+PorterChanged = _of(Porter, "Changed")
+PorterRetired = _of(Porter, "Retired")
+
+# -- the rota ------------------------------------------------------------------------
+RotaPlanned = _of(RotaDay, "Planned")
+RotaShiftAdded = _of(RotaDay, "ShiftAdded")
+RotaShiftCancelled = _of(RotaDay, "ShiftCancelled")
 
 # -- policy and decisions -----------------------------------------------------------
 PolicyPublished = _of(Policy, "Published")
@@ -90,11 +98,14 @@ PORTER_EVENTS = frozenset(
         PorterLocationReported,
         PorterJobTaken,
         PorterJobDropped,
+        PorterChanged,
+        PorterRetired,
     }
 )
+ROTA_EVENTS = frozenset({RotaPlanned, RotaShiftAdded, RotaShiftCancelled})
 POLICY_EVENTS = frozenset({PolicyPublished, PolicyRepublished})
 DECISION_EVENTS = frozenset({DecisionMade, DecisionOverridden})
-ALL = JOB_EVENTS | PORTER_EVENTS | POLICY_EVENTS | DECISION_EVENTS
+ALL = JOB_EVENTS | PORTER_EVENTS | POLICY_EVENTS | DECISION_EVENTS | ROTA_EVENTS
 
 # Events that end a job for good.
 JOB_ENDED = frozenset({JobCompleted, JobCancelled, JobFailed})

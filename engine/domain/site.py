@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from types import MappingProxyType
 from typing import Any
 
@@ -82,6 +83,7 @@ class Catalogue:
     departments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """department -> the group whose porters serve it"""
     rules: SkillRules = LEGACY_SKILL_RULES
+    shift_templates: frozenset[str] = frozenset()
 
     def _check(self, kind: str, known: Iterable[str], value: str, where: str) -> None:
         names = sorted(known)
@@ -106,6 +108,9 @@ class Catalogue:
     def check_department(self, value: str, where: str = "department") -> None:
         self._check("department", self.departments, value, where)
 
+    def check_shift(self, value: str, where: str = "shift") -> None:
+        self._check("shift template", self.shift_templates, value, where)
+
 
 @dataclass(frozen=True)
 class SiteLayout:
@@ -119,6 +124,8 @@ class SiteLayout:
     measured: Mapping[tuple[str, str], float] | None = None
     """Measured minutes for every ordered pair of locations; None: modelled travel."""
     catalogue: Catalogue = field(default_factory=Catalogue)
+    timezone: tzinfo = UTC
+    """the hospital's own: its rota's days, and every time it answers with"""
     _matrix: list[NDArray[np.float64]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod

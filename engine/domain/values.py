@@ -89,6 +89,7 @@ _FHIR = {
 # Who acts when nobody does: the driver's rounds, and shifts it ends because they are over.
 ENGINE = "engine"
 ENGINE_SHIFT_OVER = "engine: shift over"
+ENGINE_ROTA = "engine: rota"
 
 
 class Reason(StrEnum):

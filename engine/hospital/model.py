@@ -82,6 +82,7 @@ class Hospital:
                 kinds=h.skill_rules.kinds,
                 equipment={e.id: e.skills for e in h.equipment},
             ),
+            shift_templates=frozenset(h.shift_templates),
         )
         walk: dict[tuple[str, str], float] = {}
         graph, matrix = h.travel.graph, h.travel.matrix
@@ -98,6 +99,7 @@ class Hospital:
             corridor_minutes=graph.corridor_minutes if graph else 0.0,
             measured=None if matrix is None else {(m.from_, m.to): m.minutes for m in matrix},
             catalogue=catalogue,
+            timezone=ZoneInfo(h.timezone),
         )
         roster = tuple(
             RosterEntry(

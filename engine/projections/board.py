@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from eventsourcing.persistence import Notification
 from engine.domain import events as ev
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
+from engine.domain.rota.aggregate import RotaDay, Shift
 
 PAGE = 500
 _DECISION_MADE = ev.topic_of(ev.DecisionMade)
@@ -32,6 +34,8 @@ class Board:
         self.jobs: dict[UUID, Job] = {}
         self.open: dict[UUID, Job] = {}
         self.porters: dict[UUID, Porter] = {}
+        self.rota: dict[date, RotaDay] = {}  # by local date
+        self._rota_days: dict[UUID, date] = {}
         self.decisions = 0
         # Called with each applied batch, as (position, event) pairs (decisions left out).
         self.listeners: list[Callable[[list[tuple[int, Any]]], None]] = []
@@ -73,8 +77,33 @@ class Board:
                 self.open.pop(job.id, None)
         elif kind in ev.PORTER_EVENTS:
             self.porters[event.originator_id] = event.mutate(self.porters.get(event.originator_id))
+        elif kind in ev.ROTA_EVENTS:
+            day = self._rota_days.get(event.originator_id)
+            rota = event.mutate(None if day is None else self.rota[day])
+            self._rota_days[event.originator_id] = rota.day
+            self.rota[rota.day] = rota
         elif kind is ev.DecisionMade:
             self.decisions = max(self.decisions, int(event.number))  # (`Feed` decodes them)
+
+    def rostered(self, when: datetime, tz: Any) -> list[Shift]:
+        """The rota's shifts working at `when` (a night shift began the day before)."""
+        local = when.astimezone(tz).date()
+        out = []
+        for day in (local - timedelta(days=1), local):
+            rota = self.rota.get(day)
+            if rota is not None:
+                out += [s for s in rota.working() if s.covers(when)]
+        return out
+
+    def cancelled_shifts(self, when: datetime, tz: Any) -> set[str]:
+        """Ids of shifts the rota cancelled, of the days that may be under way."""
+        local = when.astimezone(tz).date()
+        out: set[str] = set()
+        for day in (local - timedelta(days=1), local):
+            rota = self.rota.get(day)
+            if rota is not None:
+                out |= set(rota.cancelled)
+        return out
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())

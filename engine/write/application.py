@@ -41,9 +41,10 @@ from engine.domain.site import SiteLayout
 from engine.domain.values import Kind, Priority, Reason, Requirements
 from engine.write.legacy import adopt_shared_table
 from engine.write.lifecycle import JobLifecycle
+from engine.write.staffing import Staffing
 
 
-class DispatchApp(JobLifecycle, Application[UUID]):
+class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
     def __init__(self, layout: SiteLayout, clock: Clock, env: dict[str, str]) -> None:
         self.name = f"dispatch_{layout.site}"
         self.site = layout.site
@@ -91,6 +92,13 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         if not isinstance(job, Job):
             raise JobNotFound(job_id)
         return job
+
+    def get_aggregate(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found
 
     def porter(self, ref: UUID | str) -> Porter:
         """A porter by id or by badge."""
@@ -149,6 +157,10 @@ class DispatchApp(JobLifecycle, Application[UUID]):
         catalogue.check_group(cmd.group)
         catalogue.check_role(cmd.role)
         catalogue.check_skills(cmd.skills)
+        if cmd.shift is not None:
+            catalogue.check_shift(cmd.shift)
+        if cmd.base is not None:
+            self.layout.location(cmd.base, "base")
         pid = make_porter_id(self.site, cmd.badge)
         if pid in self.repository:
             raise PorterAlreadyRegistered(f"badge {cmd.badge} is already registered")
@@ -160,6 +172,8 @@ class DispatchApp(JobLifecycle, Application[UUID]):
             role=cmd.role,
             skills=sorted(cmd.skills),
             timestamp=self.clock.now(),
+            shift=cmd.shift,
+            base=cmd.base,
         )
         self.record(porter)
         return porter.id

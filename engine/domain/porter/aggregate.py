@@ -27,13 +27,21 @@ class Porter(Aggregate):
         role: str,
         skills: list[str],
         timestamp: datetime,
+        shift: str | None = None,
+        base: str | None = None,
     ) -> None:
+        # `shift` (the template of their rota) and `base` (where a shift starts) came
+        # later; porters registered before have neither and are rostered by hand.
         self.site = site
         self.badge = badge
         self.name = name
         self.group = Group(group)
         self.role = role
         self.skills = frozenset(Skill(s) for s in skills)
+        self.shift = shift
+        self.base = base
+        self.retired = False
+        self.shift_id: str | None = None
         self.on_shift = False
         self.shift_started_at: datetime | None = None
         self.shift_ends_at: datetime | None = None
@@ -67,15 +75,78 @@ class Porter(Aggregate):
 
     # -- commands -----------------------------------------------------------
 
-    def start_shift(self, ends_at: datetime, at: datetime) -> None:
+    def change(
+        self,
+        group: str,
+        role: str,
+        skills: list[str],
+        shift: str | None,
+        base: str | None,
+        by: str,
+        at: datetime,
+    ) -> None:
+        if self.retired:
+            raise self._refuse("change", "retired")
+        self._changed(
+            group=group,
+            role=role,
+            skills=sorted(skills),
+            shift=shift,
+            base=base,
+            by=by,
+            timestamp=at,
+        )
+
+    @event("Changed")
+    def _changed(
+        self,
+        group: str,
+        role: str,
+        skills: list[str],
+        shift: str | None,
+        base: str | None,
+        by: str,
+        timestamp: datetime,
+    ) -> None:
+        self.group = Group(group)
+        self.role = role
+        self.skills = frozenset(Skill(s) for s in skills)
+        self.shift = shift
+        self.base = base
+
+    def retire(self, reason: str, by: str, at: datetime) -> None:
+        if self.retired:
+            raise self._refuse("retire", "retired")
+        if self.on_shift:
+            raise self._refuse("retire", "on shift: end the shift first")
+        self._retired(reason=reason, by=by, timestamp=at)
+
+    @event("Retired")
+    def _retired(self, reason: str, by: str, timestamp: datetime) -> None:
+        self.retired = True
+
+    def start_shift(
+        self, ends_at: datetime, at: datetime, shift_id: str | None = None, by: str = "porter"
+    ) -> None:
+        if self.retired:
+            raise self._refuse("start a shift for", "retired")
         if self.on_shift:
             raise self._refuse("start a shift for", self.state)
         if ends_at <= at:
             raise InvalidInput("ends_at", "a shift must end after it starts")
-        self._shift_started(ends_at=ends_at, timestamp=at)
+        self._shift_started(ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by)
 
     @event("ShiftStarted")
-    def _shift_started(self, ends_at: datetime, timestamp: datetime) -> None:
+    def _shift_started(
+        self,
+        ends_at: datetime,
+        timestamp: datetime,
+        shift_id: str | None = None,
+        by: str = "porter",
+    ) -> None:
+        # `shift_id` names the rota's shift it works (None: started by hand, before the
+        # rota); `by` who started it: the engine by the rota, or a person.
+        self.shift_id = shift_id
         self.on_shift = True
         self.on_break = False
         self.shift_started_at = timestamp
@@ -84,15 +155,21 @@ class Porter(Aggregate):
         self.last_free_at = timestamp
 
     def end_shift(self, at: datetime, by: str = "porter") -> None:
-        """Refused while jobs are held; the application releases them first."""
+        """Refused while jobs are held; the application releases them first. Time worked
+        past the shift's end (a job finished first) is recorded as overtime."""
         if not self.on_shift:
             raise self._refuse("end the shift of", self.state)
         if self.active_jobs:
             raise self._refuse("end the shift of", f"holding jobs {', '.join(self.active_jobs)}")
-        self._shift_ended(timestamp=at, by=by)
+        over = 0.0
+        if self.shift_ends_at is not None and at > self.shift_ends_at:
+            over = round((at - self.shift_ends_at).total_seconds() / 60, 2)
+        self._shift_ended(timestamp=at, by=by, overtime_minutes=over)
 
     @event("ShiftEnded")
-    def _shift_ended(self, timestamp: datetime, by: str = "porter") -> None:
+    def _shift_ended(
+        self, timestamp: datetime, by: str = "porter", overtime_minutes: float = 0.0
+    ) -> None:
         # `by` names who ended it (the porter, a dispatcher, or the engine when the shift
         # was over); logs written before it was recorded read as "porter".
         self.on_shift = False

@@ -10,12 +10,14 @@ from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.aggregate import Policy
 from engine.domain.porter.aggregate import Porter
+from engine.domain.rota.aggregate import RotaDay
 
 AGGREGATES: dict[type[Aggregate], frozenset[type[object]]] = {
     Job: ev.JOB_EVENTS,
     Porter: ev.PORTER_EVENTS,
     Policy: ev.POLICY_EVENTS,
     Decision: ev.DECISION_EVENTS,
+    RotaDay: ev.ROTA_EVENTS,
 }
 
 

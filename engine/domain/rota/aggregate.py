@@ -1,0 +1,155 @@
+"""The rota, one aggregate per site and local date: who works which shift that day.
+
+A day is planned once, from each porter's shift template (`Planned`), before it
+begins; planners and dispatchers then edit it: a shift cancelled for leave or
+sickness, an extra shift or a call-in added, two shifts swapped (one cancelled
+and one added for each porter). A shift belongs to the day it starts on, so a
+night shift that crosses midnight is one shift. The driver starts and ends
+shifts by what the rota says at each moment; a replay knows who was on duty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from engine.domain.errors import IllegalTransition, InvalidInput
+from engine.domain.ids import site_namespace
+
+CANCEL_REASONS = ("leave", "sickness", "swap", "retired", "changed")
+ADD_REASONS = ("extra", "call_in", "swap")
+
+
+def rota_day_id(site: str, day: date) -> UUID:
+    from uuid import uuid5
+
+    return uuid5(site_namespace(site), f"rota:{day.isoformat()}")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One porter's working period; `id` is stable: badge and start."""
+
+    badge: str
+    start: datetime
+    end: datetime
+    source: str  # the template's name, or why it was added (extra, call_in, swap)
+
+    @property
+    def id(self) -> str:
+        return shift_id(self.badge, self.start)
+
+    def covers(self, when: datetime) -> bool:
+        return self.start <= when < self.end
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "badge": self.badge,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Shift:
+        return cls(
+            data["badge"],
+            datetime.fromisoformat(data["start"]),
+            datetime.fromisoformat(data["end"]),
+            data["source"],
+        )
+
+
+def shift_id(badge: str, start: datetime) -> str:
+    return f"{badge}@{start.isoformat()}"
+
+
+class Templates(Protocol):
+    """What planning a day needs of a hospital: its shift templates by date."""
+
+    def shift_periods(self, template: str, day: date) -> list[tuple[datetime, datetime]]: ...
+
+
+class RotaDay(Aggregate):
+    @staticmethod
+    def create_id(site: str, day: str) -> UUID:
+        return rota_day_id(site, date.fromisoformat(day))
+
+    @event("Planned")
+    def __init__(
+        self, site: str, day: str, shifts: list[dict[str, Any]], timestamp: datetime
+    ) -> None:
+        self.site = site
+        self.day = date.fromisoformat(day)
+        self.shifts: dict[str, Shift] = {}
+        self.cancelled: dict[str, str] = {}  # shift id -> reason
+        for data in shifts:
+            shift = Shift.from_data(data)
+            self.shifts[shift.id] = shift
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RotaDay:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.shifts = dict(self.shifts)
+        clone.cancelled = dict(self.cancelled)
+        clone._pending_events = list(self._pending_events)
+        return clone
+
+    def working(self) -> list[Shift]:
+        """The day's shifts not cancelled, by start and badge."""
+        return sorted(
+            (s for i, s in self.shifts.items() if i not in self.cancelled),
+            key=lambda s: (s.start, s.badge),
+        )
+
+    # -- commands -------------------------------------------------------------
+
+    def add(self, shift: Shift, reason: str, by: str, at: datetime) -> None:
+        if reason not in ADD_REASONS:
+            raise InvalidInput("reason", f"must be one of {', '.join(ADD_REASONS)}")
+        if shift.end <= shift.start:
+            raise InvalidInput("end", "a shift must end after it starts")
+        clash = [
+            s
+            for s in self.working()
+            if s.badge == shift.badge and s.start < shift.end and shift.start < s.end
+        ]
+        if clash:
+            when = f"{clash[0].start:%H:%M}-{clash[0].end:%H:%M}"
+            raise IllegalTransition(
+                f"porter {shift.badge}", f"rostered {when}", "add an overlapping shift"
+            )
+        self._added(shift=shift.to_data(), reason=reason, by=by, timestamp=at)
+
+    @event("ShiftAdded")
+    def _added(self, shift: dict[str, Any], reason: str, by: str, timestamp: datetime) -> None:
+        added = Shift.from_data(shift)
+        self.shifts[added.id] = added
+        self.cancelled.pop(added.id, None)
+
+    def cancel(self, shift_id: str, reason: str, by: str, at: datetime) -> None:
+        if reason not in CANCEL_REASONS:
+            raise InvalidInput("reason", f"must be one of {', '.join(CANCEL_REASONS)}")
+        if shift_id not in self.shifts:
+            raise InvalidInput("shift", f"no shift {shift_id} on {self.day}")
+        if shift_id in self.cancelled:
+            raise IllegalTransition(f"shift {shift_id}", "cancelled", "cancel")
+        self._cancelled(shift_id=shift_id, reason=reason, by=by, timestamp=at)
+
+    @event("ShiftCancelled")
+    def _cancelled(self, shift_id: str, reason: str, by: str, timestamp: datetime) -> None:
+        self.cancelled[shift_id] = reason
+
+
+def plan_day(templates: Templates, porters: list[tuple[str, str]], day: date) -> list[Shift]:
+    """The shifts each (badge, template) pair gives on `day`, by start and badge."""
+    shifts = [
+        Shift(badge, begin, finish, template)
+        for badge, template in porters
+        for begin, finish in templates.shift_periods(template, day)
+    ]
+    return sorted(shifts, key=lambda s: (s.start, s.badge))
