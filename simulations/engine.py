@@ -16,7 +16,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +28,8 @@ from engine.domain import events as ev
 from engine.domain.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Group, Kind, Reason, Skill, Status
+from engine.domain.rota.aggregate import Shift, plan_day
+from engine.domain.values import Kind, Reason, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
@@ -90,10 +91,10 @@ class Simulation:
         self.seq = 0
         self.wake_at: datetime | None = self.start
         self.site.board.listeners.append(self._told)
-        self.wake_at = self.site.driver.step()  # the driver looks first, as a server starting
+        self.wake_at = None  # the driver first looks once the site is set up (`run`)
         if scenario.policy:
             merged = PolicyDocument().to_data() | scenario.policy
-            self.command(self.app.publish_policy, merged, "planner", scenario.name)
+            self.app.publish_policy(merged, "planner", scenario.name)
         self.roster = self._roster()
         self.shift_minutes: dict[str, float] = {}
 
@@ -113,15 +114,20 @@ class Simulation:
         return answer
 
     def run(self, progress: Callable[[float], None] | None = None) -> DispatchApp:
+        """The site is set up as a server's is before its loop starts (the roster
+        registered, each porter with their shift template, which the driver rosters);
+        then the world's events and the driver's steps take turns."""
         if self.shifts is None:
             for entry in self.roster:
-                self._register(entry, self._template_periods(entry))
+                self._register(entry, self._template_periods(entry), rostered=True)
         else:
+            self._plan_recorded()
             for entry, periods in self.shifts:
-                self._register(entry, periods)
+                self._register(entry, periods, rostered=False)
             for entry in self.roster:  # the scenario's extra staff join the recorded roster
                 if entry.badge.startswith("X-"):
-                    self._register(entry, self._template_periods(entry))
+                    self._register(entry, self._template_periods(entry), rostered=True)
+        self.wake_at = self.site.driver.step()  # the driver's first look: the rota planned
         arrivals = self.arrivals
         if arrivals is None:
             arrivals = generate(self.scenario, self.hospital, self.demand_rng)
@@ -187,31 +193,43 @@ class Simulation:
             periods += self.hospital.shift_periods(entry.shift, day + timedelta(offset))
         return periods
 
-    def _register(self, entry: RosterEntry, periods: list[tuple[datetime, datetime]]) -> None:
-        self.command(
-            self.app.register_porter,
+    def _register(
+        self, entry: RosterEntry, periods: list[tuple[datetime, datetime]], rostered: bool
+    ) -> None:
+        """`rostered`: by their template, which the driver plans; otherwise their shifts
+        are the recorded periods planned beforehand (`_plan_recorded`)."""
+        self.app.register_porter(
             RegisterPorter(
                 badge=entry.badge,
-                group=Group(entry.group),
+                group=entry.group,
                 role=entry.role,
-                skills=tuple(Skill(s) for s in entry.skills),
+                skills=entry.skills,
+                shift=entry.shift if rostered else None,
+                base=entry.base,
             ),
         )
-        for begin, finish in _merged(periods):
+        for begin, finish in periods:
             begin, finish = max(begin, self.start), min(finish, self.end)
             if begin < finish:
-                self.at(begin, self._shift_start, entry, finish)
                 minutes = (finish - begin).total_seconds() / 60
                 self.shift_minutes[entry.badge] = self.shift_minutes.get(entry.badge, 0) + minutes
 
-    def _shift_start(self, entry: RosterEntry, finish: datetime) -> None:
-        """The porter clocks in at their base; the driver ends the shift when it is over."""
-        if self.app.porter(entry.badge).on_shift:
-            return  # still finishing a job from the last period
-        self.command(self.app.report_location, entry.badge, entry.base)
-        self.command(self.app.start_shift, entry.badge, finish)
-        if finish - self.clock.now() >= timedelta(hours=6):
-            self.at(self.clock.now() + (finish - self.clock.now()) / 2, self._break, entry.badge, 0)
+    def _plan_recorded(self) -> None:
+        """A what-if keeps the recorded rota: each day planned from the recorded periods,
+        the scenario's extra staff by their templates."""
+        assert self.shifts is not None
+        tz = self.hospital.timezone
+        extras = sorted((e.badge, e.shift) for e in self.roster if e.badge.startswith("X-"))
+        by_day: dict[date, list[Shift]] = {}
+        for entry, periods in self.shifts:
+            for begin, finish in periods:
+                day = begin.astimezone(tz).date()
+                by_day.setdefault(day, []).append(Shift(entry.badge, begin, finish, "recorded"))
+        day = self.start.astimezone(tz).date() - timedelta(days=1)
+        while datetime.combine(day, time(0), tz) < self.end:
+            shifts = by_day.get(day, []) + plan_day(self.hospital, extras, day)
+            self.app.plan_rota_day(day, sorted(shifts, key=lambda s: (s.start, s.badge)))
+            day += timedelta(days=1)
 
     def _break(self, badge: str, tries: int) -> None:
         porter = self.app.porter(badge)
@@ -241,10 +259,16 @@ class Simulation:
             self.command(self.app.confirm_accompaniment, jid, "ward nurse", "ward nurse")
 
     def _told(self, batch: Sequence[tuple[int, Any]]) -> None:
-        """A porter's phone: a job assigned to them is acknowledged after a while."""
+        """A porter's phone: a job assigned to them is acknowledged after a while; a long
+        shift begun has its break half-way."""
         jobs = self.site.board.jobs
         for _, event in batch:
-            if type(event) is ev.JobAssigned:
+            if type(event) is ev.PorterShiftStarted:
+                length = event.ends_at - event.timestamp
+                if length >= timedelta(hours=6):
+                    badge = self.site.board.porters[event.originator_id].badge
+                    self.at(event.timestamp + length / 2, self._break, badge, 0)
+            elif type(event) is ev.JobAssigned:
                 job = jobs[event.originator_id]
                 if job.status is Status.ASSIGNED:
                     self.after(
@@ -317,14 +341,3 @@ class Simulation:
         for badge in badges:
             self.command(self.app.report_location, badge, job.destination.code)
         self.command(self.app.complete_job, jid, badges[0], Complete(received_by="ward staff"))
-
-
-def _merged(periods: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """Back-to-back or overlapping periods as one shift."""
-    merged: list[tuple[datetime, datetime]] = []
-    for begin, finish in sorted(periods):
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-        else:
-            merged.append((begin, finish))
-    return merged

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,13 +26,23 @@ from engine.bootstrap import Site, bootstrap, open_site
 from engine.clock import ManualClock
 from engine.dispatch.decisions import override
 from engine.domain import events as ev
-from engine.domain.commands import Complete, Rate, RegisterPorter, SubmitJob, Transition, parse
+from engine.domain.commands import (
+    ChangePorter,
+    Complete,
+    Rate,
+    RegisterPorter,
+    RetirePorter,
+    SubmitJob,
+    Transition,
+    parse,
+)
 from engine.domain.policy.aggregate import Policy
-from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Reason, Status
+from engine.domain.rota.aggregate import Shift
+from engine.domain.values import ENGINE, ENGINE_ROTA, ENGINE_SHIFT_OVER, Reason, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
-from engine.write.eventlog import parse_log
+from engine.write.eventlog import parse_log, read_notifications
 from simulations.demand import Arrival
 from simulations.scenario import Scenario
 
@@ -88,12 +98,16 @@ def _exam_minutes(events: list[Any]) -> dict[UUID, int]:
 
 
 def engine_made(event: Any) -> bool:
-    """What the dispatch driver did by itself: its rounds, escalations and shift ends."""
+    """What the dispatch driver did by itself: its rounds, escalations, shift ends, and
+    keeping the rota (days planned, shifts started by it, days brought in line)."""
     kind = type(event)
+    by = getattr(event, "by", "")
     return (
-        kind in (ev.DecisionMade, ev.JobEscalated)
-        or (kind is ev.PorterShiftEnded and getattr(event, "by", "") == ENGINE_SHIFT_OVER)
-        or (kind is ev.JobAssigned and event.by == ENGINE)
+        kind in (ev.DecisionMade, ev.JobEscalated, ev.RotaPlanned)
+        or (kind is ev.PorterShiftEnded and by == ENGINE_SHIFT_OVER)
+        or (kind is ev.PorterShiftStarted and by == ENGINE_ROTA)
+        or (kind in (ev.RotaShiftAdded, ev.RotaShiftCancelled) and by == ENGINE_ROTA)
+        or (kind is ev.JobAssigned and by == ENGINE)
     )
 
 
@@ -110,10 +124,32 @@ class Commands:
             ev.PolicyRepublished: lambda e: a.publish_policy(e.document, e.published_by, e.note),
             ev.PorterRegistered: lambda e: a.register_porter(
                 RegisterPorter(
-                    badge=e.badge, name=e.name, group=e.group, role=e.role, skills=tuple(e.skills)
+                    badge=e.badge,
+                    name=e.name,
+                    group=e.group,
+                    role=e.role,
+                    skills=tuple(e.skills),
+                    shift=getattr(e, "shift", None),
+                    base=getattr(e, "base", None),
                 )
             ),
             ev.PorterShiftStarted: lambda e: a.start_shift(e.originator_id, e.ends_at),
+            ev.PorterChanged: lambda e: a.change_porter(
+                a.porter(e.originator_id).badge,
+                ChangePorter(
+                    group=e.group,
+                    role=e.role,
+                    skills=tuple(e.skills),
+                    shift=e.shift,
+                    base=e.base,
+                    by=e.by,
+                ),
+            ),
+            ev.PorterRetired: lambda e: a.retire_porter(
+                a.porter(e.originator_id).badge, RetirePorter(reason=e.reason, by=e.by)
+            ),
+            ev.RotaShiftAdded: lambda e: a.add_rota_shift(Shift.from_data(e.shift), e.reason, e.by),
+            ev.RotaShiftCancelled: self._cancelled,
             ev.PorterShiftEnded: lambda e: a.end_shift(e.originator_id, getattr(e, "by", "")),
             ev.PorterBreakStarted: lambda e: a.start_break(e.originator_id),
             ev.PorterBreakEnded: lambda e: a.end_break(e.originator_id),
@@ -149,6 +185,17 @@ class Commands:
         if handler is None:
             return False
         return handler(event) is not _NOT_A_COMMAND
+
+    def _cancelled(self, event: Any) -> object:
+        if event.reason == "retired":
+            return _NOT_A_COMMAND  # with the porter's retirement
+        day = date.fromisoformat(self._day_of(event))
+        self.app.cancel_rota_shift(day, event.shift_id, event.reason, event.by)
+        return None
+
+    def _day_of(self, event: Any) -> str:
+        rota = self.app.get_aggregate(event.originator_id)
+        return str(getattr(rota, "day", ""))
 
     @staticmethod
     def _why(event: Any) -> Transition:
@@ -211,36 +258,28 @@ class _Replayer:
         )
         self.commands = Commands(self.site.app, events)
         self.rounds: list[dict[str, Any]] = []
-        self.escalations: tuple[set[tuple[str, int, str]], set[tuple[str, int, str]]] = (
-            set(),
-            set(),
-        )  # (recorded, regenerated)
-        self.shift_ends: tuple[set[tuple[str, str]], set[tuple[str, str]]] = (set(), set())
+        self.acted: set[tuple[str, datetime]] = set()
 
     def run(self) -> None:
         driver = self.site.driver
-        recorded_esc, regenerated_esc = self.escalations
-        recorded_ends, regenerated_ends = self.shift_ends
+        acts: dict[type[Any], tuple[str, Callable[[], object]]] = {
+            ev.JobEscalated: ("escalate", driver.escalate),
+            ev.PorterShiftEnded: ("end_shifts", driver.end_shifts),
+            ev.PorterShiftStarted: ("staff", driver.staff),
+            ev.RotaPlanned: ("staff", driver.staff),
+            ev.RotaShiftAdded: ("staff", driver.staff),
+            ev.RotaShiftCancelled: ("staff", driver.staff),
+        }
         for event in self.events:
             self.clock.set(max(self.clock.now(), event.timestamp))
             kind = type(event)
             if kind is ev.DecisionMade:
                 self._round(event)
-            elif kind is ev.JobEscalated:
-                key = (str(event.originator_id), event.level, event.stage)
-                recorded_esc.add(key)
-                if key not in regenerated_esc:
-                    regenerated_esc.update(
-                        (str(e.job_id), e.level, e.stage) for e in driver.escalate()
-                    )
-            elif engine_made(event) and kind is ev.PorterShiftEnded:
-                ended = (str(event.originator_id), event.timestamp.isoformat())
-                recorded_ends.add(ended)
-                now = self.clock.now().isoformat()
-                if ended not in regenerated_ends:
-                    regenerated_ends.update(
-                        (str(self.site.app.porter(b).id), now) for b in driver.end_shifts()
-                    )
+            elif engine_made(event) and kind in acts:
+                name, act = acts[kind]
+                if (name, event.timestamp) not in self.acted:  # once per instant it acted
+                    self.acted.add((name, event.timestamp))
+                    act()
             else:
                 self.commands.run(event)
 
@@ -258,31 +297,54 @@ class _Replayer:
             }
         )
 
+    def engine_acts(self) -> tuple[list[str], list[str]]:
+        """(recorded, regenerated) acts of the driver besides rounds, each as one line."""
+        mapper = self.site.app.mapper
+        replayed = [mapper.to_domain_event(n) for n in read_notifications(self.site.app)]
+        return _acts(self.events), _acts(replayed)
+
+
+def _acts(events: list[Any]) -> list[str]:
+    lines = []
+    for e in events:
+        if engine_made(e) and type(e) is not ev.DecisionMade and type(e) is not ev.JobAssigned:
+            fields = {k: str(v) for k, v in sorted(vars(e).items()) if k != "originator_version"}
+            lines.append(f"{ev.name_of(e)} {fields}")
+    return sorted(lines)
+
 
 def _pairs(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return [(a["job_id"], sorted(a["porter_ids"])) for a in result["assignments"]]
 
 
 def replay_exact(lines: Iterable[str], hospital: Hospital | None = None) -> dict[str, Any]:
-    """Re-run a log with the policy and strategy it recorded; compare every round, every
-    escalation and every shift the engine ended."""
+    """Re-run a log with the policy and strategy it recorded; compare every round and
+    everything else the engine did by itself (escalations, shift ends, the rota)."""
     hospital = hospital or Hospital.load()
     site, events = decode(lines, hospital)
     replayer = _Replayer(site, events, hospital)
     replayer.run()
     differing = [r for r in replayer.rounds if not r["same"]]
-    escalations_same = replayer.escalations[0] == replayer.escalations[1]
-    shift_ends_same = replayer.shift_ends[0] == replayer.shift_ends[1]
+    recorded, regenerated = replayer.engine_acts()
+    missing = sorted(set(recorded) - set(regenerated))
+    extra = sorted(set(regenerated) - set(recorded))
+
+    def count(kind: Any) -> int:
+        return sum(1 for e in events if type(e) is kind and engine_made(e))
+
     return {
         "events": len(events),
         "rounds": len(replayer.rounds),
         "assignments": sum(len(r["recorded"]) for r in replayer.rounds),
-        "escalations": len(replayer.escalations[0]),
-        "shift_ends": len(replayer.shift_ends[0]),
-        "identical": not differing and escalations_same and shift_ends_same,
+        "escalations": count(ev.JobEscalated),
+        "shift_ends": count(ev.PorterShiftEnded),
+        "shifts_started": count(ev.PorterShiftStarted),
+        "engine_acts": len(recorded),
+        "identical": not differing and recorded == regenerated,
         "differing_rounds": differing[:20],
-        "escalations_identical": escalations_same,
-        "shift_ends_identical": shift_ends_same,
+        "engine_acts_identical": recorded == regenerated,
+        "acts_not_regenerated": missing[:10],
+        "acts_not_recorded": extra[:10],
     }
 
 
@@ -306,15 +368,19 @@ def demand_and_roster(
             arrivals.append(Arrival(e.timestamp, e.key, _submit_data(e, exam), after))
         elif kind is ev.PorterRegistered:
             porters[e.originator_id] = e
+            if getattr(e, "base", None):
+                bases.setdefault(e.originator_id, e.base)
         elif kind is ev.PorterShiftStarted:
             periods.setdefault(e.originator_id, []).append((e.timestamp, e.ends_at))
+            if getattr(e, "location", None):
+                bases.setdefault(e.originator_id, e.location)
         elif kind is ev.PorterLocationReported:
             bases.setdefault(e.originator_id, e.location)
     roster = []
     for pid, reg in porters.items():
-        entry = RosterEntry(
-            reg.badge, reg.group, reg.role, tuple(reg.skills), "", bases.get(pid, "OPD-DESK"), True
-        )
+        base = bases.get(pid, "OPD-DESK")
+        shift = getattr(reg, "shift", None) or ""
+        entry = RosterEntry(reg.badge, reg.group, reg.role, tuple(reg.skills), shift, base, True)
         roster.append((entry, periods.get(pid, [])))
     return arrivals, roster
 

@@ -77,6 +77,8 @@ TRIGGERS = {
 _WAITING = {ev.JobSubmitted, ev.JobReleased}
 _NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
 _RETRIES_AT_ONCE = 3
+# Events after which the rota's days to come follow the porters' templates again.
+_ROSTER = {ev.PorterRegistered, ev.PorterChanged, ev.PorterRetired}
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Driver:
         self._next_tick: datetime | None = None
         self._retries = 0
         self._retry_at: datetime | None = None
+        self._roster_changed = False
         with board.held():
             self._waiting = {j.id for j in board.open_jobs() if j.status is Status.REQUESTED}
             board.listeners.append(self._on_batch)
@@ -136,6 +139,8 @@ class Driver:
                 self._waiting.add(event.originator_id)
             elif kind in _NOT_WAITING:
                 self._waiting.discard(event.originator_id)
+            if kind in _ROSTER:
+                self._roster_changed = True
             if kind is ev.JobEscalated:
                 stages = self._history.setdefault(event.originator_id, {})
                 stages.setdefault(event.stage, []).append(event.timestamp)
@@ -177,6 +182,8 @@ class Driver:
                 )
                 if board.position != self._last_round_position or stale:
                     self._pending.add("timer")
+        if self._roster_changed:  # a porter registered, changed or retired: roster at once
+            self.staff()
         due, ready = self._due(now)
         if due and ready <= now:
             self._round()
@@ -303,20 +310,29 @@ class Driver:
         board.catch_up()
         now, tz = app.clock.now(), app.layout.timezone
         today = now.astimezone(tz).date()
+        days = [today + timedelta(days=offset) for offset in range(-1, ROTA_DAYS_AHEAD)]
         with board.held():
-            planned = set(board.rota)
-            patterns = sorted(
-                (p.badge, p.shift)
-                for p in board.porters.values()
-                if p.shift is not None and not p.retired
-            )
-        for offset in range(-1, ROTA_DAYS_AHEAD):
-            day = today + timedelta(days=offset)
-            if day not in planned:
-                try:
-                    app.plan_rota_day(day, plan_day(self.templates, patterns, day))
-                except DomainError as exc:  # another process planned it first
-                    log.info("rota for %s planned elsewhere: %s", day, exc)
+            missing = [day for day in days if day not in board.rota]
+            roster_changed, self._roster_changed = self._roster_changed, False
+            patterns = []
+            if missing or roster_changed:
+                patterns = sorted(
+                    (p.badge, p.shift)
+                    for p in board.porters.values()
+                    if p.shift is not None and not p.retired
+                )
+        for day in missing:
+            try:
+                app.plan_rota_day(day, plan_day(self.templates, patterns, day))
+            except DomainError as exc:  # another process planned it first
+                log.info("rota for %s planned elsewhere: %s", day, exc)
+        if roster_changed:  # someone registered, changed or retired: the days to come follow
+            expected = {day: plan_day(self.templates, patterns, day) for day in days}
+            try:
+                app.reconcile_rota(expected)
+            except DomainError as exc:
+                log.info("rota not brought in line yet: %s", exc)
+                self._roster_changed = True
         board.catch_up()
         with board.held():
             due = []

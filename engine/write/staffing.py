@@ -93,6 +93,19 @@ class Staffing:
         self.record(rota)
         return True
 
+    def reconcile_rota(self, expected: dict[date, list[Shift]]) -> int:
+        """Planned days brought in line with the templates (see `RotaDay.reconcile`), in
+        one save; returns how many days changed."""
+        now = self.clock.now()
+        changed = []
+        for day, shifts in sorted(expected.items()):
+            rota = self.rota_day(day)
+            if rota is not None and rota.reconcile(shifts, ENGINE_ROTA, now):
+                changed.append(rota)
+        if changed:
+            self.record(*changed)
+        return len(changed)
+
     def _local(self, when: datetime) -> date:
         return when.astimezone(self.layout.timezone).date()
 
@@ -176,11 +189,21 @@ class Staffing:
             raise InvalidInput(where, f"no working shift {ref} on {rota.day}")
         return rota, shift
 
+    def add_rota_shift(self, shift: Shift, reason: str, by: str) -> None:
+        """A shift added as recorded (replays): the day's checks, none of the command's."""
+        rota = self._day_for(shift.start)
+        rota.add(shift, reason, by, self.clock.now())
+        self.record(rota)
+
+    def cancel_rota_shift(self, day: date, shift_id: str, reason: str, by: str) -> None:
+        rota = self.rota_day(day)
+        if rota is None:
+            raise InvalidInput("day", f"the rota for {day} is not planned")
+        rota.cancel(shift_id, reason, by, self.clock.now())
+        self.record(rota)
+
     def start_rostered_shift(self, shift: Shift) -> None:
         """The rota says this porter works now: they start at their base."""
         porter = self.porter(shift.badge)
-        now = self.clock.now()
-        if porter.base is not None:
-            porter.report_location(porter.base, now)
-        porter.start_shift(shift.end, now, shift.id, by=ENGINE_ROTA)
+        porter.start_shift(shift.end, self.clock.now(), shift.id, ENGINE_ROTA, porter.base)
         self.record(porter)

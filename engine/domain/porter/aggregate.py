@@ -126,7 +126,12 @@ class Porter(Aggregate):
         self.retired = True
 
     def start_shift(
-        self, ends_at: datetime, at: datetime, shift_id: str | None = None, by: str = "porter"
+        self,
+        ends_at: datetime,
+        at: datetime,
+        shift_id: str | None = None,
+        by: str = "porter",
+        location: str | None = None,
     ) -> None:
         if self.retired:
             raise self._refuse("start a shift for", "retired")
@@ -134,7 +139,12 @@ class Porter(Aggregate):
             raise self._refuse("start a shift for", self.state)
         if ends_at <= at:
             raise InvalidInput("ends_at", "a shift must end after it starts")
-        self._shift_started(ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by)
+        if location is not None:
+            self._shift_started(
+                ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by, location=location
+            )
+        else:  # as events were before a shift could start at a place
+            self._shift_started(ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by)
 
     @event("ShiftStarted")
     def _shift_started(
@@ -143,10 +153,14 @@ class Porter(Aggregate):
         timestamp: datetime,
         shift_id: str | None = None,
         by: str = "porter",
+        location: str | None = None,
     ) -> None:
         # `shift_id` names the rota's shift it works (None: started by hand, before the
-        # rota); `by` who started it: the engine by the rota, or a person.
+        # rota); `by` who started it; `location` where (a rostered shift: the base).
         self.shift_id = shift_id
+        if location is not None:
+            self.location = location
+            self.location_at = timestamp
         self.on_shift = True
         self.on_break = False
         self.shift_started_at = timestamp

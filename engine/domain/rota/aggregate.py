@@ -21,7 +21,10 @@ from engine.domain.errors import IllegalTransition, InvalidInput
 from engine.domain.ids import site_namespace
 
 CANCEL_REASONS = ("leave", "sickness", "swap", "retired", "changed")
-ADD_REASONS = ("extra", "call_in", "swap")
+ADD_REASONS = ("extra", "call_in", "swap", "rostered")
+# Sources of shifts that templates did not make (people added them, or a what-if took
+# them from a recorded log): bringing a day in line with the templates keeps them.
+BY_HAND = ("extra", "call_in", "swap", "recorded")
 
 
 def rota_day_id(site: str, day: date) -> UUID:
@@ -96,15 +99,21 @@ class RotaDay(Aggregate):
         clone.__dict__.update(self.__dict__)
         clone.shifts = dict(self.shifts)
         clone.cancelled = dict(self.cancelled)
+        clone.__dict__.pop("_working", None)
         clone._pending_events = list(self._pending_events)
         return clone
 
     def working(self) -> list[Shift]:
-        """The day's shifts not cancelled, by start and badge."""
-        return sorted(
-            (s for i, s in self.shifts.items() if i not in self.cancelled),
-            key=lambda s: (s.start, s.badge),
-        )
+        """The day's shifts not cancelled, by start and badge (kept until the day changes:
+        the driver asks every tick)."""
+        cached: list[Shift] | None = self.__dict__.get("_working")
+        if cached is None:
+            cached = sorted(
+                (s for i, s in self.shifts.items() if i not in self.cancelled),
+                key=lambda s: (s.start, s.badge),
+            )
+            self.__dict__["_working"] = cached
+        return list(cached)
 
     # -- commands -------------------------------------------------------------
 
@@ -130,6 +139,7 @@ class RotaDay(Aggregate):
         added = Shift.from_data(shift)
         self.shifts[added.id] = added
         self.cancelled.pop(added.id, None)
+        self.__dict__.pop("_working", None)
 
     def cancel(self, shift_id: str, reason: str, by: str, at: datetime) -> None:
         if reason not in CANCEL_REASONS:
@@ -140,9 +150,27 @@ class RotaDay(Aggregate):
             raise IllegalTransition(f"shift {shift_id}", "cancelled", "cancel")
         self._cancelled(shift_id=shift_id, reason=reason, by=by, timestamp=at)
 
+    def reconcile(self, expected: list[Shift], by: str, at: datetime) -> bool:
+        """Bring the day in line with the porters' templates as they are now, for shifts
+        still to come: one added for a porter registered since (or, still under way,
+        to work now), one cancelled for a template changed or removed. What people
+        added or cancelled by hand stays. Returns whether anything changed."""
+        changed = False
+        wanted = {s.id for s in expected}
+        for shift in expected:
+            if shift.id not in self.shifts and shift.end > at:
+                self._added(shift=shift.to_data(), reason="rostered", by=by, timestamp=at)
+                changed = True
+        for shift in self.working():
+            if shift.source not in BY_HAND and shift.id not in wanted and shift.start > at:
+                self._cancelled(shift_id=shift.id, reason="changed", by=by, timestamp=at)
+                changed = True
+        return changed
+
     @event("ShiftCancelled")
     def _cancelled(self, shift_id: str, reason: str, by: str, timestamp: datetime) -> None:
         self.cancelled[shift_id] = reason
+        self.__dict__.pop("_working", None)
 
 
 def plan_day(templates: Templates, porters: list[tuple[str, str]], day: date) -> list[Shift]:
