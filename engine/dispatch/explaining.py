@@ -51,7 +51,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
         "number": decision.number,
         "id": str(decision.id),
         "trigger": decision.trigger,
-        "made_at": decision.made_at.isoformat(),
+        "made_at": decision.made_at.astimezone(service.tz).isoformat(),
         "policy_version": decision.policy_version,
         "params": decision.params,
         "status": result.get("status"),

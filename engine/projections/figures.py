@@ -149,7 +149,7 @@ class Figures:
         ratings = [f.rating for f in facts if f.rating is not None]
         return {
             "position": self.position,
-            "as_of": now.isoformat(),
+            "as_of": now.astimezone(self.tz).isoformat(),
             "jobs": {"submitted": len(facts), **{k: status.get(k, 0) for k in _STATUSES}},
             "minutes": {stage: summary(values) for stage, values in times.items()},
             "sla": {

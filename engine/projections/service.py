@@ -37,7 +37,7 @@ class Service:
         no timelines, figures or change feed are folded."""
         self.app = app
         self.tz = tz
-        self.timelines = Timelines()
+        self.timelines = Timelines(tz)
         self.figures_fold = Figures(tz)
         self.board = Feed(app, self._fold if read_models else _board_only)
         self._lock = self.board.lock
@@ -53,7 +53,7 @@ class Service:
     def _fold(self, position: int, event: Any) -> Change:
         self.timelines.apply(position, event)
         self.figures_fold.apply(position, event)
-        return change_record(position, event, self.timelines.badges)
+        return change_record(position, event, self.timelines.badges, self.tz)
 
     def written(self, wake: bool = True) -> None:
         """Call after every command: the live loop looks at once if the command may have
@@ -77,7 +77,7 @@ class Service:
             start=after + 1, stop=until, limit=limit, inclusive_of_start=True
         )
         return [
-            change_record(n.id, self.app.mapper.to_domain_event(n), badges)
+            change_record(n.id, self.app.mapper.to_domain_event(n), badges, self.tz)
             for n in batch
             if n.id <= until
         ]
@@ -112,7 +112,7 @@ class Service:
                 and (kind is None or j.kind.value == kind)
             ]
             jobs.sort(key=lambda j: (j.priority.rank, j.pickup_due, str(j.id)))
-            return [job_view(j, now, badges) for j in jobs]
+            return [job_view(j, now, badges, self.tz) for j in jobs]
 
     def job_record(self, job_id: UUID, refresh: bool = True) -> Job:
         """A job from the board: as of everything recorded before the call, or as
@@ -128,7 +128,7 @@ class Service:
     def job(self, job_id: UUID, refresh: bool = True) -> dict[str, Any]:
         job = self.job_record(job_id, refresh)
         with self._lock:
-            return job_view(job, self.now(), self.badges())
+            return job_view(job, self.now(), self.badges(), self.tz)
 
     def stored_job(self, job_id: UUID) -> dict[str, Any]:
         """The answer to a command, which must show its effect: the board caught up past
@@ -147,7 +147,7 @@ class Service:
             now = self.now()
             porters = sorted(self.board.porters.values(), key=lambda p: p.badge)
             return [
-                porter_view(p, now, self.board.jobs)
+                porter_view(p, now, self.board.jobs, self.tz)
                 for p in porters
                 if (state is None or p.state == state) and (group is None or p.group == group)
             ]
@@ -159,7 +159,7 @@ class Service:
             porter = self.board.porters.get(porter_id(self.app.site, badge))
             if porter is None:
                 raise PorterNotFound(badge)
-            return porter_view(porter, self.now(), self.board.jobs)
+            return porter_view(porter, self.now(), self.board.jobs, self.tz)
 
     def porter_jobs(self, badge: str) -> list[dict[str, Any]]:
         """A porter's open jobs, in the order they should work them."""
@@ -171,7 +171,7 @@ class Service:
             now, badges = self.now(), self.badges()
             mine = [j for j in self.board.jobs.values() if j.is_open and str(pid) in j.porter_ids]
             mine.sort(key=lambda j: (j.priority.rank, j.pickup_due, str(j.id)))
-            return [job_view(j, now, badges) for j in mine]
+            return [job_view(j, now, badges, self.tz) for j in mine]
 
     def timeline(self, job_id: UUID) -> list[dict[str, Any]]:
         self.refresh()

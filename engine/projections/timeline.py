@@ -10,7 +10,7 @@ same entries whether built live or from scratch.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -25,16 +25,17 @@ _BULKY = {"originator_topic", "request", "problem", "result", "params", "documen
 event_name = ev.name_of
 
 
-def timeline_entry(event: Any) -> dict[str, Any]:
-    """One event of a job as people read it: its fields, times as ISO strings."""
+def timeline_entry(event: Any, tz: tzinfo | None = None) -> dict[str, Any]:
+    """One event of a job as people read it: its fields, times as ISO strings in the
+    hospital's time zone."""
     fields = {
-        k: (v.isoformat() if isinstance(v, datetime) else v)
+        k: (_iso(v, tz) if isinstance(v, datetime) else v)
         for k, v in vars(event).items()
         if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
     }
     fields.pop("request", None)
     return {
-        "at": event.timestamp.isoformat(),
+        "at": _iso(event.timestamp, tz),
         "event": type(event).__name__,
         "version": event.originator_version,
         **fields,
@@ -44,7 +45,8 @@ def timeline_entry(event: Any) -> dict[str, Any]:
 class Timelines:
     """Per job, its entries oldest first. `apply` ignores positions already applied."""
 
-    def __init__(self) -> None:
+    def __init__(self, tz: tzinfo | None = None) -> None:
+        self.tz = tz
         self.position = 0
         self.entries: dict[UUID, list[dict[str, Any]]] = {}
         self.badges: dict[str, str] = {}  # porter id -> badge
@@ -71,7 +73,7 @@ class Timelines:
         return [self.badges.get(i, i) for i in ids]
 
     def _job_event(self, position: int, event: Any) -> None:
-        entry = timeline_entry(event)
+        entry = timeline_entry(event, self.tz)
         entry["position"] = position
         if "porter_ids" in entry:
             entry["badges"] = self._badges(list(entry["porter_ids"]))
@@ -89,7 +91,7 @@ class Timelines:
         for job in event.problem.get("jobs", []):
             jid = job["id"]
             entry: dict[str, Any] = {
-                "at": _iso(event.timestamp),
+                "at": _iso(event.timestamp, self.tz),
                 "event": "Decision",
                 "position": position,
                 "decision": event.number,
@@ -115,7 +117,7 @@ class Timelines:
     def _override(self, position: int, event: Any) -> None:
         self.entries.setdefault(UUID(event.job_id), []).append(
             {
-                "at": _iso(event.timestamp),
+                "at": _iso(event.timestamp, self.tz),
                 "event": "DecisionOverridden",
                 "position": position,
                 "decision_id": str(event.originator_id),
@@ -135,23 +137,25 @@ def request_summary(request: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _iso(value: datetime) -> str:
-    return value.isoformat()
+def _iso(value: datetime, tz: tzinfo | None = None) -> str:
+    return (value if tz is None else value.astimezone(tz)).isoformat()
 
 
-def change_record(position: int, event: Any, badges: dict[str, str]) -> Change:
+def change_record(
+    position: int, event: Any, badges: dict[str, str], tz: tzinfo | None = None
+) -> Change:
     """One event as the change feed carries it: small, with porters named by badge."""
     record: Change = {
         "position": position,
         "type": event_name(event),
         "id": str(event.originator_id),
         "version": event.originator_version,
-        "at": event.timestamp.isoformat(),
+        "at": _iso(event.timestamp, tz),
     }
     for key, value in vars(event).items():
         if key in _BULKY or key in ("originator_id", "originator_version", "timestamp"):
             continue
-        record[key] = value.isoformat() if isinstance(value, datetime) else value
+        record[key] = _iso(value, tz) if isinstance(value, datetime) else value
     if "porter_ids" in record:
         record["badges"] = [badges.get(p, p) for p in record["porter_ids"]]
     if "porter_id" in record:

@@ -7,7 +7,7 @@ same job reads differently a minute later; everything else is the fold's state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -15,15 +15,20 @@ from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+    """In the hospital's own time zone, with its offset."""
+    if value is None:
+        return None
+    return (value if tz is None else value.astimezone(tz)).isoformat()
 
 
 def _minutes(due: datetime, now: datetime) -> float:
     return round((due - now).total_seconds() / 60, 1)
 
 
-def job_view(job: Job, now: datetime, badges: Mapping[str, str]) -> dict[str, Any]:
+def job_view(
+    job: Job, now: datetime, badges: Mapping[str, str], tz: tzinfo | None = None
+) -> dict[str, Any]:
     """A job as dispatchers see it: minutes left are negative once overdue."""
     picked = job.picked_up_at is not None
     return {
@@ -42,16 +47,16 @@ def job_view(job: Job, now: datetime, badges: Mapping[str, str]) -> dict[str, An
         "requirements": job.requirements.to_dict(),
         "notes": job.notes,
         "porters": [badges.get(p, p) for p in job.porter_ids],
-        "requested_at": _iso(job.requested_at),
-        "ready_at": _iso(job.ready_at),
-        "pickup_due": _iso(job.pickup_due),
-        "delivery_due": _iso(job.delivery_due),
+        "requested_at": _iso(job.requested_at, tz),
+        "ready_at": _iso(job.ready_at, tz),
+        "pickup_due": _iso(job.pickup_due, tz),
+        "delivery_due": _iso(job.delivery_due, tz),
         "minutes_to_pickup": None if picked or not job.is_open else _minutes(job.pickup_due, now),
         "minutes_to_delivery": None if not job.is_open else _minutes(job.delivery_due, now),
-        "assigned_at": _iso(job.assigned_at),
-        "acknowledged_at": _iso(job.acknowledged_at),
-        "picked_up_at": _iso(job.picked_up_at),
-        "ended_at": _iso(job.ended_at),
+        "assigned_at": _iso(job.assigned_at, tz),
+        "acknowledged_at": _iso(job.acknowledged_at, tz),
+        "picked_up_at": _iso(job.picked_up_at, tz),
+        "ended_at": _iso(job.ended_at, tz),
         "escalation_level": job.escalation_level,
         "accompaniment_confirmed": job.accompaniment_confirmed_by is not None,
         "last_reason": job.last_reason,
@@ -62,7 +67,9 @@ def job_view(job: Job, now: datetime, badges: Mapping[str, str]) -> dict[str, An
     }
 
 
-def porter_view(porter: Porter, now: datetime, jobs: dict[UUID, Job]) -> dict[str, Any]:
+def porter_view(
+    porter: Porter, now: datetime, jobs: dict[UUID, Job], tz: tzinfo | None = None
+) -> dict[str, Any]:
     held = [jobs[UUID(j)] for j in porter.active_jobs if UUID(j) in jobs]
     free_for = None
     if porter.state == "free" and porter.last_free_at is not None:
@@ -73,10 +80,10 @@ def porter_view(porter: Porter, now: datetime, jobs: dict[UUID, Job]) -> dict[st
         "role": porter.role,
         "skills": sorted(porter.skills),
         "state": porter.state,
-        "shift_started_at": _iso(porter.shift_started_at) if porter.on_shift else None,
-        "shift_ends_at": _iso(porter.shift_ends_at),
+        "shift_started_at": _iso(porter.shift_started_at, tz) if porter.on_shift else None,
+        "shift_ends_at": _iso(porter.shift_ends_at, tz),
         "location": porter.location,
-        "location_at": _iso(porter.location_at),
+        "location_at": _iso(porter.location_at, tz),
         "jobs": [{"id": str(j.id), "status": j.status.value, "kind": j.kind.value} for j in held],
         "jobs_this_shift": porter.jobs_this_shift if porter.on_shift else 0,
         "minutes_free": free_for,
