@@ -74,7 +74,7 @@ def check_scenario(scenario: Scenario, where: str = "scenario") -> Scenario:
         PolicyDocument.parse(PolicyDocument().to_data() | scenario.policy)
     except DomainError as exc:
         raise InputError(f"{where}: {exc}") from None
-    hospital = Hospital.load()
+    hospital = Hospital.load(scenario.hospital)
     roles = sorted({entry.role for entry in hospital.roster})
     for i, change in enumerate(scenario.staffing):
         at = f"{where}.staffing[{i}]"

@@ -1,8 +1,11 @@
 """Synthetic demand: a day's requests drawn from a scenario with the run's own RNG.
 
-Origins and destinations follow what each kind of job is for on the demo site:
+On the demo site, origins and destinations follow what each kind of job is for:
 patients go from wards to exams, specimens and urgent blood to the lab, drugs
-from the pharmacy, items from the stores. The requesting group is the ward's.
+from the pharmacy, items from the stores. On any other hospital they are drawn
+over its own locations and departments (`SiteRoutes`): a request comes from a
+department's location, samples go to its laboratory if it has one, and the
+requesting group is the one the hospital file says serves that department.
 """
 
 from __future__ import annotations
@@ -47,6 +50,44 @@ def _ward(rng: random.Random) -> str:
     return rng.choice(pool)
 
 
+class SiteRoutes:
+    """Routes over any hospital's own locations, from its file alone."""
+
+    def __init__(self, hospital: Hospital) -> None:
+        self.departments = hospital.departments
+        self.served_by = hospital.layout.catalogue.departments
+        self.fallback_group = sorted(hospital.layout.catalogue.groups)[0]
+        self.places = sorted(self.departments)
+        labs = [c for c in self.places if "lab" in self.departments[c]]
+        self.labs = labs or self.places
+
+    def route(self, kind: Kind, rng: random.Random) -> tuple[str, str, str]:
+        ward = rng.choice(self.places)
+        pool = self.labs if kind in (Kind.SPECIMEN, Kind.URGENT_BLOOD) else self.places
+        others = [p for p in pool if p != ward] or [p for p in self.places if p != ward]
+        other = rng.choice(others)
+        if kind in (Kind.DRUG, Kind.ITEM):
+            return other, ward, ward
+        return ward, other, ward
+
+    def group(self, ward: str) -> str:
+        return self.served_by.get(self.departments.get(ward, ""), self.fallback_group)
+
+
+class DemoRoutes:
+    """The demo site's routes, by what each kind of job is for there."""
+
+    def route(self, kind: Kind, rng: random.Random) -> tuple[str, str, str]:
+        return _route(kind, rng)
+
+    def group(self, ward: str) -> str:
+        return group_of(ward)
+
+
+def routes_for(hospital: Hospital) -> DemoRoutes | SiteRoutes:
+    return DemoRoutes() if hospital.source == "demo" else SiteRoutes(hospital)
+
+
 def _route(kind: Kind, rng: random.Random) -> tuple[str, str, str]:
     """Origin, destination, and the ward the request belongs to."""
     ward = _ward(rng)
@@ -71,13 +112,14 @@ def generate(scenario: Scenario, hospital: Hospital, rng: random.Random) -> list
     total = sum(demand.hourly) or 1.0
     kinds = list(demand.mix)
     shares = [demand.mix[k].share for k in kinds]
+    routes = routes_for(hospital)
     arrivals: list[Arrival] = []
     for hour, weight in enumerate(weights):
         expected = demand.jobs_per_day * weight / total
         count = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
         for _ in range(count):
             at = start + timedelta(hours=hour, seconds=rng.randrange(3600))
-            request = _request(scenario, rng, at, rng.choices(kinds, shares)[0])
+            request = _request(scenario, rng, at, rng.choices(kinds, shares)[0], routes)
             ward = request.data["department"]
             request.data["department"] = hospital.departments.get(ward, ward.lower())
             arrivals.append(request)
@@ -85,18 +127,24 @@ def generate(scenario: Scenario, hospital: Hospital, rng: random.Random) -> list
     return [Arrival(a.at, f"sim-{i:05d}", a.data, a.confirm_after) for i, a in enumerate(arrivals)]
 
 
-def _request(scenario: Scenario, rng: random.Random, at: datetime, kind: Kind) -> Arrival:
+def _request(
+    scenario: Scenario,
+    rng: random.Random,
+    at: datetime,
+    kind: Kind,
+    routes: DemoRoutes | SiteRoutes,
+) -> Arrival:
     demand = scenario.demand
     mix = demand.mix[kind]
     priority = rng.choices(list(mix.priorities), list(mix.priorities.values()))[0]
-    origin, destination, ward = _route(kind, rng)
+    origin, destination, ward = routes.route(kind, rng)
     data: dict[str, Any] = {
         "kind": kind.value,
         "priority": priority.value,
         "origin": origin,
         "destination": destination,
         "department": ward,  # the ward's location: its department once the hospital says
-        "group": group_of(ward),
+        "group": routes.group(ward),
     }
     confirm = None
     if kind in (Kind.PATIENT_TRANSPORT, Kind.ESCORT):

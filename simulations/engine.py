@@ -72,7 +72,7 @@ class Simulation:
         # so a replay that takes demand from a log meets the same simulated world.
         self.rng = random.Random(f"{seed}:service")
         self.demand_rng = random.Random(f"{seed}:demand")
-        self.hospital = hospital or Hospital.load()
+        self.hospital = hospital or Hospital.load(scenario.hospital)
         self.start = datetime.combine(scenario.day, time(0), self.hospital.timezone)
         self.end = self.start + timedelta(hours=scenario.hours)
         self.clock = ManualClock(self.start)
@@ -252,6 +252,12 @@ class Simulation:
         jid = self.command(self.app.submit_job, parse(SubmitJob, arrival.data), arrival.key)
         if arrival.confirm_after is not None:
             self.after(arrival.confirm_after, self._confirm, jid)
+            job = self.app.job(jid)
+            if job.linked_job_id is not None:  # the companion comes back with the patient
+                back = self.app.job(UUID(job.linked_job_id))
+                ready = max(back.ready_at or self.clock.now(), self.clock.now())
+                when = ready + timedelta(minutes=arrival.confirm_after)
+                self.at(when, self._confirm, back.id)
 
     def _confirm(self, jid: UUID) -> None:
         job = self.app.job(jid)
@@ -310,6 +316,9 @@ class Simulation:
             return
         lead = self.app.porter(UUID(job.porter_ids[0])).badge
         service = self.scenario.service
+        if job.ready_at is not None and self.clock.now() < job.ready_at:
+            self.at(job.ready_at, self._pick_up, jid, n, waited)  # the patient is not ready
+            return
         if job.needs_accompaniment and job.accompaniment_confirmed_by is None:
             self.after(1, self._pick_up, jid, n, waited + 1)
             return

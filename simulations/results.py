@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from engine.domain import events as ev
 from engine.domain.job.aggregate import Job
 from engine.domain.values import Priority, Status
 from engine.projections.board import Board
+from engine.write.application import DispatchApp
 
 STAT_FAST_MINUTES = 5.0
 
@@ -148,3 +150,34 @@ def busy_minutes(board: Board) -> float:
 
 def as_rows(rows: list[JobRecord]) -> list[dict[str, Any]]:
     return [asdict(r) for r in rows]
+
+
+def unserved(app: DispatchApp, board: Board, end: datetime) -> list[dict[str, Any]]:
+    """Every request nobody took, with why: what the last round that looked at it said
+    (no one on shift with the skill, nobody of that group, ...), or that it was due
+    after the run, or arrived after the last round."""
+    waiting = {str(j.id): j for j in board.jobs.values() if j.status is Status.REQUESTED}
+    reasons: dict[str, str] = {}
+    topic = ev.topic_of(ev.DecisionMade)
+    stop = app.recorder.max_notification_id() or 0
+    window = 5000
+    while stop > 0 and len(reasons) < len(waiting):  # the last rounds first: few are read
+        start = max(1, stop - window + 1)
+        batch = app.recorder.select_notifications(
+            start=start, limit=window, stop=stop, topics=[topic]
+        )
+        for n in reversed(batch):
+            decision: Any = app.mapper.to_domain_event(n)
+            for u in decision.result.get("unassigned", []):
+                if u["job_id"] in waiting:
+                    reasons.setdefault(u["job_id"], u["reason"])
+        stop = start - 1
+    out = []
+    for jid, job in sorted(waiting.items(), key=lambda kv: (kv[1].requested_at, kv[0])):
+        reason = reasons.get(jid)
+        if reason is None and job.ready_at is not None and job.ready_at >= end:
+            reason = f"scheduled for {job.ready_at.isoformat()}, after the run"
+        elif reason is None:
+            reason = "arrived after the last round of the run"
+        out.append({"job_id": jid, "kind": job.kind.value, "group": job.group, "reason": reason})
+    return out

@@ -27,7 +27,9 @@ def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, 
         rows, results.busy_minutes(board), sum(simulation.shift_minutes.values())
     )
     return {
+        "unserved": results.unserved(simulation.app, board, simulation.end),
         "scenario": scenario.name,
+        "hospital": simulation.hospital.source,
         "strategy": scenario.strategy,
         "seed": seed,
         "figures": figures,

@@ -99,6 +99,9 @@ class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = "standard weekday"
+    hospital: str | None = Field(
+        default=None, description="a hospital file (JSON); none: the demo hospital, said so"
+    )
     day: date = date(2026, 11, 23)
     staffing: list[Staffing] = Field(default_factory=list)
     demand: Demand = Field(default_factory=Demand)
@@ -106,7 +109,7 @@ class Scenario(BaseModel):
     policy: dict[str, Any] = Field(default_factory=dict)
     strategy: Literal["optimal", "greedy"] = "optimal"
     tick_minutes: float = Field(default=1.0, gt=0, le=15)
-    hours: float = Field(default=24.0, gt=0, le=72)
+    hours: float = Field(default=24.0, gt=0, le=24 * 35, description="up to five weeks")
 
     def with_strategy(self, strategy: Literal["optimal", "greedy"]) -> Scenario:
         return self.model_copy(update={"strategy": strategy, "name": f"{self.name} ({strategy})"})
