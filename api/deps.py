@@ -76,5 +76,6 @@ WardOrStaff = Annotated[Principal, Depends(allow("ward", "dispatcher", "admin"))
 Rater = Annotated[Principal, Depends(allow("ward", "admin"))]
 Rostering = Annotated[Principal, Depends(allow("porter", "dispatcher", "planner", "admin"))]
 Planning = Annotated[Principal, Depends(allow("planner", "admin"))]
+Staffing = Annotated[Principal, Depends(allow("dispatcher", "planner", "admin"))]
 Auditing = Annotated[Principal, Depends(allow("dispatcher", "auditor", "planner", "admin"))]
 AnyRole = PrincipalDep

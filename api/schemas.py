@@ -183,6 +183,10 @@ class PorterPublic(BaseModel):
     jobs: list[PorterJob]
     jobs_this_shift: int
     minutes_free: float | None
+    shift: str | None = Field(description="their rota's shift template")
+    base: str | None = Field(description="where their shifts start")
+    rota_shift: str | None = Field(description="the rota's shift they are working, if any")
+    retired: bool
     version: int
 
 
@@ -198,3 +202,11 @@ class Health(BaseModel):
     position: int | None = None
     loop: str | None = None
     rounds: int | None = None
+
+
+class Problem(BaseModel):
+    """Every refusal: what kind, why, and for bad input the field at fault."""
+
+    error: str = Field(description="e.g. InvalidInput, IllegalTransition, PorterNotFound")
+    message: str
+    field: str | None = Field(default=None, description="422 only: the field at fault")

@@ -1,19 +1,24 @@
-"""Porters: the porter board, "my jobs", and shift, break and location.
+"""Porters: the porter board, "my jobs", registering, changing and retiring porters, and
+shift, break and location.
 
 A porter's token acts only for its own badge; staff may act for any porter
 (a dispatcher booking someone onto a break by radio, a planner starting a shift).
+Planners and dispatchers keep the staff list; a porter registered with a shift
+template is rostered by it from then on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 
 from api.auth import Principal
-from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep
-from api.schemas import JobPublic, LocationCreate, PorterPublic, ShiftCreate
+from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep, Staffing
+from api.rota_schemas import PorterCreate, PorterUpdate, RetireCreate
+from api.schemas import JobPublic, LocationCreate, PorterPublic, Problem, ShiftCreate
+from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter
 from engine.domain.values import Group
 from engine.projections.service import Service
 
@@ -35,6 +40,49 @@ def _self_or_reader(principal: Principal, badge: str) -> None:
         principal.check_porter(badge)
     else:
         principal.require("dispatcher", "planner", "auditor", "admin")
+
+
+_STAFF_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no such porter"},
+    409: {"model": Problem, "description": "the badge is taken, or the porter is retired"},
+    422: {"model": Problem, "description": "a field is wrong: named in `field`"},
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: _STAFF_ERRORS[409], 422: _STAFF_ERRORS[422]},
+)
+def register_porter(
+    body: PorterCreate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> PorterPublic:
+    """A new porter; with a shift template they are rostered by it at once."""
+    app.register_porter(RegisterPorter(**body.model_dump()))
+    service.written()
+    return PorterPublic(**service.stored_porter(body.badge))
+
+
+@router.patch("/{badge}", responses=_STAFF_ERRORS)
+def change_porter(
+    badge: str, body: PorterUpdate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> PorterPublic:
+    fields = body.model_dump(exclude_unset=True)
+    if "skills" in fields and fields["skills"] is not None:
+        fields["skills"] = tuple(fields["skills"])
+    app.change_porter(badge, ChangePorter(**fields, by=principal.who))
+    service.written()
+    return PorterPublic(**service.stored_porter(badge))
+
+
+@router.post("/{badge}/retire", responses=_STAFF_ERRORS)
+def retire_porter(
+    badge: str, body: RetireCreate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> PorterPublic:
+    """The porter leaves the service; their shifts to come are cancelled."""
+    app.retire_porter(badge, RetirePorter(reason=body.reason, by=principal.who))
+    service.written()
+    return PorterPublic(**service.stored_porter(badge))
 
 
 @router.get("/{badge}")

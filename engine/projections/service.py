@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from engine.domain.errors import JobNotFound, PorterNotFound
+from engine.domain.errors import InvalidInput, JobNotFound, PorterNotFound
 from engine.domain.ids import porter_id
 from engine.domain.job.aggregate import Job
 from engine.domain.values import Priority, Status
@@ -25,7 +25,7 @@ from engine.projections.board import PAGE
 from engine.projections.feed import Feed
 from engine.projections.figures import Figures
 from engine.projections.timeline import Change, Timelines, change_record
-from engine.projections.views import job_view, porter_view
+from engine.projections.views import job_view, porter_view, rota_view
 from engine.write.application import DispatchApp
 
 Subscriber = Callable[[list[Change]], None]
@@ -185,6 +185,16 @@ class Service:
         self.refresh()
         with self._lock:
             return self.figures_fold.report(self.now())
+
+    def rota(self, first: date, last: date) -> list[dict[str, Any]]:
+        """The planned days from `first` to `last`: every shift, cancelled ones with why."""
+        if last < first:
+            raise InvalidInput("to", "must not be before from")
+        if (last - first).days > 62:
+            raise InvalidInput("to", "at most 62 days at a time")
+        self.refresh()
+        with self._lock:
+            return rota_view(self.board.rota, first, last, self.tz)
 
 
 def _board_only(position: int, event: Any) -> Change:

@@ -7,12 +7,13 @@ same job reads differently a minute later; everything else is the fold's state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
+from engine.domain.rota.aggregate import RotaDay
 
 
 def _iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
@@ -86,6 +87,39 @@ def porter_view(
         "location_at": _iso(porter.location_at, tz),
         "jobs": [{"id": str(j.id), "status": j.status.value, "kind": j.kind.value} for j in held],
         "jobs_this_shift": porter.jobs_this_shift if porter.on_shift else 0,
+        "shift": porter.shift,
+        "base": porter.base,
+        "rota_shift": porter.shift_id if porter.on_shift else None,
+        "retired": porter.retired,
         "minutes_free": free_for,
         "version": porter.version,
     }
+
+
+def rota_view(
+    rota: Mapping[date, RotaDay], first: date, last: date, tz: tzinfo
+) -> list[dict[str, Any]]:
+    out = []
+    day = first
+    while day <= last:
+        planned = rota.get(day)
+        if planned is not None:
+            shifts = sorted(planned.shifts.values(), key=lambda s: (s.start, s.badge))
+            out.append(
+                {
+                    "day": day,
+                    "shifts": [
+                        {
+                            "id": s.id,
+                            "badge": s.badge,
+                            "start": _iso(s.start, tz),
+                            "end": _iso(s.end, tz),
+                            "source": s.source,
+                            "cancelled": planned.cancelled.get(s.id),
+                        }
+                        for s in shifts
+                    ],
+                }
+            )
+        day += timedelta(days=1)
+    return out

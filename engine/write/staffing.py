@@ -161,17 +161,19 @@ class Staffing:
 
     def swap_shifts(self, cmd: SwapShifts) -> list[str]:
         """Two porters exchange shifts: each one's is cancelled and the other's added."""
-        first, second = self._shift(cmd.first, "first"), self._shift(cmd.second, "second")
+        first = self._shift(cmd.first, "first")
+        second = self._shift(cmd.second, "second")
+        if first[0].id == second[0].id:  # one day: one aggregate for both edits
+            second = (first[0], second[1])
         a, b = first[1], second[1]
         if a.badge == b.badge:
             raise InvalidInput("second", "both shifts belong to the same porter")
         now = self.clock.now()
-        days = {id(first[0]): first[0], id(second[0]): second[0]}
         first[0].cancel(a.id, "swap", cmd.by, now)
         second[0].cancel(b.id, "swap", cmd.by, now)
         first[0].add(Shift(b.badge, a.start, a.end, "swap"), "swap", cmd.by, now)
         second[0].add(Shift(a.badge, b.start, b.end, "swap"), "swap", cmd.by, now)
-        self.record(*days.values())
+        self.record(*{d.id: d for d in (first[0], second[0])}.values())
         return [
             Shift(b.badge, a.start, a.end, "swap").id,
             Shift(a.badge, b.start, b.end, "swap").id,

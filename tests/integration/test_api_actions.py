@@ -6,63 +6,9 @@ by a manual clock; the end-to-end tests do the same against real processes.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-
-from api.main import create_app
-from api.settings import ApiSettings
 from engine.clock import ManualClock
-from engine.hospital import Hospital
-from engine.settings import Settings
+from tests.integration.apiclient import Api, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
-
-with warnings.catch_warnings():  # starlette would rather have httpx2; httpx is what we ship
-    warnings.simplefilter("ignore", UserWarning)
-    from fastapi.testclient import TestClient
-
-
-class Api:
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-
-    def call(self, token: str, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-        response = self.client.request(method, path, headers=headers, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
-
-
-@pytest.fixture
-def api(clock: ManualClock, hospital: Hospital) -> Iterator[Api]:
-    settings = ApiSettings(seed_demo=True)
-    engine = Settings(store="memory", site="apitest", round_interval=0, poll_seconds=0.01)
-    app = create_app(settings, engine, clock, hospital)
-    with TestClient(app) as client:
-        yield Api(client)
-
-
-def post(api: Api, token: str, path: str, status: int = 200, **body: Any) -> Any:
-    return api.call(token, "POST", path, status, json=body)
-
-
-def submit(api: Api, body: dict[str, Any], key: str, status: int = 201) -> Any:
-    return api.call(
-        "demo-dispatcher", "POST", "/jobs", status, json=body, headers={"Idempotency-Key": key}
-    )
-
-
-def wait_for(api: Api, job_id: str, status: str) -> Any:
-    import time
-
-    for _ in range(200):
-        job = api.call("demo-dispatcher", "GET", f"/jobs/{job_id}")
-        if job["status"] == status:
-            return job
-        time.sleep(0.01)
-    raise AssertionError(f"job {job_id} never became {status}: {job}")
 
 
 def test_a_patient_transport_through_every_step(api: Api) -> None:

@@ -1,0 +1,79 @@
+"""The rota: who works when. Readers see it; planners and dispatchers edit it.
+
+Days are planned by the engine from each porter's shift template, 14 days ahead;
+edits are leave and sickness (the porter's shifts in that time are cancelled),
+extra shifts and call-ins, and swaps between two porters. The engine starts and
+ends shifts by what the rota says, so an edit takes effect on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import AppDep, Reader, ServiceDep, Staffing
+from api.rota_schemas import (
+    AbsenceCreate,
+    RotaDayPublic,
+    RotaShiftCreate,
+    ShiftIds,
+    SwapCreate,
+)
+from api.schemas import Problem
+from engine.domain.commands import Absence, AddShift, SwapShifts
+
+router = APIRouter(prefix="/rota", tags=["rota"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no such porter"},
+    409: {"model": Problem, "description": "the edit clashes with the rota (an overlap, ...)"},
+    422: {"model": Problem, "description": "a field is wrong: named in `field`"},
+}
+
+
+@router.get("", responses={422: _ERRORS[422]})
+def get_rota(
+    principal: Reader,
+    service: ServiceDep,
+    from_: Annotated[
+        date | None, Query(alias="from", description="first day (default today)")
+    ] = None,
+    to: Annotated[date | None, Query(description="last day (default from + 6)")] = None,
+) -> list[RotaDayPublic]:
+    """Each planned day: every shift, in the hospital's time, cancelled ones with why."""
+    first = from_ or service.now().astimezone(service.tz).date()
+    last = to or first + timedelta(days=6)
+    return [RotaDayPublic(**d) for d in service.rota(first, last)]
+
+
+@router.post("/absences", responses=_ERRORS)
+def record_absence(
+    body: AbsenceCreate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> ShiftIds:
+    """Leave or sickness: the porter's shifts in that time are cancelled; one under way
+    ends once their hands are free."""
+    cancelled = app.absence(Absence(**body.model_dump(), by=principal.who))
+    service.written()
+    return ShiftIds(shifts=cancelled)
+
+
+@router.post("/shifts", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def add_shift(
+    body: RotaShiftCreate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> ShiftIds:
+    """An extra shift, or a call-in (starting now): the engine starts it when due."""
+    added = app.add_shift(AddShift(**body.model_dump(), by=principal.who))
+    service.written()
+    return ShiftIds(shifts=[added])
+
+
+@router.post("/swaps", responses=_ERRORS)
+def swap_shifts(
+    body: SwapCreate, principal: Staffing, app: AppDep, service: ServiceDep
+) -> ShiftIds:
+    """Two porters exchange shifts."""
+    added = app.swap_shifts(SwapShifts(first=body.first, second=body.second, by=principal.who))
+    service.written()
+    return ShiftIds(shifts=added)
