@@ -9,7 +9,7 @@ driver (the live loop's thread, or a simulated event queue).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from engine.assign import SolverParams
 from engine.clock import Clock, SystemClock
@@ -38,7 +38,8 @@ def bootstrap(
     an imported log (which must go into an empty store).
     """
     settings, hospital = resolve(settings, hospital)
-    app = DispatchApp(hospital.layout, clock or SystemClock(), settings.event_store_env())
+    clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
+    app = DispatchApp(hospital.layout, clock, settings.event_store_env())
     if publish_default_policy:
         app.policy()
     return app
@@ -88,7 +89,7 @@ def open_site(
     """Compose a site. The driver attaches to the board before its first catch-up, so
     it sees the whole log (escalations already fired, jobs already waiting)."""
     settings, hospital = resolve(settings, hospital)
-    clock = clock or SystemClock()
+    clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
     app = bootstrap(settings, clock, hospital, publish_default_policy=publish_default_policy)
     service = Service(app, hospital.timezone, read_models)
     if driver is None:

@@ -16,10 +16,18 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """Wall-clock time for the live service; the only place `datetime.now` is called."""
+    """Wall-clock time for the live service; the only place `datetime.now` is called.
+
+    `offset` moves it, for training and for tests of a live server at a chosen hour
+    (a shift change): domain time is the wall clock plus the offset, so it still
+    runs at the wall clock's pace and continues across a restart.
+    """
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
 
     def now(self) -> datetime:
-        return datetime.now(tz=UTC)
+        return datetime.now(tz=UTC) + self.offset
 
 
 class ManualClock:

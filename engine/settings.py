@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     postgres_lock_timeout: int = Field(default=5, ge=1, description="seconds")
     postgres_pool_size: int = 5
 
+    clock_offset_seconds: float = Field(
+        default=0.0,
+        allow_inf_nan=False,
+        ge=-366 * 86400,
+        le=366 * 86400,
+        description="training and tests: the site's clock runs this far from the wall clock",
+    )
+
     # The live server's dispatch driver and loop (simulations set their own).
     tick_seconds: float = Field(default=5.0, gt=0, description="escalation and re-round tick")
     round_interval: float = Field(
