@@ -42,7 +42,8 @@ def _hospital_check(args: argparse.Namespace) -> int:
         f"{len(hospital.layout.locations)} locations, travel by {travel}, "
         f"{len(c.groups)} groups, {len(c.skills)} skills, {len(c.departments)} departments, "
         f"{len(hospital.shift_templates)} shift templates, {len(hospital.roster)} staff "
-        f"({len(hospital.porters())} take jobs), time zone {hospital.timezone.key}"
+        f"({len(hospital.porters())} take jobs), {len(hospital.recurring)} recurring rounds, "
+        f"time zone {hospital.timezone.key}"
     )
     return 0
 

@@ -101,7 +101,9 @@ def open_site(
         clock,
         app,
         service,
-        Driver(app, service.board, driver, solver, templates=hospital),
+        Driver(
+            app, service.board, driver, solver, templates=hospital, recurring=hospital.recurring
+        ),
     )
 
 

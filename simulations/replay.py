@@ -104,6 +104,7 @@ def engine_made(event: Any) -> bool:
     by = getattr(event, "by", "")
     return (
         kind in (ev.DecisionMade, ev.JobEscalated, ev.RotaPlanned)
+        or (kind is ev.JobSubmitted and event.key.startswith("round:"))  # recurring work
         or (kind is ev.PorterShiftEnded and by == ENGINE_SHIFT_OVER)
         or (kind is ev.PorterShiftStarted and by == ENGINE_ROTA)
         or (kind in (ev.RotaShiftAdded, ev.RotaShiftCancelled) and by == ENGINE_ROTA)
@@ -269,6 +270,7 @@ class _Replayer:
             ev.RotaPlanned: ("staff", driver.staff),
             ev.RotaShiftAdded: ("staff", driver.staff),
             ev.RotaShiftCancelled: ("staff", driver.staff),
+            ev.JobSubmitted: ("recur", driver.recur),
         }
         for event in self.events:
             self.clock.set(max(self.clock.now(), event.timestamp))
@@ -362,7 +364,7 @@ def demand_and_roster(
     bases: dict[UUID, str] = {}
     for e in events:
         kind = type(e)
-        if kind is ev.JobSubmitted and e.leg != "return":
+        if kind is ev.JobSubmitted and e.leg != "return" and not engine_made(e):
             confirm = confirms.get(e.originator_id)
             after = (confirm - e.timestamp).total_seconds() / 60 if confirm else None
             arrivals.append(Arrival(e.timestamp, e.key, _submit_data(e, exam), after))

@@ -125,6 +125,26 @@ def riverside() -> dict[str, Any]:
             "supervisor": {"takes_jobs": False},
         },
         "roster": roster,
+        "rounds": [
+            {
+                "id": "specimen_round",
+                "name": "morning specimens",
+                "kind": "specimen",
+                "origin": "N-W2",
+                "destination": "N-LAB",
+                "department": "medicine",
+                "times": ["06:30"],
+            },
+            {
+                "id": "theatre_packs",
+                "kind": "item",
+                "origin": "S-DESK",
+                "destination": "S-THEATRE",
+                "department": "surgery",
+                "times": ["08:00", "13:00"],
+                "days": ["mon", "tue", "wed", "thu", "fri"],
+            },
+        ],
     }
 
 

@@ -49,16 +49,16 @@ from uuid import UUID
 
 from engine.assign import SolverParams
 from engine.dispatch.escalation import Escalation, escalations_due
+from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
 from engine.domain import events as ev
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
-from engine.domain.ids import porter_id
-from engine.domain.rota.aggregate import Templates, plan_day
+from engine.domain.recurring import RecurringWork
+from engine.domain.rota.aggregate import Templates
 from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
-from engine.write.staffing import ROTA_DAYS_AHEAD
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class DriverParams:
     jobs come into their window that way)."""
 
 
-class Driver:
+class Driver(RotaKeeping):
     def __init__(
         self,
         app: DispatchApp,
@@ -103,12 +103,16 @@ class Driver:
         params: DriverParams | None = None,
         solver: SolverParams | None = None,
         templates: Templates | None = None,
+        recurring: tuple[RecurringWork, ...] = (),
     ) -> None:
         """Attach before the board's first catch-up: the escalations the driver counts
         are the ones it has seen, and a fresh board shows it the whole log. Without
         `templates` (the hospital's shift templates) there is no rota to keep."""
         self.app = app
         self.templates = templates
+        self.recurring = recurring
+        self._recurred_to: datetime | None = None
+        self._round_keys: set[str] = set()  # recurring jobs' keys already submitted
         self.board = board
         self.params = params or DriverParams()
         self.dispatcher = Dispatcher(app, board, solver)
@@ -141,6 +145,8 @@ class Driver:
                 self._waiting.discard(event.originator_id)
             if kind in _ROSTER:
                 self._roster_changed = True
+            elif kind is ev.JobSubmitted and event.key.startswith("round:"):
+                self._round_keys.add(event.key)
             if kind is ev.JobEscalated:
                 stages = self._history.setdefault(event.originator_id, {})
                 stages.setdefault(event.stage, []).append(event.timestamp)
@@ -174,6 +180,7 @@ class Driver:
             self.escalate()
             self.end_shifts()  # what they hand back is a trigger of its own
             self.staff()  # a shift started is a trigger of its own too
+            self.recur()  # and so is a job submitted
             with board.held():
                 if quiet:  # escalations alone change nothing a round reads
                     self._last_round_position = board.position
@@ -299,57 +306,3 @@ class Driver:
         if ended:
             board.catch_up()
         return ended
-
-    def staff(self) -> list[str]:
-        """Keep the rota planned ahead, and start every shift it has begun: after a
-        restart too, so whoever the rota has on duty is on shift. A porter who ended
-        their shift early is not started again for it."""
-        if self.templates is None:
-            return []
-        board, app = self.board, self.app
-        board.catch_up()
-        now, tz = app.clock.now(), app.layout.timezone
-        today = now.astimezone(tz).date()
-        days = [today + timedelta(days=offset) for offset in range(-1, ROTA_DAYS_AHEAD)]
-        with board.held():
-            missing = [day for day in days if day not in board.rota]
-            roster_changed, self._roster_changed = self._roster_changed, False
-            patterns = []
-            if missing or roster_changed:
-                patterns = sorted(
-                    (p.badge, p.shift)
-                    for p in board.porters.values()
-                    if p.shift is not None and not p.retired
-                )
-        for day in missing:
-            try:
-                app.plan_rota_day(day, plan_day(self.templates, patterns, day))
-            except DomainError as exc:  # another process planned it first
-                log.info("rota for %s planned elsewhere: %s", day, exc)
-        if roster_changed:  # someone registered, changed or retired: the days to come follow
-            expected = {day: plan_day(self.templates, patterns, day) for day in days}
-            try:
-                app.reconcile_rota(expected)
-            except DomainError as exc:
-                log.info("rota not brought in line yet: %s", exc)
-                self._roster_changed = True
-        board.catch_up()
-        with board.held():
-            due = []
-            for shift in board.rostered(now, tz):
-                porter = board.porters.get(porter_id(app.site, shift.badge))
-                if porter is None or porter.retired or porter.on_shift:
-                    continue
-                if porter.shift_started_at is not None and porter.shift_started_at >= shift.start:
-                    continue  # worked it already, and ended it
-                due.append(shift)
-        started = []
-        for shift in due:
-            try:
-                app.start_rostered_shift(shift)
-                started.append(shift.badge)
-            except DomainError as exc:
-                log.info("shift %s not started: %s", shift.id, exc)
-        if started:
-            board.catch_up()
-        return started

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from engine.domain.errors import DomainError
 from engine.domain.values import Kind, Mode
-from engine.hospital.file import WEEKDAYS, Badge, Clock, Code, HospitalFile, Name
+from engine.hospital.file import WEEKDAYS, Badge, Clock, Code, HospitalFile, Name, RoundIn
 
 MAX_SHOWN = 20
 
@@ -209,7 +209,62 @@ def check_references(h: HospitalFile) -> list[Problem]:
         problems += _known(entry.base, codes, f"{at}.base", "location", "the location codes")
         if entry.skills is not None:
             skill_list(entry.skills, f"{at}.skills")
+    problems += _rounds(h, groups, codes, departments)
     return problems
+
+
+def _rounds(
+    h: HospitalFile, groups: set[str], codes: set[str], departments: set[str]
+) -> list[Problem]:
+    from engine.domain.commands import SubmitJob
+
+    problems = _unique([r.id for r in h.rounds], "rounds", "round")
+    served_by = {d.id: d.group for d in h.departments}
+    for i, r in enumerate(h.rounds):
+        at = f"rounds[{i}]"
+        for end, code in (("origin", r.origin), ("destination", r.destination)):
+            problems += _known(code, codes, f"{at}.{end}", "location", "the location codes")
+        if departments:
+            problems += _known(
+                r.department, departments, f"{at}.department", "department", "departments"
+            )
+        if r.group is not None:
+            problems += _known(r.group, groups, f"{at}.group", "group", "groups")
+        elif r.department not in served_by:
+            problems.append(
+                Problem(
+                    f"{at}.group",
+                    "no group, and the department names none",
+                    "give the round a group",
+                )
+            )
+        for j, day in enumerate(r.days):
+            if day not in WEEKDAYS:
+                problems.append(
+                    Problem(f"{at}.days[{j}]", f"unknown weekday {day!r}", ", ".join(WEEKDAYS))
+                )
+        try:
+            SubmitJob.model_validate(round_request(r, served_by))
+        except ValidationError as exc:
+            e = exc.errors(include_url=False)[0]
+            problems.append(Problem(f"{at}.{_path(e['loc'])}".rstrip("."), e["msg"]))
+    return problems
+
+
+def round_request(r: RoundIn, served_by: dict[str, str]) -> dict[str, Any]:
+    """The job a round creates, as a ward's request."""
+    request: dict[str, Any] = {
+        "kind": r.kind,
+        "priority": r.priority,
+        "origin": r.origin,
+        "destination": r.destination,
+        "department": r.department,
+        "group": r.group or served_by.get(r.department, ""),
+        "notes": r.notes or r.name or r.id,
+    }
+    if r.requirements:
+        request["requirements"] = r.requirements
+    return request
 
 
 def _travel(h: HospitalFile, codes: set[str]) -> list[Problem]:

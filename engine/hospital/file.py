@@ -109,6 +109,23 @@ class SkillRulesIn(_Strict):
     kinds: dict[str, list[Name]] = Field(default={}, description="job kind -> skills it needs")
 
 
+class RoundIn(_Strict):
+    """Recurring work: a job created at set times on set days (a specimen round)."""
+
+    id: Name
+    name: str = ""
+    kind: str = Field(description="a job kind: specimen, drug, document, item, ...")
+    priority: str = "routine"
+    origin: Code
+    destination: Code
+    department: Name
+    group: Name | None = Field(default=None, description="default: the department's group")
+    times: list[Clock] = Field(min_length=1)
+    days: list[str] = Field(default=list(WEEKDAYS))
+    requirements: dict[str, Any] = {}
+    notes: str = ""
+
+
 class HospitalFile(_Strict):
     """One hospital (one site): checked whole before anything runs."""
 
@@ -131,6 +148,7 @@ class HospitalFile(_Strict):
     shift_templates: dict[Name, ShiftTemplate] = Field(min_length=1)
     roles: dict[Name, Role] = Field(min_length=1)
     roster: list[RosterEntryIn] = []
+    rounds: list[RoundIn] = Field(default=[], description="recurring work")
 
 
 def json_schema() -> dict[str, Any]:

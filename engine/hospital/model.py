@@ -16,9 +16,10 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.domain.recurring import RecurringWork
 from engine.domain.site import Catalogue, SiteLayout, SkillRules
 from engine.domain.values import Location
-from engine.hospital.check import parse, read_file
+from engine.hospital.check import parse, read_file, round_request
 from engine.hospital.file import WEEKDAYS, HospitalFile
 
 DEMO = "demo_hospital.json"
@@ -50,6 +51,7 @@ class Hospital:
     timezone: ZoneInfo
     departments: dict[str, str] = field(default_factory=dict)
     """location code -> the department it belongs to"""
+    recurring: tuple[RecurringWork, ...] = ()
     source: str = field(default="demo", compare=False)
     """Where the data came from: `demo` or the file's path (answers and reports say)."""
 
@@ -122,7 +124,17 @@ class Hospital:
             for name, t in h.shift_templates.items()
         }
         departments = {loc.code: loc.department for loc in h.locations if loc.department}
-        return cls(layout, roster, templates, ZoneInfo(h.timezone), departments, source)
+        served_by = {d.id: d.group for d in h.departments}
+        recurring = tuple(
+            RecurringWork(
+                r.id,
+                round_request(r, served_by),
+                tuple(time.fromisoformat(t) for t in r.times),
+                frozenset(WEEKDAYS.index(d) for d in r.days),
+            )
+            for r in h.rounds
+        )
+        return cls(layout, roster, templates, ZoneInfo(h.timezone), departments, recurring, source)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Hospital:

@@ -10,7 +10,7 @@ unserved with the reason.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -96,6 +96,23 @@ def test_every_hour_of_the_week_has_exactly_the_rotas_porters_on_shift(
     sunday = date(2026, 11, 29)
     assert not [s for s in rota[sunday].working() if s.badge == "RC-01"]
     assert [s for s in rota[sunday - timedelta(days=1) * 2].working() if s.badge == "RC-01"]
+
+
+def test_every_recurring_round_is_created_on_time(week: tuple[Simulation, list[Any]]) -> None:
+    simulation, events = week
+    created = {e.key: e.timestamp for e in events if type(e) is ev.JobSubmitted}
+    tz = simulation.hospital.timezone
+    expected = []
+    for offset in range(DAYS):
+        day = simulation.start.astimezone(tz).date() + timedelta(days=offset)
+        expected.append(("specimen_round", datetime.combine(day, time(6, 30), tz)))
+        if day.weekday() < 5:
+            for t in (time(8, 0), time(13, 0)):
+                expected.append(("theatre_packs", datetime.combine(day, t, tz)))
+    for work, at in expected:
+        key = f"round:{work}:{at.date().isoformat()}T{at:%H:%M}"
+        assert created.get(key) == at, key
+    assert sum(1 for k in created if k.startswith("round:")) == len(expected) == 7 + 5 * 2
 
 
 def test_every_request_is_served_or_reported_unserved_with_the_reason(

@@ -91,7 +91,7 @@ def test_boards_filter_and_policy_can_be_published_by_planners(api: Api) -> None
     submit(api, CT, "ct-filter")
     rows = api.call("demo-dispatcher", "GET", "/jobs?group=surgical&priority=asap")
     assert [r["kind"] for r in rows] == ["patient_transport"]
-    assert api.call("demo-dispatcher", "GET", "/jobs?kind=drug") == []
+    assert api.call("demo-dispatcher", "GET", "/jobs?kind=escort") == []
     assert api.call("demo-ward-icu", "GET", "/jobs") == []  # only their department's
     api.call("demo-dispatcher", "GET", "/jobs?status=lost", 422)
     policy = api.call("demo-auditor", "GET", "/policy")
