@@ -138,8 +138,15 @@ class Figures:
 
     # -- the report -----------------------------------------------------------
 
-    def report(self, now: datetime) -> dict[str, Any]:
-        facts = list(self.jobs.values())
+    def report(
+        self, now: datetime, start: datetime | None = None, end: datetime | None = None
+    ) -> dict[str, Any]:
+        """Over jobs requested (or, scheduled, ready) in [start, end) when given."""
+        facts = [
+            f
+            for f in self.jobs.values()
+            if (start is None or f.start >= start) and (end is None or f.start < end)
+        ]
         status = Counter(f.status for f in facts)
         times: dict[str, list[float]] = {s: [] for s in STAGES}
         for f in facts:
@@ -150,6 +157,8 @@ class Figures:
         return {
             "position": self.position,
             "as_of": now.astimezone(self.tz).isoformat(),
+            "from": None if start is None else start.astimezone(self.tz).isoformat(),
+            "to": None if end is None else end.astimezone(self.tz).isoformat(),
             "jobs": {"submitted": len(facts), **{k: status.get(k, 0) for k in _STATUSES}},
             "minutes": {stage: summary(values) for stage, values in times.items()},
             "sla": {

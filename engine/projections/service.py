@@ -24,6 +24,7 @@ from engine.domain.values import Priority, Status
 from engine.projections.board import PAGE
 from engine.projections.feed import Feed
 from engine.projections.figures import Figures
+from engine.projections.performance import Performance
 from engine.projections.timeline import Change, Timelines, change_record
 from engine.projections.views import job_view, porter_view, rota_view
 from engine.write.application import DispatchApp
@@ -39,6 +40,7 @@ class Service:
         self.tz = tz
         self.timelines = Timelines(tz)
         self.figures_fold = Figures(tz)
+        self.performance = Performance(app.layout.travel_minutes)
         self.board = Feed(app, self._fold if read_models else _board_only)
         self._lock = self.board.lock
         self.wakeup = threading.Event()
@@ -53,6 +55,7 @@ class Service:
     def _fold(self, position: int, event: Any) -> Change:
         self.timelines.apply(position, event)
         self.figures_fold.apply(position, event)
+        self.performance.apply(position, event)
         return change_record(position, event, self.timelines.badges, self.tz)
 
     def written(self, wake: bool = True) -> None:
@@ -181,10 +184,23 @@ class Service:
             raise JobNotFound(job_id)
         return entries
 
-    def figures(self) -> dict[str, Any]:
+    def figures(self, start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
+        """The service's figures, over jobs requested in [start, end) when given."""
+        _period(start, end)
         self.refresh()
         with self._lock:
-            return self.figures_fold.report(self.now())
+            return self.figures_fold.report(self.now(), start, end)
+
+    def porter_performance(
+        self, start: datetime, end: datetime, badge: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Per porter over [start, end): the recorded work pay and assessment rest on."""
+        _period(start, end)
+        self.refresh()
+        with self._lock:
+            if badge is not None and porter_id(self.app.site, badge) not in self.board.porters:
+                raise PorterNotFound(badge)
+            return self.performance.report(start, end, badge)
 
     def rota(self, first: date, last: date) -> list[dict[str, Any]]:
         """The planned days from `first` to `last`: every shift, cancelled ones with why."""
@@ -195,6 +211,11 @@ class Service:
         self.refresh()
         with self._lock:
             return rota_view(self.board.rota, first, last, self.tz)
+
+
+def _period(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and end <= start:
+        raise InvalidInput("to", "must be after from")
 
 
 def _board_only(position: int, event: Any) -> Change:
