@@ -75,6 +75,13 @@ def check_scenario(scenario: Scenario, where: str = "scenario") -> Scenario:
     except DomainError as exc:
         raise InputError(f"{where}: {exc}") from None
     hospital = Hospital.load(scenario.hospital)
+    if scenario.requests is not None:
+        from simulations.demand import read_requests
+
+        try:
+            read_requests(scenario.requests, hospital)
+        except DomainError as exc:
+            raise InputError(f"{where}.requests: {exc}") from None
     roles = sorted({entry.role for entry in hospital.roster})
     for i, change in enumerate(scenario.staffing):
         at = f"{where}.staffing[{i}]"
@@ -223,6 +230,8 @@ def _replay(args: argparse.Namespace) -> int:
         else:
             seeds = parse_seeds(args.seeds)
             base = load_scenario(args.scenario)
+            if args.hospital:
+                base = check_scenario(base.model_copy(update={"hospital": args.hospital}))
             whatif = _whatif_scenario(base, args)
             out = out_dir(args.out)
             if args.processes < 1:
@@ -235,7 +244,7 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"dispatch replay: {exc}", file=sys.stderr)
         return 2
     if args.exact:
-        return _exact(lines)
+        return _exact(lines, args.hospital)
     variants = {"as-is": base} if whatif is None else {"as-is": base, "what-if": whatif}
     tasks: list[Task] = [
         (label, seed, whatif_one, (lines, variant, seed))
@@ -245,12 +254,12 @@ def _replay(args: argparse.Namespace) -> int:
     return _run(tasks, args.processes, out, False)
 
 
-def _exact(lines: list[str]) -> int:
+def _exact(lines: list[str], hospital_file: str | None = None) -> int:
     """Prints replay_exact's comparison; 0 when its `identical` flag is true, else 1."""
     from simulations.replay import replay_exact
 
     try:
-        result = replay_exact(lines)
+        result = replay_exact(lines, Hospital.load(hospital_file))
     except DomainError as exc:
         print(f"dispatch replay: {exc}", file=sys.stderr)
         return 2
@@ -275,6 +284,9 @@ def add_commands(subparsers: Any) -> None:
     rep = subparsers.add_parser("replay", help="replay an event log, exactly or as a what-if")
     rep.add_argument("log", metavar="LOG.jsonl")
     rep.add_argument("--exact", action="store_true", help="check it replays to the same decisions")
+    rep.add_argument(
+        "--hospital", metavar="FILE.json", help="the hospital the log is of (default: demo)"
+    )
     rep.add_argument("--scenario", metavar="FILE.json", help="base scenario (default: standard)")
     rep.add_argument("--strategy", choices=STRATEGIES, help="what-if: dispatch strategy")
     rep.add_argument("--policy", metavar="FILE.json", help="what-if: policy field overrides")

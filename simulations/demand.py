@@ -166,3 +166,48 @@ def _request(
             low, high = demand.appointment_lead_minutes
             data["ready_at"] = (at + timedelta(minutes=rng.randint(low, high))).isoformat()
     return Arrival(at, "", data, confirm)
+
+
+def read_requests(path: str, hospital: Hospital | None = None) -> list[Arrival]:
+    """Recorded requests with their times, one JSON object a line:
+    `{"at": "2026-11-23T07:42:10+08:00", "request": {...}, "key": "...",
+    "confirm_after_minutes": 3}` (key and confirmation optional). Every line is
+    checked before any is used; an error names the line."""
+    import json
+    from pathlib import Path
+
+    from engine.domain.commands import SubmitJob, parse
+    from engine.domain.errors import InvalidInput
+
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except OSError as exc:
+        raise InvalidInput("requests", f"cannot read {path}: {exc}") from None
+    arrivals = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path} line {number}"
+        try:
+            record = json.loads(line)
+            at = datetime.fromisoformat(record["at"])
+            request = dict(record["request"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput(where, f"not a request with its time ({exc})") from None
+        if at.tzinfo is None:
+            raise InvalidInput(f"{where}: at", "must include a timezone offset")
+        try:
+            cmd = parse(SubmitJob, request)
+            if hospital is not None:  # the names the site knows, as submission checks them
+                layout, catalogue = hospital.layout, hospital.layout.catalogue
+                layout.location(cmd.origin, "origin")
+                layout.location(cmd.destination, "destination")
+                catalogue.check_group(cmd.group)
+                catalogue.check_department(cmd.department)
+                catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where}: request.{exc.field}", exc.reason) from None
+        confirm = record.get("confirm_after_minutes")
+        key = str(record.get("key") or f"req-{number:06d}")
+        arrivals.append(Arrival(at, key, request, None if confirm is None else float(confirm)))
+    return sorted(arrivals, key=lambda a: (a.at, a.key))

@@ -33,7 +33,7 @@ from engine.domain.values import Kind, Reason, Status
 from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
-from simulations.demand import Arrival, generate
+from simulations.demand import Arrival, generate, read_requests
 from simulations.scenario import Scenario
 
 PATIENT_KINDS = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
@@ -129,6 +129,10 @@ class Simulation:
                     self._register(entry, self._template_periods(entry), rostered=True)
         self.wake_at = self.site.driver.step()  # the driver's first look: the rota planned
         arrivals = self.arrivals
+        if arrivals is None and self.scenario.requests is not None:
+            arrivals = [
+                a for a in read_requests(self.scenario.requests, self.hospital) if a.at < self.end
+            ]
         if arrivals is None:
             arrivals = generate(self.scenario, self.hospital, self.demand_rng)
         for arrival in arrivals:

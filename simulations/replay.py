@@ -394,7 +394,7 @@ def replay_whatif(
     from simulations.engine import Simulation
     from simulations.runner import outcome
 
-    hospital = hospital or Hospital.load()
+    hospital = hospital or Hospital.load(scenario.hospital)
     site, events = decode(lines, hospital)
     arrivals, roster = demand_and_roster(events, hospital)
     first = min(a.at for a in arrivals) if arrivals else events[0].timestamp

@@ -102,6 +102,10 @@ class Scenario(BaseModel):
     hospital: str | None = Field(
         default=None, description="a hospital file (JSON); none: the demo hospital, said so"
     )
+    requests: str | None = Field(
+        default=None,
+        description="recorded requests with their times (JSON Lines) instead of `demand`",
+    )
     day: date = date(2026, 11, 23)
     staffing: list[Staffing] = Field(default_factory=list)
     demand: Demand = Field(default_factory=Demand)

@@ -160,3 +160,44 @@ def test_a_scenario_of_a_missing_hospital_file_is_refused(tmp_path: Path) -> Non
 
     with pytest.raises(HospitalFileError):
         Simulation(Scenario(hospital=str(tmp_path / "nowhere.json"), hours=1), seed=1)
+
+
+def test_a_scenario_can_take_recorded_requests_with_their_times_instead_of_demand(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from engine.domain.errors import InvalidInput
+
+    path = write(riverside(), tmp_path / "riverside.json")
+    request = {
+        "kind": "document",
+        "origin": "N-W1",
+        "destination": "S-XRAY",
+        "department": "medicine",
+        "group": "wards",
+    }
+    lines = [
+        {"at": "2026-11-23T10:15:00+00:00", "key": "ward-call-1", "request": request},
+        {"at": "2026-11-23T11:40:00+00:00", "request": {**request, "priority": "urgent"}},
+    ]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
+    scenario = Scenario(
+        hospital=str(path), requests=str(requests), day=date(2026, 11, 23), hours=14
+    )
+    simulation = Simulation(scenario, seed=1)
+    simulation.run()
+    asked = sorted(
+        (j.requested_at.isoformat(), j.key)
+        for j in simulation.site.board.jobs.values()
+        if not j.key.startswith("round:")
+    )
+    assert asked == [
+        ("2026-11-23T10:15:00+00:00", "ward-call-1"),
+        ("2026-11-23T11:40:00+00:00", "req-000002"),
+    ]
+    requests.write_text(json.dumps({**lines[0], "request": {**request, "group": "x"}}), "utf-8")
+    with pytest.raises(InvalidInput) as bad:
+        Simulation(scenario, seed=1).run()
+    assert "line 1: request.group" in str(bad.value)
