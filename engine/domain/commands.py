@@ -123,42 +123,39 @@ class RetirePorter(Command):
     by: str = Field(min_length=1, max_length=64)
 
 
-class AddShift(Command):
-    """An extra shift or a call-in (now); a swap adds one for each porter."""
+class _Period(Command):
+    """A porter and a period of their time, with offsets, in order."""
 
     badge: str = Field(min_length=1, max_length=32)
     start: datetime
     end: datetime
-    reason: Literal["extra", "call_in"] = "extra"
     by: str = Field(min_length=1, max_length=64)
 
     @model_validator(mode="after")
-    def _ordered(self) -> AddShift:
+    def _ordered(self) -> _Period:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("start and end must include a timezone offset")
         if self.end <= self.start:
             raise ValueError("end must be after start")
+        return self
+
+
+class AddShift(_Period):
+    """An extra shift or a call-in (now); a swap adds one for each porter."""
+
+    reason: Literal["extra", "call_in"] = "extra"
+
+    @model_validator(mode="after")
+    def _short_enough(self) -> AddShift:
         if self.end - self.start > timedelta(hours=24):
             raise ValueError("a shift lasts at most 24 hours")
         return self
 
 
-class Absence(Command):
+class Absence(_Period):
     """Leave or sickness: every shift of the porter overlapping the period is cancelled."""
 
-    badge: str = Field(min_length=1, max_length=32)
-    start: datetime
-    end: datetime
     reason: Literal["leave", "sickness"]
-    by: str = Field(min_length=1, max_length=64)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Absence:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("start and end must include a timezone offset")
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
 
 
 class SwapShifts(Command):
