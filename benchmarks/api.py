@@ -114,6 +114,7 @@ def requests(hospital: Hospital, count: int, seed: int = 7) -> list[dict[str, An
     codes = hospital.layout.codes
     weighted = [k for k in KINDS for _ in range(k[2])]
     groups = ["internal", "surgical", "emergency", "internal", "surgical"]
+    departments = sorted(hospital.layout.catalogue.departments)
     out = []
     for i in range(count):
         kind, priority, _ = rng.choice(weighted)
@@ -123,7 +124,7 @@ def requests(hospital: Hospital, count: int, seed: int = 7) -> list[dict[str, An
             "priority": priority,
             "origin": origin,
             "destination": destination,
-            "department": "bench",
+            "department": rng.choice(departments),  # the site refuses names it does not know
             "group": rng.choice(groups),
         }
         if kind == "patient_transport":

@@ -80,6 +80,15 @@ def riverside() -> dict[str, Any]:
             "base": "N-DESK",
         }
     )
+    roster.append(  # a weekly pattern: days early in the week, nights at the weekend
+        {
+            "badge": "RP-01",
+            "group": "wards",
+            "role": "porter",
+            "base": "S-DESK",
+            "pattern": {"mon": "days", "tue": "days", "sat": "nights", "sun": "nights"},
+        }
+    )
     return {
         "site": "riverside",
         "name": "Riverside Hospitals",

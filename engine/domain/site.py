@@ -71,6 +71,9 @@ LEGACY_SKILL_RULES = SkillRules.of(
 )
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """The names a site's requests and staff may use. Empty means "not listed": a site
@@ -109,6 +112,14 @@ class Catalogue:
         self._check("department", self.departments, value, where)
 
     def check_shift(self, value: str, where: str = "shift") -> None:
+        """A template, or a weekly pattern of them (`pattern:mon=early,thu=night`)."""
+        if value.startswith("pattern:"):
+            for part in value[len("pattern:") :].split(","):
+                day, _, template = part.partition("=")
+                if day not in WEEKDAYS or not template:
+                    raise InvalidInput(where, f"{part!r} is not weekday=template")
+                self._check("shift template", self.shift_templates, template, where)
+            return
         self._check("shift template", self.shift_templates, value, where)
 
 

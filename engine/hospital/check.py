@@ -203,9 +203,27 @@ def check_references(h: HospitalFile) -> list[Problem]:
         at = f"roster[{i}]"
         problems += _known(entry.group, groups, f"{at}.group", "group", "groups")
         problems += _known(entry.role, set(h.roles), f"{at}.role", "role", "roles")
-        problems += _known(
-            entry.shift, set(h.shift_templates), f"{at}.shift", "shift template", "shift_templates"
-        )
+        if (entry.shift is None) == (entry.pattern is None):
+            problems.append(
+                Problem(
+                    f"{at}.shift",
+                    "give exactly one of shift and pattern",
+                    "shift: a template every week; pattern: one per weekday",
+                )
+            )
+        templates = set(h.shift_templates)
+        if entry.shift is not None:
+            problems += _known(
+                entry.shift, templates, f"{at}.shift", "shift template", "shift_templates"
+            )
+        for day, name in (entry.pattern or {}).items():
+            if day not in WEEKDAYS:
+                problems.append(
+                    Problem(f"{at}.pattern.{day}", f"unknown weekday {day!r}", ", ".join(WEEKDAYS))
+                )
+            problems += _known(
+                name, templates, f"{at}.pattern.{day}", "shift template", "shift_templates"
+            )
         problems += _known(entry.base, codes, f"{at}.base", "location", "the location codes")
         if entry.skills is not None:
             skill_list(entry.skills, f"{at}.skills")

@@ -99,7 +99,12 @@ class RosterEntryIn(_Strict):
     group: Name
     role: Name
     skills: list[Name] | None = Field(default=None, description="default: the role's skills")
-    shift: Name = Field(description="a shift template")
+    shift: Name | None = Field(default=None, description="a shift template, every week")
+    pattern: dict[str, Name] | None = Field(
+        default=None,
+        description="a weekly pattern instead: weekday -> shift template, e.g. "
+        '{"mon": "early", "tue": "early", "thu": "night"}; days left out are off',
+    )
     base: Code = Field(description="the location where the shift starts")
 
 

@@ -23,6 +23,12 @@ from engine.hospital.check import parse, read_file, round_request
 from engine.hospital.file import WEEKDAYS, HospitalFile
 
 DEMO = "demo_hospital.json"
+PATTERN = "pattern:"
+
+
+def pattern_name(pattern: dict[str, str]) -> str:
+    """A weekly pattern as a porter's shift: `pattern:mon=early,thu=night` (weekday order)."""
+    return PATTERN + ",".join(f"{d}={pattern[d]}" for d in WEEKDAYS if d in pattern)
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ class Hospital:
                 group=r.group,
                 role=r.role,
                 skills=tuple(sorted(h.roles[r.role].skills if r.skills is None else r.skills)),
-                shift=r.shift,
+                shift=r.shift if r.shift is not None else pattern_name(r.pattern or {}),
                 base=r.base,
                 takes_jobs=h.roles[r.role].takes_jobs,
                 name=r.name,
@@ -149,7 +155,11 @@ class Hospital:
         return self.layout.site
 
     def shift_periods(self, template: str, day: date) -> list[tuple[datetime, datetime]]:
-        """The working periods a template gives on `day`; a night shift ends the next day."""
+        """The working periods a template (or a weekly pattern of them) gives on `day`;
+        a night shift ends the next day."""
+        template = self.template_on(template, day)
+        if not template:
+            return []
         shift = self.shift_templates[template]
         if day.weekday() not in shift.days:
             return []
@@ -161,6 +171,13 @@ class Hospital:
                 finish += timedelta(days=1)
             periods.append((begin, finish))
         return periods
+
+    def template_on(self, template: str, day: date) -> str:
+        """The template worked on `day`: a weekly pattern names one per weekday ("" off)."""
+        if not template.startswith(PATTERN):
+            return template
+        week = dict(p.split("=", 1) for p in template[len(PATTERN) :].split(",") if p)
+        return week.get(WEEKDAYS[day.weekday()], "")
 
     def on_duty_until(self, entry: RosterEntry, when: datetime) -> datetime | None:
         """When this person's current period ends, or None if off duty at `when`."""

@@ -96,6 +96,11 @@ def test_every_hour_of_the_week_has_exactly_the_rotas_porters_on_shift(
     sunday = date(2026, 11, 29)
     assert not [s for s in rota[sunday].working() if s.badge == "RC-01"]
     assert [s for s in rota[sunday - timedelta(days=1) * 2].working() if s.badge == "RC-01"]
+    # The weekly pattern: days on Monday, nights on Saturday, off on Wednesday.
+    pattern = {d: [s.source for s in rota[d].working() if s.badge == "RP-01"] for d in rota}
+    assert pattern[date(2026, 11, 23)] == pattern[date(2026, 11, 24)] == ["days"]
+    assert pattern[date(2026, 11, 25)] == []
+    assert pattern[date(2026, 11, 28)] == ["nights"]
 
 
 def test_every_recurring_round_is_created_on_time(week: tuple[Simulation, list[Any]]) -> None:

@@ -76,6 +76,10 @@ class Templates(Protocol):
 
     def shift_periods(self, template: str, day: date) -> list[tuple[datetime, datetime]]: ...
 
+    def template_on(self, template: str, day: date) -> str:
+        """The template worked on `day` (a weekly pattern names one per weekday)."""
+        ...
+
 
 class RotaDay(Aggregate):
     @staticmethod
@@ -176,7 +180,7 @@ class RotaDay(Aggregate):
 def plan_day(templates: Templates, porters: list[tuple[str, str]], day: date) -> list[Shift]:
     """The shifts each (badge, template) pair gives on `day`, by start and badge."""
     shifts = [
-        Shift(badge, begin, finish, template)
+        Shift(badge, begin, finish, templates.template_on(template, day))
         for badge, template in porters
         for begin, finish in templates.shift_periods(template, day)
     ]

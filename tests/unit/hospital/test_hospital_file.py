@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ def test_a_hospital_unlike_the_demo_loads_with_its_own_groups_skills_and_travel(
     # Measured, and not the same each way: the hill between the campuses.
     assert h.layout.travel_minutes("S-DESK", "N-DESK") > h.layout.travel_minutes("N-DESK", "S-DESK")
     assert {p.badge for p in h.porters()} == {e.badge for e in h.roster} - {"RS-01"}
+    weekly = next(e for e in h.roster if e.badge == "RP-01")
+    assert h.shift_periods(weekly.shift, date(2026, 11, 28))  # a Saturday: nights
+    assert not h.shift_periods(weekly.shift, date(2026, 11, 25))  # a Wednesday: off
     courier = next(e for e in h.roster if e.badge == "RC-01")
     assert courier.skills == ("cold_chain",)  # the role's skills, as no entry gave its own
 
@@ -87,6 +91,12 @@ MISTAKES: list[tuple[str, Edit, str]] = [
     ("an unknown role", _set("roster/1/role", "runner"), "roster[1].role"),
     ("an unknown shift template", _set("roster/2/shift", "lates"), "roster[2].shift"),
     ("a base that is not a location", _set("roster/3/base", "N-CAFE"), "roster[3].base"),
+    ("both a shift and a pattern", _set("roster/0/pattern", {"mon": "days"}), "roster[0].shift"),
+    (
+        "a pattern of an unknown template",
+        _set("roster/12/pattern/sat", "lates"),
+        "roster[12].pattern.sat",
+    ),
     ("a badge given twice", _set("roster/1/badge", "RN-01"), "roster[1]"),
     (
         "an unknown skill on a role",
