@@ -56,6 +56,14 @@ def skill_bits(skills: frozenset[Skill]) -> int:
     return bits
 
 
+def _bits(values: tuple[int, ...]) -> NDArray[np.unsignedinteger[Any]]:
+    """Skill bits in the narrowest type that holds every bit seen so far (uint8 for up
+    to 8 skills): a round's pairwise skill test reads a job x porter table of them."""
+    width = len(_SKILL_BIT)
+    dtype = np.uint8 if width <= 8 else np.uint16 if width <= 16 else np.uint64
+    return np.array(values, dtype=dtype)
+
+
 def group_index(problem: AssignmentProblem) -> dict[Group, int]:
     """The problem's groups (its jobs', porters' and the lending rules'), sorted by name:
     indices that depend on the problem alone."""
@@ -72,7 +80,7 @@ class JobArrays:
     destination: I
     rank: I  # priority rank, 0 = stat
     group: I
-    skills: I  # skill bits
+    skills: NDArray[np.unsignedinteger[Any]]  # skill bits
     needed: I
     accompaniment_blocked: B
     batchable: B
@@ -94,7 +102,7 @@ class JobArrays:
 class PorterArrays:
     location: I  # -1 when unknown
     group: I
-    skills: I  # skill bits
+    skills: NDArray[np.unsignedinteger[Any]]  # skill bits
     available: B  # on shift and not on a break
     shift_end: F  # +inf when unknown
     active: I
@@ -221,7 +229,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
         destination=destination,
         rank=priority_rank,
         group=np.array([groups[g] for g in columns[3]], np.int64),
-        skills=np.array(columns[4], np.int64),
+        skills=_bits(columns[4]),
         needed=needed,
         accompaniment_blocked=np.array(columns[6], bool),
         batchable=np.array(columns[7], bool),
@@ -265,7 +273,7 @@ def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> Port
     return PorterArrays(
         location=np.array([-1 if c is None else index[c] for c in raw[0]], np.int64),
         group=np.array([groups[g] for g in raw[1]], np.int64),
-        skills=np.array(raw[2], np.int64),
+        skills=_bits(raw[2]),
         available=np.array(raw[3], bool),
         shift_end=np.array(_after_or_inf(raw[4], now), np.float64),
         active=np.array(raw[5], np.int64),
