@@ -24,6 +24,26 @@ def two_emergency_porters(server: Server) -> None:
     EM-GC-01 waits in resus, where the job starts; EM-GC-02 on a far ward.
     """
     planner = server.client("demo-planner")
+
+    def rostered_now() -> set[str]:
+        """The emergency porters the rota has on duty now (it starts them on its tick)."""
+        now = datetime.now(UTC)
+        days = ok(planner.get("/rota", params={"from": str((now - timedelta(days=1)).date())}))
+        return {
+            s["badge"]
+            for d in days
+            for s in d["shifts"]
+            if s["badge"].startswith("EM-")
+            and s["cancelled"] is None
+            and datetime.fromisoformat(s["start"]) <= now < datetime.fromisoformat(s["end"])
+        }
+
+    def started() -> set[str]:
+        board = ok(planner.get("/porters", params={"group": "emergency"}))
+        return {p["badge"] for p in board if p["rota_shift"] or p["state"] != "off_shift"}
+
+    # The rota has started whoever it has on duty (so it will not start them after this).
+    eventually(lambda: rostered_now() <= started())
     for porter in ok(planner.get("/porters", params={"group": "emergency"})):
         if porter["state"] != "off_shift":
             ok(planner.post(f"/porters/{porter['badge']}/shift/end"))
