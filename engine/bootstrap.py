@@ -94,7 +94,9 @@ def open_site(
     service = Service(app, hospital.timezone, read_models)
     if driver is None:
         tick, gap, idle = settings.driver_timing()
-        driver = DriverParams(tick=tick, round_gap=gap, idle_round=idle)
+        driver = DriverParams(
+            tick=tick, round_gap=gap, idle_round=idle, rota_days_ahead=settings.rota_days_ahead
+        )
     return Site(
         settings,
         hospital,

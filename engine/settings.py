@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     idle_round_seconds: float = Field(
         default=60.0, gt=0, description="waiting jobs are offered again at least this often"
     )
+    rota_days_ahead: int = Field(
+        default=14, ge=1, le=92, description="how many days ahead the rota is planned"
+    )
     poll_seconds: float = Field(default=0.25, gt=0, description="how often the loop reads the log")
     standby_seconds: float = Field(default=1.0, gt=0, description="stand-by retry of the lease")
 
@@ -82,7 +85,7 @@ class Settings(BaseSettings):
         }
 
     def driver_timing(self) -> tuple[timedelta, timedelta, timedelta]:
-        """(tick, round gap, idle round) for the live driver."""
+        """(tick, round gap, idle round) for the live driver (and `rota_days_ahead`)."""
         return (
             timedelta(seconds=self.tick_seconds),
             timedelta(seconds=self.round_interval),

@@ -93,6 +93,8 @@ class DriverParams:
     idle_round: timedelta = timedelta(seconds=60)
     """Waiting jobs are offered again this often even if nothing changed (scheduled
     jobs come into their window that way)."""
+    rota_days_ahead: int = 14
+    """The rota is planned this many days ahead (so far ahead can leave be entered)."""
 
 
 class Driver(RotaKeeping):

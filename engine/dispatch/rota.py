@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.errors import DomainError
@@ -15,7 +16,9 @@ from engine.domain.recurring import CATCH_UP, RecurringWork
 from engine.domain.rota.aggregate import Templates, plan_day
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
-from engine.write.staffing import ROTA_DAYS_AHEAD
+
+if TYPE_CHECKING:  # the driver mixes this in
+    from engine.dispatch.driver import DriverParams
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,7 @@ log = logging.getLogger(__name__)
 class RotaKeeping:
     app: DispatchApp
     board: Board
+    params: DriverParams
     templates: Templates | None
     recurring: tuple[RecurringWork, ...]
     _roster_changed: bool
@@ -39,7 +43,8 @@ class RotaKeeping:
         board.catch_up()
         now, tz = app.clock.now(), app.layout.timezone
         today = now.astimezone(tz).date()
-        days = [today + timedelta(days=offset) for offset in range(-1, ROTA_DAYS_AHEAD)]
+        ahead = self.params.rota_days_ahead
+        days = [today + timedelta(days=offset) for offset in range(-1, ahead)]
         with board.held():
             missing = [day for day in days if day not in board.rota]
             roster_changed, self._roster_changed = self._roster_changed, False

@@ -3,8 +3,9 @@
 Mixed into `DispatchApp` beside the job lifecycle. Porters are registered,
 changed and retired; rota days are planned (by the driver, from each porter's
 shift template) and edited by people: leave, sickness, extra shifts, call-ins,
-swaps. A rota day must be planned before it is edited: the driver plans
-`ROTA_DAYS_AHEAD` days ahead, so that is how far ahead leave can be entered.
+swaps. A rota day must be planned before it is edited: the driver plans days
+ahead (`DISPATCH_ROTA_DAYS_AHEAD`, 14 by default), so that is how far ahead leave
+can be entered.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from engine.domain.rota.aggregate import RotaDay, Shift, rota_day_id
 from engine.domain.site import SiteLayout
 from engine.domain.values import ENGINE_ROTA
 
-ROTA_DAYS_AHEAD = 14
+RETIRE_HORIZON_DAYS = 92  # a retirement cancels every planned shift to come within this
 
 
 class Staffing:
@@ -65,7 +66,7 @@ class Staffing:
         porter = self.porter(badge)
         now = self.clock.now()
         days = []
-        for day in self._days(now, now + timedelta(days=ROTA_DAYS_AHEAD + 1)):
+        for day in self._days(now, now + timedelta(days=RETIRE_HORIZON_DAYS)):
             for shift in day.working():
                 if shift.badge == porter.badge and shift.start > now:
                     day.cancel(shift.id, "retired", cmd.by, now)
@@ -115,8 +116,8 @@ class Staffing:
         if rota is None:
             raise InvalidInput(
                 "start",
-                f"the rota for {day} is not planned yet (it is planned {ROTA_DAYS_AHEAD} days "
-                "ahead, and kept for the days before)",
+                f"the rota for {day} is not planned yet (days are planned as far ahead as "
+                "DISPATCH_ROTA_DAYS_AHEAD says, 14 by default)",
             )
         return rota
 
