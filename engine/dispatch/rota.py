@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # the driver mixes this in
 
 log = logging.getLogger(__name__)
 
+EARLY_START = timedelta(hours=1)
+"""A shift started by hand this long before the rota's start counts as that shift."""
+
 
 class RotaKeeping:
     app: DispatchApp
@@ -74,8 +77,11 @@ class RotaKeeping:
                 porter = board.porters.get(porter_id(app.site, shift.badge))
                 if porter is None or porter.retired or porter.on_shift:
                     continue
-                if porter.shift_started_at is not None and porter.shift_started_at >= shift.start:
-                    continue  # worked it already, and ended it
+                began = porter.shift_started_at
+                if porter.shift_id == shift.id or (
+                    began is not None and began >= shift.start - EARLY_START
+                ):
+                    continue  # worked it already (or started it by hand early), and ended it
                 due.append(shift)
         started = []
         for shift in due:
@@ -96,7 +102,6 @@ class RotaKeeping:
             return []
         now, tz = self.app.clock.now(), self.app.layout.timezone
         since = self._recurred_to or now - CATCH_UP
-        self._recurred_to = now
         created = []
         for work in self.recurring:
             for at in work.due(since, now, tz):
@@ -110,6 +115,7 @@ class RotaKeeping:
                     created.append(key)
                 except DomainError as exc:  # the site changed under the round: say so
                     log.warning("recurring work %s not created at %s: %s", work.id, at, exc)
+        self._recurred_to = now  # only once every occurrence due was submitted
         if created:
             self.board.catch_up()
         return created

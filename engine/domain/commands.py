@@ -100,7 +100,7 @@ class RegisterPorter(Command):
     role: str = Field(min_length=1, max_length=40)
     skills: tuple[Skill, ...] = ()
     shift: str | None = Field(
-        default=None, max_length=200, description="their shift template or weekly pattern"
+        default=None, max_length=400, description="their shift template or weekly pattern"
     )
     base: str | None = Field(
         default=None, max_length=64, description="the location their shifts start at"
@@ -113,7 +113,7 @@ class ChangePorter(Command):
     group: Group | None = Field(default=None, min_length=1, max_length=40)
     role: str | None = Field(default=None, min_length=1, max_length=40)
     skills: tuple[Skill, ...] | None = None
-    shift: str | None = Field(default=None, max_length=200)
+    shift: str | None = Field(default=None, max_length=400)
     base: str | None = Field(default=None, max_length=64)
     by: str = Field(min_length=1, max_length=64)
 

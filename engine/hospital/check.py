@@ -216,7 +216,18 @@ def check_references(h: HospitalFile) -> list[Problem]:
             problems += _known(
                 entry.shift, templates, f"{at}.shift", "shift template", "shift_templates"
             )
+        if entry.pattern is not None and not entry.pattern:
+            problems.append(Problem(f"{at}.pattern", "names no day", "give at least one weekday"))
         for day, name in (entry.pattern or {}).items():
+            worked = h.shift_templates.get(name)
+            if worked is not None and day in WEEKDAYS and day not in worked.days:
+                problems.append(
+                    Problem(
+                        f"{at}.pattern.{day}",
+                        f"shift template {name!r} is not worked on {day}",
+                        f"add {day} to shift_templates.{name}.days, or name another template",
+                    )
+                )
             if day not in WEEKDAYS:
                 problems.append(
                     Problem(f"{at}.pattern.{day}", f"unknown weekday {day!r}", ", ".join(WEEKDAYS))

@@ -91,6 +91,8 @@ class Performance:
         kind = type(event)
         if kind is ev.PorterRegistered:
             self.porters[str(event.originator_id)] = _Porter(event.badge, event.group)
+        elif kind is ev.PorterChanged and str(event.originator_id) in self.porters:
+            self.porters[str(event.originator_id)].group = event.group
         elif kind is ev.PorterShiftEnded:
             porter = self.porters.get(str(event.originator_id))
             minutes = float(getattr(event, "overtime_minutes", 0.0))
@@ -126,10 +128,11 @@ class Performance:
         elif kind is ev.JobRated:
             job.rating = event.score
         elif kind is ev.JobReleased and event.reason == "porter_declined":
-            for pid in job.porters:
-                porter = self.porters.get(pid)
-                if porter is not None and porter.badge == event.by:
-                    porter.declines.append(at)
+            holders = [self.porters[pid] for pid in job.porters if pid in self.porters]
+            named = [p for p in holders if p.badge == event.by]
+            # The porter who declined, or the one holder when a dispatcher declined for them.
+            for porter in named or (holders if len(holders) == 1 else []):
+                porter.declines.append(at)
         elif kind in (ev.JobHeld, ev.JobFailed):
             for pid in job.porters:  # an incident on the porters' watch: held or failed
                 if pid in self.porters:

@@ -146,6 +146,13 @@ class Staffing:
         """Leave or sickness; returns the shifts cancelled (none is an error: say so)."""
         porter = self.porter(cmd.badge)
         now = self.clock.now()
+        last = self._local(cmd.end - timedelta(microseconds=1))
+        if self.rota_day(last) is None:
+            raise InvalidInput(
+                "end",
+                f"the rota for {last} is not planned yet: enter the part of the absence "
+                "beyond the planned days once they are (DISPATCH_ROTA_DAYS_AHEAD)",
+            )
         cancelled: list[str] = []
         changed = []
         for rota in self._days(cmd.start, cmd.end):

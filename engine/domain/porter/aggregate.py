@@ -175,9 +175,12 @@ class Porter(Aggregate):
             raise self._refuse("end the shift of", self.state)
         if self.active_jobs:
             raise self._refuse("end the shift of", f"holding jobs {', '.join(self.active_jobs)}")
+        # Overtime runs to when their hands became free, not to when anyone noticed (the
+        # engine's tick, or a server that was down at the shift's end).
         over = 0.0
-        if self.shift_ends_at is not None and at > self.shift_ends_at:
-            over = round((at - self.shift_ends_at).total_seconds() / 60, 2)
+        worked_to = min(at, self.last_free_at) if self.last_free_at is not None else at
+        if self.shift_ends_at is not None and worked_to > self.shift_ends_at:
+            over = round((worked_to - self.shift_ends_at).total_seconds() / 60, 2)
         self._shift_ended(timestamp=at, by=by, overtime_minutes=over)
 
     @event("ShiftEnded")

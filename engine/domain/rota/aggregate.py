@@ -156,20 +156,48 @@ class RotaDay(Aggregate):
 
     def reconcile(self, expected: list[Shift], by: str, at: datetime) -> bool:
         """Bring the day in line with the porters' templates as they are now, for shifts
-        still to come: one added for a porter registered since (or, still under way,
-        to work now), one cancelled for a template changed or removed. What people
-        added or cancelled by hand stays. Returns whether anything changed."""
+        still to come: one added for a porter registered since (or, under way, to work
+        now), one cancelled or reshaped for a template changed or removed, one cancelled
+        as "changed" added back if its template returns. What people did by hand
+        stays: shifts they added, and leave, sickness and swaps, which nothing that a
+        template gives may overlap. A porter already working another template's shift
+        today keeps today as it is. Returns whether anything changed."""
         changed = False
-        wanted = {s.id for s in expected}
-        for shift in expected:
-            if shift.id not in self.shifts and shift.end > at:
-                self._added(shift=shift.to_data(), reason="rostered", by=by, timestamp=at)
-                changed = True
+        wanted = {s.id: s for s in expected}
         for shift in self.working():
-            if shift.source not in BY_HAND and shift.id not in wanted and shift.start > at:
+            if shift.source in BY_HAND or shift.start <= at:
+                continue
+            want = wanted.get(shift.id)
+            if want is None:
                 self._cancelled(shift_id=shift.id, reason="changed", by=by, timestamp=at)
                 changed = True
+            elif (want.end, want.source) != (shift.end, shift.source):  # same start, reshaped
+                self._added(shift=want.to_data(), reason="rostered", by=by, timestamp=at)
+                changed = True
+        for shift in expected:
+            if shift.end <= at:
+                continue
+            if shift.id in self.shifts and self.cancelled.get(shift.id) != "changed":
+                continue  # there already, or cancelled by hand
+            if self._clashes(shift):
+                continue
+            self._added(shift=shift.to_data(), reason="rostered", by=by, timestamp=at)
+            changed = True
         return changed
+
+    def _clashes(self, shift: Shift) -> bool:
+        for other in self.shifts.values():
+            if other.badge != shift.badge or other.id == shift.id:
+                continue
+            reason = self.cancelled.get(other.id)
+            overlaps = other.start < shift.end and shift.start < other.end
+            if reason in ("leave", "sickness") and overlaps:
+                return True
+            if reason is None and (
+                overlaps or (other.source not in BY_HAND and other.source != shift.source)
+            ):
+                return True
+        return False
 
     @event("ShiftCancelled")
     def _cancelled(self, shift_id: str, reason: str, by: str, timestamp: datetime) -> None:

@@ -92,6 +92,12 @@ MISTAKES: list[tuple[str, Edit, str]] = [
     ("an unknown shift template", _set("roster/2/shift", "lates"), "roster[2].shift"),
     ("a base that is not a location", _set("roster/3/base", "N-CAFE"), "roster[3].base"),
     ("both a shift and a pattern", _set("roster/0/pattern", {"mon": "days"}), "roster[0].shift"),
+    ("an empty weekly pattern", _set("roster/12/pattern", {}), "roster[12].pattern"),
+    (
+        "a pattern day its template is not worked on",
+        _set("roster/12/pattern/sat", "weekday_courier"),
+        "roster[12].pattern.sat",
+    ),
     (
         "a pattern of an unknown template",
         _set("roster/12/pattern/sat", "lates"),
