@@ -61,7 +61,8 @@ class Runtime:
         site.service.refresh()
         loop = site.live(decide=api.decide)
         loop.start()
-        return cls(api, engine, site, loop, api.grants(), ready=True)
+        grants = api.grants(entry.badge for entry in site.hospital.porters())
+        return cls(api, engine, site, loop, grants, ready=True)
 
     def stop(self) -> None:
         self.ready = False

@@ -6,6 +6,7 @@ server (CLI, tests, simulations) and should not carry its knobs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,10 +36,9 @@ class Grant(BaseModel):
         return self.role
 
 
-def demo_tokens() -> dict[str, Grant]:
-    """Well-known tokens for the demo hospital; switch off with DISPATCH_DEMO_TOKENS=false."""
-    from engine.hospital import Hospital
-
+def demo_tokens(porters: Iterable[str]) -> dict[str, Grant]:
+    """Well-known tokens for trying a hospital out, one per porter's badge of the hospital
+    served; switch off with DISPATCH_DEMO_TOKENS=false."""
     tokens = {
         "demo-dispatcher": Grant(role="dispatcher", name="dispatcher:demo"),
         "demo-planner": Grant(role="planner", name="planner:demo"),
@@ -48,8 +48,8 @@ def demo_tokens() -> dict[str, Grant]:
         "demo-ward-emergency": Grant(role="ward", department="emergency"),
         "demo-ward-surgery": Grant(role="ward", department="surgery_7"),
     }
-    for entry in Hospital.load().porters():
-        tokens[f"demo-porter-{entry.badge}"] = Grant(role="porter", badge=entry.badge)
+    for badge in porters:
+        tokens[f"demo-porter-{badge}"] = Grant(role="porter", badge=badge)
     return tokens
 
 
@@ -70,5 +70,5 @@ class ApiSettings(BaseSettings):
         default=True, description="false: never run dispatch rounds here (an API-only node)"
     )
 
-    def grants(self) -> dict[str, Grant]:
-        return {**(demo_tokens() if self.demo_tokens else {}), **self.tokens}
+    def grants(self, porters: Iterable[str] = ()) -> dict[str, Grant]:
+        return {**(demo_tokens(porters) if self.demo_tokens else {}), **self.tokens}

@@ -108,7 +108,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.port is not None:
         overrides["port"] = args.port
     engine = engine_settings(args)
-    Hospital.load(engine.hospital)  # checked whole before the server starts
+    hospital = Hospital.load(engine.hospital)  # checked whole before the server starts
     try:
         api = ApiSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -127,7 +127,7 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["DISPATCH_HOSPITAL"] = engine.hospital
         uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(api, engine), **options)
+        uvicorn.run(create_app(api, engine, hospital=hospital), **options)
     return 0
 
 

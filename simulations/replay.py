@@ -37,6 +37,7 @@ from engine.domain.commands import (
     parse,
 )
 from engine.domain.policy.aggregate import Policy
+from engine.domain.recurring import is_recurring
 from engine.domain.rota.aggregate import Shift
 from engine.domain.values import ENGINE, ENGINE_ROTA, ENGINE_SHIFT_OVER, Reason, Status
 from engine.hospital import Hospital, RosterEntry
@@ -104,7 +105,7 @@ def engine_made(event: Any) -> bool:
     by = getattr(event, "by", "")
     return (
         kind in (ev.DecisionMade, ev.JobEscalated, ev.RotaPlanned)
-        or (kind is ev.JobSubmitted and event.key.startswith("round:"))  # recurring work
+        or (kind is ev.JobSubmitted and is_recurring(event.key))  # recurring work
         or (kind is ev.PorterShiftEnded and by == ENGINE_SHIFT_OVER)
         or (kind is ev.PorterShiftStarted and by == ENGINE_ROTA)
         or (kind in (ev.RotaShiftAdded, ev.RotaShiftCancelled) and by == ENGINE_ROTA)

@@ -54,7 +54,7 @@ from engine.dispatch.rounds import Dispatcher
 from engine.domain import events as ev
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
-from engine.domain.recurring import RecurringWork
+from engine.domain.recurring import RecurringWork, is_recurring
 from engine.domain.rota.aggregate import Templates
 from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Status
 from engine.projections.board import Board
@@ -147,7 +147,7 @@ class Driver(RotaKeeping):
                 self._waiting.discard(event.originator_id)
             if kind in _ROSTER:
                 self._roster_changed = True
-            elif kind is ev.JobSubmitted and event.key.startswith("round:"):
+            elif kind is ev.JobSubmitted and is_recurring(event.key):
                 self._round_keys.add(event.key)
             if kind is ev.JobEscalated:
                 stages = self._history.setdefault(event.originator_id, {})

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+KEY_PREFIX = "round:"
+
 CATCH_UP = timedelta(hours=2)
 """How late a missed occurrence is still created (after a restart, say)."""
 
@@ -25,7 +27,7 @@ class RecurringWork:
 
     def key(self, at: datetime, tz: tzinfo) -> str:
         local = at.astimezone(tz)
-        return f"round:{self.id}:{local.date().isoformat()}T{local:%H:%M}"
+        return f"{KEY_PREFIX}{self.id}:{local.date().isoformat()}T{local:%H:%M}"
 
     def due(self, since: datetime, now: datetime, tz: tzinfo) -> list[datetime]:
         """Occurrences in (since, now], oldest first (at most `CATCH_UP` old)."""
@@ -41,3 +43,8 @@ class RecurringWork:
                         out.append(at)
             day += timedelta(days=1)
         return sorted(out)
+
+
+def is_recurring(key: str) -> bool:
+    """Whether an idempotency key is one of a recurring round's occurrences."""
+    return key.startswith(KEY_PREFIX)

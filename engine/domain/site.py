@@ -72,6 +72,20 @@ LEGACY_SKILL_RULES = SkillRules.of(
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PATTERN = "pattern:"
+
+
+def pattern_name(pattern: Mapping[str, str]) -> str:
+    """A weekly pattern as a porter's shift: `pattern:mon=early,thu=night` (weekday order)."""
+    return PATTERN + ",".join(f"{d}={pattern[d]}" for d in WEEKDAYS if d in pattern)
+
+
+def pattern_of(shift: str) -> dict[str, str] | None:
+    """The weekday -> template map of a pattern name; None for a plain template."""
+    if not shift.startswith(PATTERN):
+        return None
+    parts = [part.partition("=") for part in shift[len(PATTERN) :].split(",") if part]
+    return {day: template for day, _, template in parts}
 
 
 @dataclass(frozen=True)
@@ -113,11 +127,13 @@ class Catalogue:
 
     def check_shift(self, value: str, where: str = "shift") -> None:
         """A template, or a weekly pattern of them (`pattern:mon=early,thu=night`)."""
-        if value.startswith("pattern:"):
-            for part in value[len("pattern:") :].split(","):
-                day, _, template = part.partition("=")
+        week = pattern_of(value)
+        if week is not None:
+            if not week:
+                raise InvalidInput(where, "a weekly pattern names at least one day")
+            for day, template in week.items():
                 if day not in WEEKDAYS or not template:
-                    raise InvalidInput(where, f"{part!r} is not weekday=template")
+                    raise InvalidInput(where, f"{day}={template} is not weekday=template")
                 self._check("shift template", self.shift_templates, template, where)
             return
         self._check("shift template", self.shift_templates, value, where)

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from engine.domain.errors import DomainError
+from engine.domain.site import WEEKDAYS
 from engine.domain.values import Kind, Mode
-from engine.hospital.file import WEEKDAYS, Badge, Clock, Code, HospitalFile, Name, RoundIn
+from engine.hospital.file import Badge, Clock, Code, HospitalFile, Name, RoundIn
 
 MAX_SHOWN = 20
 

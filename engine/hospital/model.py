@@ -17,18 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.domain.recurring import RecurringWork
-from engine.domain.site import Catalogue, SiteLayout, SkillRules
+from engine.domain.site import WEEKDAYS, Catalogue, SiteLayout, SkillRules, pattern_name, pattern_of
 from engine.domain.values import Location
 from engine.hospital.check import parse, read_file, round_request
-from engine.hospital.file import WEEKDAYS, HospitalFile
+from engine.hospital.file import HospitalFile
 
 DEMO = "demo_hospital.json"
-PATTERN = "pattern:"
-
-
-def pattern_name(pattern: dict[str, str]) -> str:
-    """A weekly pattern as a porter's shift: `pattern:mon=early,thu=night` (weekday order)."""
-    return PATTERN + ",".join(f"{d}={pattern[d]}" for d in WEEKDAYS if d in pattern)
 
 
 @dataclass(frozen=True)
@@ -174,10 +168,8 @@ class Hospital:
 
     def template_on(self, template: str, day: date) -> str:
         """The template worked on `day`: a weekly pattern names one per weekday ("" off)."""
-        if not template.startswith(PATTERN):
-            return template
-        week = dict(p.split("=", 1) for p in template[len(PATTERN) :].split(",") if p)
-        return week.get(WEEKDAYS[day.weekday()], "")
+        week = pattern_of(template)
+        return template if week is None else week.get(WEEKDAYS[day.weekday()], "")
 
     def on_duty_until(self, entry: RosterEntry, when: datetime) -> datetime | None:
         """When this person's current period ends, or None if off duty at `when`."""

@@ -85,25 +85,20 @@ class Board:
         elif kind is ev.DecisionMade:
             self.decisions = max(self.decisions, int(event.number))  # (`Feed` decodes them)
 
-    def rostered(self, when: datetime, tz: Any) -> list[Shift]:
-        """The rota's shifts working at `when` (a night shift began the day before)."""
+    def _under_way(self, when: datetime, tz: Any) -> list[RotaDay]:
+        """The planned days whose shifts may be under way at `when`: a night shift began
+        the day before."""
         local = when.astimezone(tz).date()
-        out = []
-        for day in (local - timedelta(days=1), local):
-            rota = self.rota.get(day)
-            if rota is not None:
-                out += [s for s in rota.working() if s.covers(when)]
-        return out
+        days = (self.rota.get(local - timedelta(days=1)), self.rota.get(local))
+        return [day for day in days if day is not None]
+
+    def rostered(self, when: datetime, tz: Any) -> list[Shift]:
+        """The rota's shifts working at `when`."""
+        return [s for rota in self._under_way(when, tz) for s in rota.working() if s.covers(when)]
 
     def cancelled_shifts(self, when: datetime, tz: Any) -> set[str]:
         """Ids of shifts the rota cancelled, of the days that may be under way."""
-        local = when.astimezone(tz).date()
-        out: set[str] = set()
-        for day in (local - timedelta(days=1), local):
-            rota = self.rota.get(day)
-            if rota is not None:
-                out |= set(rota.cancelled)
-        return out
+        return {i for rota in self._under_way(when, tz) for i in rota.cancelled}
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())
