@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, status
 
 from api.settings import Grant, Role
+from engine.domain.actor import Actor
 from engine.domain.job.aggregate import Job
 
 READERS: tuple[Role, ...] = ("dispatcher", "planner", "auditor", "admin")
@@ -28,6 +29,10 @@ class Principal:
     @classmethod
     def of(cls, grant: Grant) -> Principal:
         return cls(grant.role, grant.who, grant.badge, grant.department)
+
+    def actor(self, for_: str | None = None) -> Actor:
+        """Who the record names: this caller, in their role, acting for `for_` if anyone."""
+        return Actor(self.who, self.role).on_behalf_of(for_)
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.auth import READERS, Principal, unauthorised
 from api.runtime import Runtime
 from api.settings import Role
+from engine.domain.actor import act_as
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
@@ -54,7 +55,11 @@ async def authenticate(
     grant = runtime.grants.get(credentials.credentials)
     if grant is None:
         raise unauthorised("unknown token")
-    return Principal.of(grant)
+    principal = Principal.of(grant)
+    # Whatever this request records names its caller. Set here, in the request's own
+    # task, it reaches the endpoint, which runs in a copy of this context.
+    act_as(principal.actor())
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]

@@ -24,8 +24,9 @@ from uuid import UUID
 from engine.assign import SolverParams
 from engine.bootstrap import Site, bootstrap, open_site
 from engine.clock import ManualClock
-from engine.dispatch.decisions import override
+from engine.dispatch.manual import override
 from engine.domain import events as ev
+from engine.domain.actor import SYSTEM, Actor, acting, current
 from engine.domain.commands import (
     ChangePorter,
     Complete,
@@ -48,7 +49,11 @@ from simulations.demand import Arrival
 from simulations.scenario import Scenario
 
 # Releases that are consequences of another act: a round moving a job, a shift ending.
-CONSEQUENTIAL_RELEASES = {Reason.REOPTIMISED.value, Reason.PORTER_OFF_SHIFT.value}
+CONSEQUENTIAL_RELEASES = {
+    Reason.REOPTIMISED.value,
+    Reason.PORTER_OFF_SHIFT.value,
+    Reason.ESCALATION.value,
+}
 
 
 def _site_of(lines: list[str]) -> str:
@@ -164,14 +169,22 @@ class Commands:
                 e.originator_id, e.confirmed_by, e.companion
             ),
             ev.JobPickedUp: lambda e: a.pick_up_job(
-                e.originator_id, UUID(e.porter_id), e.companion_present
+                e.originator_id,
+                UUID(e.porter_id),
+                e.companion_present,
+                getattr(e, "handed_over_by", ""),
             ),
             ev.JobHeld: lambda e: a.hold_job(e.originator_id, self._why(e)),
             ev.JobResumed: lambda e: a.resume_job(e.originator_id, e.by),
             ev.JobCompleted: lambda e: a.complete_job(
                 e.originator_id, UUID(e.porter_id), Complete(received_by=e.received_by, note=e.note)
             ),
-            ev.JobCancelled: lambda e: a.cancel_job(e.originator_id, self._why(e)),
+            ev.JobCancelled: self._job_cancelled,
+            ev.JobRescheduled: self._rescheduled,
+            ev.JobIncidentReported: lambda e: a.report_incident(
+                e.originator_id, UUID(e.porter_id), e.category, e.note
+            ),
+            ev.JobComplained: lambda e: a.complain(e.originator_id, e.category, e.text, e.by),
             ev.JobFailed: lambda e: a.fail_job(e.originator_id, self._why(e)),
             ev.JobRated: lambda e: a.rate_job(
                 e.originator_id, Rate(score=e.score, comment=e.comment, by=e.by)
@@ -186,7 +199,24 @@ class Commands:
         handler = self.handlers.get(type(event))
         if handler is None:
             return False
-        return handler(event) is not _NOT_A_COMMAND
+        recorded = getattr(event, "actor", None)
+        actor = Actor(recorded["by"], recorded["role"], recorded["for"]) if recorded else SYSTEM
+        with acting(actor):  # the replayed log names whoever the recorded one did
+            return handler(event) is not _NOT_A_COMMAND
+
+    def _job_cancelled(self, event: Any) -> object:
+        if not self.app.job(event.originator_id).is_open:
+            return _NOT_A_COMMAND  # a return leg, cancelled with its outbound leg
+        self.app.cancel_job(event.originator_id, self._why(event))
+        return None
+
+    def _rescheduled(self, event: Any) -> object:
+        job = self.app.job(event.originator_id)
+        when = datetime.fromisoformat(event.ready_at)
+        if job.ready_at == when:
+            return _NOT_A_COMMAND  # a return leg, moved with its outbound leg
+        self.app.reschedule_job(event.originator_id, when)
+        return None
 
     def _cancelled(self, event: Any) -> object:
         if event.reason == "retired":
@@ -210,6 +240,7 @@ class Commands:
             published_by=event.published_by,
             note=event.note,
             timestamp=event.timestamp,
+            actor=current(),
         )
         self.app.record(policy)
 
@@ -223,10 +254,11 @@ class Commands:
         jid = event.originator_id
         porters: list[UUID | str] = [UUID(p) for p in event.porter_ids]
         released = self.overrides.pop(jid, None)
+        forced = getattr(event, "forced", "")
         if self.app.job(jid).status is Status.REQUESTED and released is None:
-            self.app.assign_job(jid, porters, by=event.by)
+            self.app.assign_job(jid, porters, by=event.by, forced=forced)
         elif released is not None:
-            override(self.app, jid, porters, self._why(released))
+            override(self.app, jid, porters, self._why(released), force=forced, check=False)
         else:
             self.app.reassign_job(
                 jid, porters, Transition(reason=Reason.DISPATCHER_OVERRIDE, by=event.by)
@@ -238,7 +270,8 @@ class Commands:
         if event.reason == Reason.DISPATCHER_OVERRIDE.value:
             self.overrides[event.originator_id] = event  # the Assigned that follows moves it
             return _NOT_A_COMMAND
-        return self.app.release_job(event.originator_id, self._why(event))
+        barred = [UUID(p) for p in getattr(event, "barred", None) or []]
+        return self.app.release_job(event.originator_id, self._why(event), barred or None)
 
 
 _NOT_A_COMMAND = object()

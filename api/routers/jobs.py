@@ -40,8 +40,9 @@ from api.schemas import (
     RateCreate,
     TransitionCreate,
 )
-from engine.dispatch.decisions import override as override_job
 from engine.dispatch.explaining import why
+from engine.dispatch.manual import override as override_job
+from engine.domain.actor import acting
 from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import JobNotFound
 from engine.domain.ids import job_id as make_job_id
@@ -69,7 +70,8 @@ def submit_job(
     if principal.role == "ward" and principal.department not in (None, body.department):
         raise forbidden(f"{principal.who} may request jobs only for {principal.department}")
     existed = make_job_id(app.site, idempotency_key) in app.repository
-    jid = app.submit_job(body, idempotency_key)
+    with acting(principal.actor(for_=body.department)):
+        jid = app.submit_job(body, idempotency_key)
     service.written()
     if existed:
         response.status_code = status.HTTP_200_OK
@@ -135,9 +137,12 @@ def _act(
     job_id: UUID,
     command: Callable[[], object],
     wake: bool = True,
+    for_: str | None = None,
 ) -> JobPublic:
+    """Check, run, answer; the record names the caller, and the porter they acted for."""
     _check(service, principal, job_id)
-    command()
+    with acting(principal.actor(for_)):
+        command()
     service.written(wake)
     return JobPublic(**service.stored_job(job_id))
 

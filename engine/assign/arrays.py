@@ -96,6 +96,7 @@ class JobArrays:
     finish_offset: F  # handling + trip - delivery_due: pickup + this = minutes late at delivery
     leave_base: F
     assigned_count: I
+    widened: B  # open to every group's porters (an escalation widened the pool)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def job_row(job: JobSpec) -> tuple[Any, ...]:
         micros(job.delivery_due),
         None if job.ready_at is None else micros(job.ready_at),
         len(job.assigned_porters),
+        job.widened,
     )
 
 
@@ -199,7 +201,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
     batch = set(policy.batch_kinds)
     now = micros(problem.now)
     rows = [j.solver_row for j in problem.jobs]
-    raw = list(zip(*rows, strict=True)) or [()] * 13
+    raw = list(zip(*rows, strict=True)) or [()] * 14
     kinds = raw[7]
     columns: list[Any] = [
         [index[c] for c in raw[0]],
@@ -245,6 +247,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
         finish_offset=handling + trip - delivery_due,
         leave_base=leave[priority_rank],
         assigned_count=np.array(columns[13], np.int64),
+        widened=np.array(raw[13], bool),
     )
 
 

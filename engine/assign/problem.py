@@ -59,6 +59,7 @@ class JobSpec:
     ready_at: datetime | None = None
     assigned_porters: tuple[str, ...] = ()
     declined_by: tuple[str, ...] = ()
+    widened: bool = False  # an escalation opened it to every group's porters
 
     def __post_init__(self) -> None:
         if self.porters_needed not in (1, 2):
@@ -89,6 +90,7 @@ class JobSpec:
             "ready_at": _time(self.ready_at),
             "assigned_porters": list(self.assigned_porters),
             "declined_by": list(self.declined_by),
+            "widened": self.widened,
         }
 
     @cached_property
@@ -111,6 +113,7 @@ class JobSpec:
             self.accompaniment_confirmed,
             self.assigned_porters,
             self.declined_by,
+            self.widened,
         )
 
     @classmethod
@@ -132,6 +135,7 @@ class JobSpec:
             ready_at=_parse_time(data["ready_at"]),
             assigned_porters=tuple(data["assigned_porters"]),
             declined_by=tuple(data.get("declined_by", ())),
+            widened=bool(data.get("widened", False)),
         )
 
 

@@ -140,7 +140,7 @@ def finishes_before_shift_end_mask(a: ProblemArrays, policy: PolicyDocument) -> 
 
 
 def group_eligible(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
-    if porter.group == job.group or porter.group in problem.policy.lending.get(job.group, []):
+    if job.widened or porter.group in (job.group, *problem.policy.lending.get(job.group, [])):
         return None
     return (
         f"porter {porter.badge} belongs to {porter.group}, "
@@ -150,7 +150,8 @@ def group_eligible(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem)
 
 def group_eligible_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
     refused: B = ~a.lend_ok[:, a.porters.group]  # (groups, P)
-    return refused[a.jobs.group]
+    out: B = refused[a.jobs.group] & ~a.jobs.widened[:, None]
+    return out
 
 
 # -- skills ------------------------------------------------------------------------
@@ -219,7 +220,7 @@ class Rule:
 
 def not_declined(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
     if porter.id in job.declined_by:
-        return f"porter {porter.badge} declined this job"
+        return f"porter {porter.badge} declined this job or let it go unanswered"
     return None
 
 

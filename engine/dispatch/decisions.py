@@ -1,4 +1,4 @@
-"""Recorded decisions: their stored inputs, replaying them, and a dispatcher's override.
+"""Recorded decisions: their stored inputs, and replaying them.
 
 A decision stores its problem's inputs (all but the site's travel matrix, which
 it names by digest), the solver parameters and seed, so a recorded round can be
@@ -13,7 +13,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from engine.assign import AssignmentProblem, SolverParams, Travel, solve
-from engine.domain.commands import Transition
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DecisionNotFound, InvalidInput
 from engine.write.application import DispatchApp
@@ -50,25 +49,3 @@ def replay_decision(app: DispatchApp, ref: UUID | int) -> tuple[dict[str, Any], 
     problem = recorded_problem(app, decision)
     result = solve(problem, SolverParams(**decision.params))
     return decision.result, result.to_data()
-
-
-def override(
-    app: DispatchApp, job_id: UUID, porter_refs: list[UUID | str], cmd: Transition
-) -> list[UUID]:
-    """A dispatcher overrides the engine: the job moves, and the decision records who,
-    why and what it had chosen, all in one save."""
-    job = app.job(job_id)
-    engine_decision = job.decision_id
-    changed: list[Aggregate] = list(app.moved(job, porter_refs, cmd))
-    if engine_decision is not None:
-        decision = get_decision(app, UUID(engine_decision))
-        decision.override(
-            job.id,
-            [UUID(p) for p in job.porter_ids],
-            cmd.by,
-            cmd.note or cmd.reason.value,
-            app.clock.now(),
-        )
-        changed.append(decision)
-    app.record(job, *changed)
-    return [UUID(p) for p in job.porter_ids]

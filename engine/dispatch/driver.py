@@ -52,11 +52,12 @@ from engine.dispatch.escalation import Escalation, escalations_due
 from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
 from engine.domain import events as ev
+from engine.domain.actor import engine_acts
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
 from engine.domain.recurring import RecurringWork, is_recurring
 from engine.domain.rota.aggregate import Templates
-from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Status
+from engine.domain.values import ENGINE_SHIFT_OVER, Priority, Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -79,6 +80,10 @@ _NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
 _RETRIES_AT_ONCE = 3
 # Events after which the rota's days to come follow the porters' templates again.
 _ROSTER = {ev.PorterRegistered, ev.PorterChanged, ev.PorterRetired}
+
+
+# Escalation actions that change what a round may do with the job.
+_REROUNDING = frozenset({"reoffer", "widen"})
 
 
 @dataclass(frozen=True)
@@ -152,9 +157,11 @@ class Driver(RotaKeeping):
             if kind is ev.JobEscalated:
                 stages = self._history.setdefault(event.originator_id, {})
                 stages.setdefault(event.stage, []).append(event.timestamp)
+                if getattr(event, "action", "") in _REROUNDING:
+                    self._pending.add("escalation")  # the job may now go to someone else
             elif kind not in TRIGGERS:
                 continue
-            elif kind is ev.JobReleased and event.by == ENGINE:
+            elif kind is ev.JobReleased and event.reason == Reason.REOPTIMISED.value:
                 continue  # a round's own re-optimisation
             elif kind is ev.PorterJobDropped and event.outcome == "released":
                 continue  # the job's own Released event says why
@@ -171,6 +178,7 @@ class Driver(RotaKeeping):
 
     # -- stepping -------------------------------------------------------------------
 
+    @engine_acts
     def step(self) -> datetime:
         """Do what is due now; returns when the driver next needs stepping."""
         board, params = self.board, self.params
@@ -236,6 +244,7 @@ class Driver(RotaKeeping):
 
     # -- the actions ------------------------------------------------------------------
 
+    @engine_acts
     def run_round(self, trigger: str, solver: SolverParams | None = None) -> Decision | None:
         """One round now, whatever the triggers say (a replay calls this at the recorded
         instants); None when there was nothing to decide."""
@@ -252,6 +261,7 @@ class Driver(RotaKeeping):
             self._last_round_at = self.app.clock.now()
         return decision
 
+    @engine_acts
     def escalate(self) -> list[Escalation]:
         """Fire every escalation due now; returns those recorded."""
         self.board.catch_up()
@@ -262,13 +272,13 @@ class Driver(RotaKeeping):
         if not due:
             return []
         try:  # one save for the tick's escalations
-            self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note) for e in due])
+            self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note, e.action) for e in due])
             fired = due
         except DomainError:  # a job moved on meanwhile: one by one, the others still fire
             fired = []
             for e in due:
                 try:
-                    self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note)])
+                    self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note, e.action)])
                     fired.append(e)
                 except DomainError as exc:
                     log.info("escalation of %s skipped: %s", e.job_id, exc)
@@ -276,6 +286,7 @@ class Driver(RotaKeeping):
         self.board.catch_up()
         return fired
 
+    @engine_acts
     def end_shifts(self) -> list[str]:
         """Porters past the end of their shift, or whose shift the rota no longer has
         (sickness, a swap), go off it, handing back what they have not picked up; one

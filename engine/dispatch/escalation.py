@@ -1,9 +1,11 @@
-"""When a job escalates: the rule, kept apart from who fires it (the driver).
+"""When a job escalates and what each level does: the rule, kept apart from who
+fires it (the driver) and from how the write side carries it out.
 
 A stage (not assigned, not acknowledged, not picked up) escalates once per
-threshold the job has waited at it: again at twice the threshold, and so on.
-Escalations already in the log count, so a driver that takes over, or a
-replay, does not repeat them.
+threshold the job has waited at it: again at twice the threshold, and so on,
+each time taking the policy's next action for that stage, until the stage's
+actions are done. Escalations already in the log count, so a driver that takes
+over, or a replay, does not repeat them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from engine.domain.job.aggregate import Job
-from engine.domain.policy.document import PolicyDocument
+from engine.domain.policy.document import PolicyDocument, Stage
 from engine.domain.values import Status
 
 
@@ -25,6 +27,7 @@ class Escalation:
     level: int
     stage: str
     note: str
+    action: str
 
 
 def escalations_due(
@@ -41,22 +44,27 @@ def escalations_due(
     for job in jobs:
         start = max(job.requested_at, job.ready_at) if job.ready_at else job.requested_at
         limits = document.escalation[job.priority]
+        stage: Stage
         if job.status is Status.REQUESTED:
-            stage, since, minutes = "not_assigned", start, limits.not_assigned
+            stage, since = "not_assigned", start
         elif job.status is Status.ASSIGNED and job.assigned_at is not None:
-            stage, since, minutes = "not_acknowledged", job.assigned_at, limits.not_acknowledged
+            stage, since = "not_acknowledged", job.assigned_at
         elif job.status is Status.ACKNOWLEDGED:
-            stage, since, minutes = "not_picked_up", start, limits.not_picked_up
+            stage, since = "not_picked_up", start
         else:
             continue
+        minutes = limits.minutes(stage)
         waited = now - since
         if waited < timedelta(minutes=minutes):
             continue  # the common case: not even the first threshold passed
         times = history.get(job.id, {}).get(stage, ())  # in log order, so in time order
         done = len(times) - bisect_left(times, since)
-        if waited >= timedelta(minutes=minutes * (done + 1)):
+        action = limits.action(stage, done)
+        if action is not None and waited >= timedelta(minutes=minutes * (done + 1)):
             note = f"{stage.replace('_', ' ')} after {waited.total_seconds() / 60:.0f} min"
             due.append(
-                Escalation(job.id, job.escalation_level + 1, stage, f"{note} (limit {minutes})")
+                Escalation(
+                    job.id, job.escalation_level + 1, stage, f"{note} (limit {minutes})", action
+                )
             )
     return due

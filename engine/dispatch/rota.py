@@ -9,6 +9,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from engine.domain.actor import engine_acts
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.errors import DomainError
 from engine.domain.ids import porter_id
@@ -36,6 +37,7 @@ class RotaKeeping:
     _recurred_to: datetime | None
     _round_keys: set[str]
 
+    @engine_acts
     def staff(self) -> list[str]:
         """Keep the rota planned ahead, and start every shift it has begun: after a
         restart too, so whoever the rota has on duty is on shift. A porter who ended
@@ -94,6 +96,7 @@ class RotaKeeping:
             board.catch_up()
         return started
 
+    @engine_acts
     def recur(self) -> list[str]:
         """Create the jobs of the hospital's recurring work that have come due since the
         last look (after a restart: those due in the last `CATCH_UP`). Each occurrence

@@ -25,6 +25,7 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
+from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
@@ -53,7 +54,8 @@ def job_spec(job: Job) -> JobSpec:
         accompaniment_confirmed=job.accompaniment_confirmed_by is not None,
         ready_at=job.ready_at,
         assigned_porters=tuple(job.porter_ids) if job.status is Status.ASSIGNED else (),
-        declined_by=tuple(sorted(set(job.declined_by))),
+        declined_by=tuple(sorted(set(job.declined_by) | set(job.passed_over))),
+        widened=job.widened,
     )
 
 
@@ -75,6 +77,16 @@ def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
         jobs_this_shift=porter.jobs_this_shift,
         free_since=porter.last_free_at,
     )
+
+
+def _in_pool(job: Job, now: datetime, document: PolicyDocument) -> bool:
+    """Waiting jobs, and jobs the engine gave that a round may still move: not pinned
+    by a person, not yet acknowledged, and within the policy's stability window."""
+    if job.status is Status.REQUESTED:
+        return True
+    if job.status is not Status.ASSIGNED or job.pinned or job.assigned_at is None:
+        return False
+    return now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds)
 
 
 class Dispatcher:
@@ -120,11 +132,10 @@ class Dispatcher:
         now = self.app.clock.now()
         version, document = policy
         horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
-        pool = (Status.REQUESTED, Status.ASSIGNED)
         jobs = [
             j
             for j in self.board.open.values()
-            if j.status in pool and (j.ready_at is None or j.ready_at <= horizon)
+            if _in_pool(j, now, document) and (j.ready_at is None or j.ready_at <= horizon)
         ]
         specs = sorted((self._spec(j) for j in jobs), key=_job_order)
         movable = {spec.id for spec in specs if spec.assigned_porters}
@@ -169,6 +180,7 @@ class Dispatcher:
             problem=stored_problem(problem),
             result=result.to_data(),
             timestamp=problem.now,
+            actor=current(),
         )
         changed = self._apply(decision, problem, result)
         if not changed and trigger == "timer":
@@ -182,7 +194,10 @@ class Dispatcher:
         waiting = any(j.status is Status.REQUESTED for j in board.open.values())
         if not waiting:
             return False
-        if any(j.status is Status.ASSIGNED for j in board.open.values()):
+        now = self.app.clock.now()
+        if any(
+            j.status is Status.ASSIGNED and _in_pool(j, now, document) for j in board.open.values()
+        ):
             return True
         limit = document.max_jobs_per_porter
         return any(

@@ -75,3 +75,15 @@ class ConcurrentUpdate(Conflict):
 
 class StoreNotEmpty(Conflict):
     pass
+
+
+class RuleBroken(Conflict):
+    """A person's assignment breaks a hard rule; a dispatcher may force it with a reason."""
+
+    def __init__(self, badge: str, broken: list[tuple[str, str]]) -> None:
+        said = "; ".join(f"{rule}: {sentence}" for rule, sentence in broken)
+        super().__init__(
+            f"porter {badge} may not take this job ({said}); to assign anyway, say why in `force`"
+        )
+        self.badge = badge
+        self.rules = [rule for rule, _ in broken]

@@ -47,6 +47,9 @@ JobCancelled = _of(Job, "Cancelled")
 JobFailed = _of(Job, "Failed")
 JobEscalated = _of(Job, "Escalated")
 JobRated = _of(Job, "Rated")
+JobRescheduled = _of(Job, "Rescheduled")
+JobIncidentReported = _of(Job, "IncidentReported")
+JobComplained = _of(Job, "Complained")
 
 # -- porters ----------------------------------------------------------------------
 PorterRegistered = _of(Porter, "Registered")
@@ -86,6 +89,9 @@ JOB_EVENTS = frozenset(
         JobFailed,
         JobEscalated,
         JobRated,
+        JobRescheduled,
+        JobIncidentReported,
+        JobComplained,
     }
 )
 PORTER_EVENTS = frozenset(

@@ -22,6 +22,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 
 from engine.clock import Clock
+from engine.domain.actor import current
 from engine.domain.commands import RegisterPorter, SubmitJob
 from engine.domain.errors import (
     ConcurrentUpdate,
@@ -125,6 +126,7 @@ class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
                 published_by="system",
                 note="default policy",
                 timestamp=self.clock.now(),
+                actor=current(),
             )
             try:
                 self.save(policy)
@@ -174,6 +176,7 @@ class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
             timestamp=self.clock.now(),
             shift=cmd.shift,
             base=cmd.base,
+            actor=current(),
         )
         self.record(porter)
         return porter.id
@@ -315,6 +318,7 @@ class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
             leg=leg,
             timestamp=now,
             required_skills=sorted(needs),
+            actor=current(),
         )
 
     def events_of(self, aggregate_id: UUID) -> list[Any]:

@@ -7,6 +7,7 @@ them together, which the store writes in one transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from engine.domain.errors import IllegalTransition
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
-from engine.domain.values import Status
+from engine.domain.values import ENGINE, Reason, Status
 
 
 class JobLifecycle:
@@ -46,12 +47,14 @@ class JobLifecycle:
         porter_refs: list[UUID | str],
         by: str,
         decision_id: UUID | None = None,
+        forced: str = "",
     ) -> list[UUID]:
+        """A person's assignment: pinned, so no round moves it (see `Job.assign`)."""
         job = self.job(job_id)
         porters = [self.porter(ref) for ref in porter_refs]
         now = self.clock.now()
         ids = [p.id for p in porters]
-        job.assign(ids, by, decision_id, now)
+        job.assign(ids, by, decision_id, now, pinned=True, forced=forced)
         capacity = self._capacity(job)
         for porter in porters:
             porter.take_job(job.id, capacity, now)
@@ -67,7 +70,9 @@ class JobLifecycle:
         self.record(job, *changed)
         return [UUID(p) for p in job.porter_ids]
 
-    def moved(self, job: Job, porter_refs: list[UUID | str], cmd: Transition) -> list[Porter]:
+    def moved(
+        self, job: Job, porter_refs: list[UUID | str], cmd: Transition, forced: str = ""
+    ) -> list[Porter]:
         """Release `job` from its porters and assign it to others; returns porters changed."""
         now = self.clock.now()
         released = self._porters_of(job)
@@ -78,7 +83,7 @@ class JobLifecycle:
         # The same porter may appear on both sides; use one object for each.
         by_id = {p.id: p for p in released}
         targets = [by_id.get(p.id, p) for p in (self.porter(ref) for ref in porter_refs)]
-        job.assign([p.id for p in targets], cmd.by, None, now)
+        job.assign([p.id for p in targets], cmd.by, None, now, pinned=True, forced=forced)
         capacity = self._capacity(job)
         for p in targets:
             p.take_job(job.id, capacity, now)
@@ -95,10 +100,14 @@ class JobLifecycle:
         self.record(job)
 
     def pick_up_job(
-        self, job_id: UUID, porter_ref: UUID | str, companion_present: bool = False
+        self,
+        job_id: UUID,
+        porter_ref: UUID | str,
+        companion_present: bool = False,
+        handed_over_by: str = "",
     ) -> None:
         job = self.job(job_id)
-        job.pick_up(self.porter(porter_ref).id, companion_present, self.clock.now())
+        job.pick_up(self.porter(porter_ref).id, companion_present, self.clock.now(), handed_over_by)
         self.record(job)
 
     def hold_job(self, job_id: UUID, cmd: Transition) -> None:
@@ -120,35 +129,49 @@ class JobLifecycle:
             p.drop_job(job.id, "completed", now)
         self.record(job, *porters)
 
-    def release_job(self, job_id: UUID, cmd: Transition) -> list[UUID]:
+    def release_job(
+        self, job_id: UUID, cmd: Transition, barred: list[UUID] | None = None
+    ) -> list[UUID]:
         """Back to requested (declined, escalation, override); frees its porters."""
         job = self.job(job_id)
         now = self.clock.now()
         porters = self._porters_of(job)
-        job.release(cmd.reason, cmd.note, cmd.by, now)
+        job.release(cmd.reason, cmd.note, cmd.by, now, barred)
         for p in porters:
             p.drop_job(job.id, "released", now)
         self.record(job, *porters)
         return [p.id for p in porters]
 
     def decline_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Transition) -> None:
-        """A porter declines a job they hold; it goes back to requested."""
+        """A porter declines a job they hold, for whatever reason: it goes back to
+        requested, and that porter (only that one, of a two-porter job) is never offered
+        it again."""
         job = self.job(job_id)
         porter = self.porter(porter_ref)
         if str(porter.id) not in job.porter_ids:
             raise IllegalTransition(
                 f"job {job.id}", job.status.value, f"decline by porter {porter.badge} (not theirs)"
             )
-        self.release_job(job_id, cmd)
+        self.release_job(job_id, cmd, barred=[porter.id])
 
     def cancel_job(self, job_id: UUID, cmd: Transition) -> None:
+        """Cancelling an escort's outbound leg cancels its return leg too, in one save."""
         job = self.job(job_id)
         now = self.clock.now()
-        porters = self._porters_of(job)
-        job.cancel(cmd.reason, cmd.note, cmd.by, now)
-        for p in porters:
-            p.drop_job(job.id, "cancelled", now)
-        self.record(job, *porters)
+        jobs = [job]
+        if job.leg == "outbound" and job.linked_job_id is not None:
+            back = self.job(UUID(job.linked_job_id))
+            if back.is_open:
+                jobs.append(back)
+        changed: list[Aggregate] = []
+        for each in jobs:
+            porters = self._porters_of(each)
+            note = cmd.note if each is job else f"outbound leg {job.id} cancelled"
+            each.cancel(cmd.reason, note, cmd.by, now)
+            for p in porters:
+                p.drop_job(each.id, "cancelled", now)
+            changed.extend([each, *porters])
+        self.record(*changed)
 
     def fail_job(self, job_id: UUID, cmd: Transition) -> None:
         job = self.job(job_id)
@@ -159,18 +182,74 @@ class JobLifecycle:
             p.drop_job(job.id, "failed", now)
         self.record(job, *porters)
 
-    def escalate_job(self, job_id: UUID, level: int, stage: str, note: str = "") -> None:
-        self.escalate_jobs([(job_id, level, stage, note)])
+    def escalate_job(
+        self, job_id: UUID, level: int, stage: str, note: str = "", action: str = ""
+    ) -> None:
+        self.escalate_jobs([(job_id, level, stage, note, action)])
 
-    def escalate_jobs(self, escalations: list[tuple[UUID, int, str, str]]) -> None:
-        """Several escalations in one save: all are recorded, or none."""
+    def escalate_jobs(self, escalations: list[tuple[UUID, int, str, str, str]]) -> None:
+        """Several escalations in one save, each doing what its level does: all are
+        recorded, or none."""
         now = self.clock.now()
-        jobs = []
-        for job_id, level, stage, note in escalations:
+        changed: dict[UUID, Aggregate] = {}
+        for job_id, level, stage, note, action in escalations:
             job = self.job(job_id)
-            job.escalate(level, stage, note, now)
-            jobs.append(job)
+            effect = self._escalation_effect(job, action)
+            job.escalate(level, stage, note, now, action, effect)
+            if action == "reoffer" and job.status is Status.ASSIGNED:
+                for p in self._porters_of(job):
+                    porter = changed.get(p.id, p)
+                    assert isinstance(porter, Porter)
+                    porter.drop_job(job.id, "released", now)
+                    changed[p.id] = porter
+                job.release(Reason.ESCALATION, effect, ENGINE, now)
+            changed[job.id] = job
+        self.record(*changed.values())
+
+    def _escalation_effect(self, job: Job, action: str) -> str:
+        """What the level does, in words for the record (the events carry the change)."""
+        if action == "reoffer":
+            if job.status is not Status.ASSIGNED:
+                return f"nothing to re-offer: the job is {job.status.value}"
+            badges = ", ".join(p.badge for p in self._porters_of(job))
+            return f"taken from {badges}, who did not answer; offered to other porters"
+        if action == "widen":
+            return "open to porters of every group"
+        if action.startswith("alert_"):
+            return f"{action.removeprefix('alert_')} alerted"
+        return ""
+
+    def reschedule_job(self, job_id: UUID, ready_at: datetime) -> None:
+        """A scheduled job moves to another time; its return leg, if any, moves with it."""
+        job = self.job(job_id)
+        if job.ready_at is None:
+            raise IllegalTransition(f"job {job.id}", "not scheduled", "reschedule")
+        shift = ready_at - job.ready_at
+        _, document = self.policy_document()
+        now = self.clock.now()
+        jobs = [job]
+        if job.leg == "outbound" and job.linked_job_id is not None:
+            back = self.job(UUID(job.linked_job_id))
+            if back.ready_at is not None and back.status is Status.REQUESTED:
+                jobs.append(back)
+        for each in jobs:
+            assert each.ready_at is not None
+            when = each.ready_at + shift
+            pickup_due, delivery_due = document.due_times(each.kind, each.priority, now, when)
+            each.reschedule(when, pickup_due, delivery_due, now)
         self.record(*jobs)
+
+    def report_incident(
+        self, job_id: UUID, porter_ref: UUID | str, category: str, note: str
+    ) -> None:
+        job = self.job(job_id)
+        job.report_incident(self.porter(porter_ref).id, category, note, self.clock.now())
+        self.record(job)
+
+    def complain(self, job_id: UUID, category: str, text: str, by: str) -> None:
+        job = self.job(job_id)
+        job.complain(category, text, by, self.clock.now())
+        self.record(job)
 
     def rate_job(self, job_id: UUID, cmd: Rate) -> None:
         job = self.job(job_id)

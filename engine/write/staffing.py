@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from engine.clock import Clock
+from engine.domain.actor import current
 from engine.domain.commands import Absence, AddShift, ChangePorter, RetirePorter, SwapShifts
 from engine.domain.errors import IllegalTransition, InvalidInput
 from engine.domain.porter.aggregate import Porter
@@ -90,6 +91,7 @@ class Staffing:
             day=day.isoformat(),
             shifts=[s.to_data() for s in shifts],
             timestamp=self.clock.now(),
+            actor=current(),
         )
         self.record(rota)
         return True

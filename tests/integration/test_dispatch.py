@@ -9,7 +9,8 @@ import pytest
 
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.dispatch.decisions import get_decision, override, replay_decision
+from engine.dispatch.decisions import get_decision, replay_decision
+from engine.dispatch.manual import override
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import SubmitJob, Transition, parse
 from engine.domain.errors import IllegalTransition

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from engine.domain.actor import ActorData, current
 from engine.domain.errors import InvalidInput
 from engine.domain.ids import decision_id
 
@@ -35,6 +36,7 @@ class Decision(Aggregate):
         problem: dict[str, Any],
         result: dict[str, Any],
         timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.site = site
         self.number = number
@@ -66,6 +68,7 @@ class Decision(Aggregate):
             by=by,
             reason=reason,
             timestamp=at,
+            actor=current(),
         )
 
     @event("Overridden")
@@ -77,6 +80,7 @@ class Decision(Aggregate):
         by: str,
         reason: str,
         timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.overrides.append(
             {

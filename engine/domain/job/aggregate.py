@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from engine.domain.actor import ActorData, current
 from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
 from engine.domain.ids import job_id
 from engine.domain.site import LEGACY_SKILL_RULES
@@ -53,6 +54,7 @@ class Job(Aggregate):
         leg: str,
         timestamp: datetime,
         required_skills: list[str] | None = None,
+        actor: ActorData | None = None,
     ) -> None:
         # `required_skills` are fixed at submission by the site's rules, like the due
         # times, so a later change of the rules never rewrites a job's history. Jobs
@@ -97,12 +99,20 @@ class Job(Aggregate):
         self.last_reason: str | None = None
         self.received_by: str | None = None
         self.rating: int | None = None
+        self.pinned = False  # a person chose the porter: no round moves it
+        self.acknowledged_by: list[str] = []
+        self.passed_over: list[str] = []  # porters an escalation took it from
+        self.widened = False  # any group's porter may take it
+        self.incidents = 0
+        self.complaints = 0
+        self.companion: str | None = None
 
     def __deepcopy__(self, memo: dict[int, object]) -> Job:
         """Copy for the repository cache: every attribute is immutable but the lists."""
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone.porter_ids = list(self.porter_ids)
+        clone.acknowledged_by = list(self.acknowledged_by)
         clone._pending_events = list(self._pending_events)
         return clone
 
@@ -140,15 +150,24 @@ class Job(Aggregate):
     # -- commands -----------------------------------------------------------
 
     def assign(
-        self, porter_ids: list[UUID], by: str, decision_id: UUID | None, at: datetime
+        self,
+        porter_ids: list[UUID],
+        by: str,
+        decision_id: UUID | None,
+        at: datetime,
+        pinned: bool = False,
+        forced: str = "",
     ) -> None:
+        """`pinned`: a person chose these porters, so no round may move the job until it
+        is declined, released or its porter goes off shift. `forced` is the reason a
+        dispatcher gave for overriding a hard rule, kept in the record."""
         self._require("assign", S.REQUESTED)
         self._require_text("assigned_by", by)
         if len(set(porter_ids)) != self.requirements.porters_needed or len(porter_ids) != len(
             set(porter_ids)
         ):
             raise InvalidInput(
-                "porter_ids",
+                "porters",
                 f"this job needs {self.requirements.porters_needed} distinct porter(s),"
                 f" got {len(porter_ids)}",
             )
@@ -157,11 +176,21 @@ class Job(Aggregate):
             by=by,
             decision_id=str(decision_id) if decision_id else None,
             timestamp=at,
+            pinned=pinned,
+            forced=forced,
+            actor=current(),
         )
 
     @event("Assigned")
     def _assigned(
-        self, porter_ids: list[str], by: str, decision_id: str | None, timestamp: datetime
+        self,
+        porter_ids: list[str],
+        by: str,
+        decision_id: str | None,
+        timestamp: datetime,
+        pinned: bool = False,
+        forced: str = "",
+        actor: ActorData | None = None,
     ) -> None:
         self.status = S.ASSIGNED
         self.porter_ids = list(porter_ids)
@@ -169,16 +198,27 @@ class Job(Aggregate):
         self.assigned_at = timestamp
         self.decision_id = decision_id
         self.acknowledged_at = None
+        self.acknowledged_by = []
+        self.pinned = pinned
 
     def acknowledge(self, porter_id: UUID, at: datetime) -> None:
+        """Each porter of a job acknowledges on their own; it is acknowledged once all have."""
         self._require("acknowledge", S.ASSIGNED)
         self._require_porter(porter_id, "acknowledge")
-        self._acknowledged(porter_id=str(porter_id), timestamp=at)
+        if str(porter_id) in self.acknowledged_by:
+            raise IllegalTransition(
+                f"job {self.id}", "already acknowledged by this porter", "acknowledge"
+            )
+        self._acknowledged(porter_id=str(porter_id), timestamp=at, actor=current())
 
     @event("Acknowledged")
-    def _acknowledged(self, porter_id: str, timestamp: datetime) -> None:
-        self.status = S.ACKNOWLEDGED
-        self.acknowledged_at = timestamp
+    def _acknowledged(
+        self, porter_id: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
+        self.acknowledged_by = [*self.acknowledged_by, porter_id]
+        if len(set(self.acknowledged_by)) >= len(self.porter_ids):
+            self.status = S.ACKNOWLEDGED
+            self.acknowledged_at = timestamp
 
     def confirm_accompaniment(self, confirmed_by: str, companion: str, at: datetime) -> None:
         """The ward confirms a clinician or family member will go along."""
@@ -189,15 +229,21 @@ class Job(Aggregate):
             )
         self._require_text("confirmed_by", confirmed_by)
         self._require_text("companion", companion)
-        self._accompaniment_confirmed(confirmed_by=confirmed_by, companion=companion, timestamp=at)
+        self._accompaniment_confirmed(
+            confirmed_by=confirmed_by, companion=companion, timestamp=at, actor=current()
+        )
 
     @event("AccompanimentConfirmed")
     def _accompaniment_confirmed(
-        self, confirmed_by: str, companion: str, timestamp: datetime
+        self, confirmed_by: str, companion: str, timestamp: datetime, actor: ActorData | None = None
     ) -> None:
         self.accompaniment_confirmed_by = confirmed_by
+        self.companion = companion
 
-    def pick_up(self, porter_id: UUID, companion_present: bool, at: datetime) -> None:
+    def pick_up(
+        self, porter_id: UUID, companion_present: bool, at: datetime, handed_over_by: str = ""
+    ) -> None:
+        """`handed_over_by`: who on the ward gave the patient or item to the porter."""
         self._require("pick up", S.ACKNOWLEDGED)
         self._require_porter(porter_id, "pick up")
         if self.needs_accompaniment and not (companion_present and self.accompaniment_confirmed_by):
@@ -205,41 +251,74 @@ class Job(Aggregate):
                 f"job {self.id} needs a {self.requirements.accompaniment.value} to accompany the"
                 " patient: the ward must confirm it and the porter must see them present"
             )
-        self._picked_up(porter_id=str(porter_id), companion_present=companion_present, timestamp=at)
+        self._picked_up(
+            porter_id=str(porter_id),
+            companion_present=companion_present,
+            timestamp=at,
+            handed_over_by=handed_over_by.strip(),
+            companion=self.companion if companion_present else None,
+            actor=current(),
+        )
 
     @event("PickedUp")
-    def _picked_up(self, porter_id: str, companion_present: bool, timestamp: datetime) -> None:
+    def _picked_up(
+        self,
+        porter_id: str,
+        companion_present: bool,
+        timestamp: datetime,
+        handed_over_by: str = "",
+        companion: str | None = None,
+        actor: ActorData | None = None,
+    ) -> None:
         self.status = S.IN_PROGRESS
         self.picked_up_at = timestamp
 
     def hold(self, reason: Reason, note: str, by: str, at: datetime) -> None:
         self._require("put on hold", S.ACKNOWLEDGED, S.IN_PROGRESS)
-        self._held(reason=reason.value, note=note, by=by, timestamp=at)
+        self._held(reason=reason.value, note=note, by=by, timestamp=at, actor=current())
 
     @event("Held")
-    def _held(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+    def _held(
+        self, reason: str, note: str, by: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
         self.held_from = self.status
         self.status = S.ON_HOLD
         self.last_reason = reason
 
     def resume(self, by: str, at: datetime) -> None:
         self._require("resume", S.ON_HOLD)
-        self._resumed(by=by, timestamp=at)
+        self._resumed(by=by, timestamp=at, actor=current())
 
     @event("Resumed")
-    def _resumed(self, by: str, timestamp: datetime) -> None:
+    def _resumed(self, by: str, timestamp: datetime, actor: ActorData | None = None) -> None:
         assert self.held_from is not None
         self.status = self.held_from
         self.held_from = None
 
     def complete(self, porter_id: UUID, received_by: str, note: str, at: datetime) -> None:
+        """The handover at delivery: the porter hands over, `received_by` takes it."""
         self._require("complete", S.IN_PROGRESS)
         self._require_porter(porter_id, "complete")
         self._require_text("received_by", received_by)
-        self._completed(porter_id=str(porter_id), received_by=received_by, note=note, timestamp=at)
+        self._completed(
+            porter_id=str(porter_id),
+            received_by=received_by.strip(),
+            note=note,
+            timestamp=at,
+            handed_over_by=str(porter_id),
+            actor=current(),
+        )
 
     @event("Completed")
-    def _completed(self, porter_id: str, received_by: str, note: str, timestamp: datetime) -> None:
+    def _completed(
+        self,
+        porter_id: str,
+        received_by: str,
+        note: str,
+        timestamp: datetime,
+        handed_over_by: str = "",
+        actor: ActorData | None = None,
+    ) -> None:
         self.status = S.COMPLETED
         self.received_by = received_by
         self.ended_at = timestamp
@@ -250,37 +329,79 @@ class Job(Aggregate):
             self.status is S.ON_HOLD and self.held_from is S.ACKNOWLEDGED
         )
 
-    def release(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
-        """Back to `requested` (porter declined, off shift, escalation); returns who held it."""
+    def release(
+        self, reason: Reason, note: str, by: str, at: datetime, barred: list[UUID] | None = None
+    ) -> list[UUID]:
+        """Back to `requested` (declined, off shift, escalation); returns who held it.
+
+        `barred`: porters who may not be given the job again (whoever declined it)."""
         if not self.can_release:
             self._require("reassign", *_RELEASABLE)
             raise IllegalTransition(
                 f"job {self.id}", f"{self.status.value} after pickup", "reassign"
             )
         released = [UUID(p) for p in self.porter_ids]
-        self._released(reason=reason.value, note=note, by=by, timestamp=at)
+        self._released(
+            reason=reason.value,
+            note=note,
+            by=by,
+            timestamp=at,
+            porter_ids=list(self.porter_ids),
+            barred=[str(p) for p in barred or []],
+            actor=current(),
+        )
         return released
 
     @event("Released")
-    def _released(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
-        if reason == Reason.PORTER_DECLINED.value:
+    def _released(
+        self,
+        reason: str,
+        note: str,
+        by: str,
+        timestamp: datetime,
+        porter_ids: list[str] | None = None,
+        barred: list[str] | None = None,
+        actor: ActorData | None = None,
+    ) -> None:
+        if barred is not None:
+            self.declined_by = [*self.declined_by, *barred]
+        elif reason == Reason.PORTER_DECLINED.value:  # recorded before declines named whom
             self.declined_by = [*self.declined_by, *self.porter_ids]
+        if reason == Reason.ESCALATION.value:
+            self.passed_over = [*self.passed_over, *self.porter_ids]
         self.status = S.REQUESTED
         self.porter_ids = []
         self.held_from = None
         self.last_reason = reason
         self.assigned_at = None
         self.acknowledged_at = None
+        self.acknowledged_by = []
+        self.pinned = False
 
     def cancel(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
         self._require("cancel", *(s for s in Status if not s.is_terminal))
         self._require_text("cancelled_by", by)
         released = [UUID(p) for p in self.porter_ids]
-        self._cancelled(reason=reason.value, note=note, by=by, timestamp=at)
+        self._cancelled(
+            reason=reason.value,
+            note=note,
+            by=by,
+            timestamp=at,
+            porter_ids=list(self.porter_ids),
+            actor=current(),
+        )
         return released
 
     @event("Cancelled")
-    def _cancelled(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+    def _cancelled(
+        self,
+        reason: str,
+        note: str,
+        by: str,
+        timestamp: datetime,
+        porter_ids: list[str] | None = None,
+        actor: ActorData | None = None,
+    ) -> None:
         self.status = S.CANCELLED
         self.last_reason = reason
         self.ended_at = timestamp
@@ -289,16 +410,34 @@ class Job(Aggregate):
         self._require("fail", *_FAILABLE)
         self._require_text("failed_by", by)
         released = [UUID(p) for p in self.porter_ids]
-        self._failed(reason=reason.value, note=note, by=by, timestamp=at)
+        self._failed(
+            reason=reason.value,
+            note=note,
+            by=by,
+            timestamp=at,
+            porter_ids=list(self.porter_ids),
+            actor=current(),
+        )
         return released
 
     @event("Failed")
-    def _failed(self, reason: str, note: str, by: str, timestamp: datetime) -> None:
+    def _failed(
+        self,
+        reason: str,
+        note: str,
+        by: str,
+        timestamp: datetime,
+        porter_ids: list[str] | None = None,
+        actor: ActorData | None = None,
+    ) -> None:
         self.status = S.FAILED
         self.last_reason = reason
         self.ended_at = timestamp
 
-    def escalate(self, level: int, stage: str, note: str, at: datetime) -> None:
+    def escalate(
+        self, level: int, stage: str, note: str, at: datetime, action: str = "", effect: str = ""
+    ) -> None:
+        """`action` is what the policy says this level does; `effect` what it did."""
         self._require("escalate", *(s for s in Status if not s.is_terminal))
         if level <= self.escalation_level:
             raise IllegalTransition(
@@ -306,11 +445,91 @@ class Job(Aggregate):
                 f"at escalation level {self.escalation_level}",
                 f"escalate to {level}",
             )
-        self._escalated(level=level, stage=stage, note=note, timestamp=at)
+        self._escalated(
+            level=level,
+            stage=stage,
+            note=note,
+            timestamp=at,
+            action=action,
+            effect=effect,
+            actor=current(),
+        )
 
     @event("Escalated")
-    def _escalated(self, level: int, stage: str, note: str, timestamp: datetime) -> None:
+    def _escalated(
+        self,
+        level: int,
+        stage: str,
+        note: str,
+        timestamp: datetime,
+        action: str = "",
+        effect: str = "",
+        actor: ActorData | None = None,
+    ) -> None:
         self.escalation_level = level
+        if action == "widen":
+            self.widened = True
+
+    def reschedule(
+        self, ready_at: datetime, pickup_due: datetime, delivery_due: datetime, at: datetime
+    ) -> None:
+        """A scheduled job moves to another time; due times follow, fixed in the event."""
+        self._require("reschedule", S.REQUESTED, S.ASSIGNED, S.ACKNOWLEDGED)
+        if self.ready_at is None:
+            raise IllegalTransition(f"job {self.id}", "not scheduled", "reschedule")
+        self._rescheduled(
+            ready_at=ready_at.isoformat(),
+            pickup_due=pickup_due,
+            delivery_due=delivery_due,
+            timestamp=at,
+            actor=current(),
+        )
+
+    @event("Rescheduled")
+    def _rescheduled(
+        self,
+        ready_at: str,
+        pickup_due: datetime,
+        delivery_due: datetime,
+        timestamp: datetime,
+        actor: ActorData | None = None,
+    ) -> None:
+        self.ready_at = datetime.fromisoformat(ready_at)
+        self.pickup_due = pickup_due
+        self.delivery_due = delivery_due
+
+    def report_incident(self, porter_id: UUID, category: str, note: str, at: datetime) -> None:
+        """Anything abnormal during a transport, reported at once by one of its porters."""
+        self._require("report an incident on", S.ACKNOWLEDGED, S.IN_PROGRESS, S.ON_HOLD)
+        self._require_porter(porter_id, "report an incident on")
+        self._require_text("note", note)
+        self._incident_reported(
+            porter_id=str(porter_id), category=category, note=note, timestamp=at, actor=current()
+        )
+
+    @event("IncidentReported")
+    def _incident_reported(
+        self,
+        porter_id: str,
+        category: str,
+        note: str,
+        timestamp: datetime,
+        actor: ActorData | None = None,
+    ) -> None:
+        self.incidents += 1
+
+    def complain(self, category: str, text: str, by: str, at: datetime) -> None:
+        """The requesting ward complains about a job, whatever became of it."""
+        if self.status is S.REQUESTED and self.assignments == 0:
+            raise IllegalTransition(f"job {self.id}", "never assigned", "complain about")
+        self._require_text("text", text)
+        self._complained(category=category, text=text, by=by, timestamp=at, actor=current())
+
+    @event("Complained")
+    def _complained(
+        self, category: str, text: str, by: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
+        self.complaints += 1
 
     def rate(self, score: int, comment: str, by: str, at: datetime) -> None:
         self._require("rate", S.COMPLETED)
@@ -318,8 +537,10 @@ class Job(Aggregate):
             raise IllegalTransition(f"job {self.id}", "already rated", "rate")
         if not 1 <= score <= 5:
             raise InvalidInput("score", "must be 1 to 5")
-        self._rated(score=score, comment=comment, by=by, timestamp=at)
+        self._rated(score=score, comment=comment, by=by, timestamp=at, actor=current())
 
     @event("Rated")
-    def _rated(self, score: int, comment: str, by: str, timestamp: datetime) -> None:
+    def _rated(
+        self, score: int, comment: str, by: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
         self.rating = score

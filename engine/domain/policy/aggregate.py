@@ -8,6 +8,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from engine.domain.actor import ActorData, current
 from engine.domain.errors import InvalidInput
 from engine.domain.ids import site_namespace
 from engine.domain.policy.document import PolicyDocument
@@ -22,7 +23,13 @@ class Policy(Aggregate):
 
     @event("Published")
     def __init__(
-        self, site: str, document: dict[str, Any], published_by: str, note: str, timestamp: datetime
+        self,
+        site: str,
+        document: dict[str, Any],
+        published_by: str,
+        note: str,
+        timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.site = site
         self.number = 1
@@ -33,12 +40,21 @@ class Policy(Aggregate):
         if not published_by.strip():
             raise InvalidInput("published_by", "must name who publishes the policy")
         self._republished(
-            document=document.to_data(), published_by=published_by, note=note, timestamp=at
+            document=document.to_data(),
+            published_by=published_by,
+            note=note,
+            timestamp=at,
+            actor=current(),
         )
 
     @event("Republished")
     def _republished(
-        self, document: dict[str, Any], published_by: str, note: str, timestamp: datetime
+        self,
+        document: dict[str, Any],
+        published_by: str,
+        note: str,
+        timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.number += 1
         self._apply(document, published_by, note, timestamp)

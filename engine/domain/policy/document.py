@@ -8,7 +8,7 @@ later change never rewrites history.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -31,14 +31,58 @@ class Target(BaseModel):
         return self
 
 
+Stage = Literal["not_assigned", "not_acknowledged", "not_picked_up"]
+Action = Literal["reoffer", "widen", "alert_dispatcher", "alert_supervisor"]
+STAGES: tuple[Stage, ...] = ("not_assigned", "not_acknowledged", "not_picked_up")
+
+
+def _default_actions() -> dict[Stage, list[Action]]:
+    return {
+        "not_assigned": ["widen", "alert_dispatcher", "alert_supervisor"],
+        "not_acknowledged": ["reoffer", "widen", "alert_dispatcher", "alert_supervisor"],
+        "not_picked_up": ["alert_dispatcher", "alert_supervisor"],
+    }
+
+
 class Escalation(BaseModel):
-    """Minutes after which a job still waiting at a stage raises an escalation."""
+    """Minutes after which a job still waiting at a stage escalates, and what each level
+    does there: the first escalation at a stage takes its first action, the next (after
+    twice the minutes) the second, and so on; when the list is done it stops.
+
+    - `reoffer`: take an unanswered job from its porter, who is not offered it again;
+    - `widen`: let porters of every group take it, at the lending cost;
+    - `alert_dispatcher`, `alert_supervisor`: a notice on their screens and streams.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    not_assigned: int = Field(gt=0)
-    not_acknowledged: int = Field(gt=0)
-    not_picked_up: int = Field(gt=0)
+    not_assigned: int = Field(gt=0, le=24 * 60)
+    not_acknowledged: int = Field(gt=0, le=24 * 60)
+    not_picked_up: int = Field(gt=0, le=24 * 60)
+    actions: dict[Stage, list[Action]] = Field(default_factory=_default_actions)
+
+    def minutes(self, stage: Stage) -> int:
+        value: int = getattr(self, stage)
+        return value
+
+    def action(self, stage: Stage, done: int) -> Action | None:
+        """What the escalation after `done` earlier ones at this stage does (None: stop)."""
+        steps = self.actions.get(stage, [])
+        return steps[done] if done < len(steps) else None
+
+
+class Reoptimise(BaseModel):
+    """How far a round may move jobs the engine gave but no porter has acknowledged.
+
+    A job is movable only within `window_seconds` of its assignment (after that the
+    porter has read it and may be on the way; escalation re-offers it if they never
+    answer), and only for a gain of at least `weights.churn` cost units. A job a
+    dispatcher assigned or overrode is never moved by a round.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_seconds: int = Field(default=120, ge=0, le=3600)
 
 
 class Scheduled(BaseModel):
@@ -117,6 +161,7 @@ class PolicyDocument(BaseModel):
     sla: dict[Kind, dict[Priority, Target]] = Field(default_factory=dict)
     escalation: dict[Priority, Escalation] = Field(default_factory=_default_escalation)
     scheduled: Scheduled = Field(default_factory=Scheduled)
+    reoptimise: Reoptimise = Field(default_factory=Reoptimise)
     weights: Weights = Field(default_factory=Weights)
     always_stat: list[Kind] = Field(default_factory=lambda: [Kind.URGENT_BLOOD])
     lending: dict[Group, list[Group]] = Field(

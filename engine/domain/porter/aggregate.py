@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from engine.domain.actor import ActorData, current
 from engine.domain.errors import IllegalTransition, InvalidInput, PorterUnavailable
 from engine.domain.ids import porter_id
 from engine.domain.values import Group, Skill
@@ -29,6 +30,7 @@ class Porter(Aggregate):
         timestamp: datetime,
         shift: str | None = None,
         base: str | None = None,
+        actor: ActorData | None = None,
     ) -> None:
         # `shift` (the template of their rota) and `base` (where a shift starts) came
         # later; porters registered before have neither and are rostered by hand.
@@ -95,6 +97,7 @@ class Porter(Aggregate):
             base=base,
             by=by,
             timestamp=at,
+            actor=current(),
         )
 
     @event("Changed")
@@ -107,6 +110,7 @@ class Porter(Aggregate):
         base: str | None,
         by: str,
         timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.group = Group(group)
         self.role = role
@@ -119,10 +123,12 @@ class Porter(Aggregate):
             raise self._refuse("retire", "retired")
         if self.on_shift:
             raise self._refuse("retire", "on shift: end the shift first")
-        self._retired(reason=reason, by=by, timestamp=at)
+        self._retired(reason=reason, by=by, timestamp=at, actor=current())
 
     @event("Retired")
-    def _retired(self, reason: str, by: str, timestamp: datetime) -> None:
+    def _retired(
+        self, reason: str, by: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
         self.retired = True
 
     def start_shift(
@@ -141,10 +147,17 @@ class Porter(Aggregate):
             raise InvalidInput("ends_at", "a shift must end after it starts")
         if location is not None:
             self._shift_started(
-                ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by, location=location
+                ends_at=ends_at,
+                timestamp=at,
+                shift_id=shift_id,
+                by=by,
+                location=location,
+                actor=current(),
             )
         else:  # as events were before a shift could start at a place
-            self._shift_started(ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by)
+            self._shift_started(
+                ends_at=ends_at, timestamp=at, shift_id=shift_id, by=by, actor=current()
+            )
 
     @event("ShiftStarted")
     def _shift_started(
@@ -154,6 +167,7 @@ class Porter(Aggregate):
         shift_id: str | None = None,
         by: str = "porter",
         location: str | None = None,
+        actor: ActorData | None = None,
     ) -> None:
         # `shift_id` names the rota's shift it works (None: started by hand, before the
         # rota); `by` who started it; `location` where (a rostered shift: the base).
@@ -181,11 +195,15 @@ class Porter(Aggregate):
         worked_to = min(at, self.last_free_at) if self.last_free_at is not None else at
         if self.shift_ends_at is not None and worked_to > self.shift_ends_at:
             over = round((worked_to - self.shift_ends_at).total_seconds() / 60, 2)
-        self._shift_ended(timestamp=at, by=by, overtime_minutes=over)
+        self._shift_ended(timestamp=at, by=by, overtime_minutes=over, actor=current())
 
     @event("ShiftEnded")
     def _shift_ended(
-        self, timestamp: datetime, by: str = "porter", overtime_minutes: float = 0.0
+        self,
+        timestamp: datetime,
+        by: str = "porter",
+        overtime_minutes: float = 0.0,
+        actor: ActorData | None = None,
     ) -> None:
         # `by` names who ended it (the porter, a dispatcher, or the engine when the shift
         # was over); logs written before it was recorded read as "porter".
@@ -196,29 +214,31 @@ class Porter(Aggregate):
     def start_break(self, at: datetime) -> None:
         if self.state != "free":
             raise self._refuse("start a break for", self.state)
-        self._break_started(timestamp=at)
+        self._break_started(timestamp=at, actor=current())
 
     @event("BreakStarted")
-    def _break_started(self, timestamp: datetime) -> None:
+    def _break_started(self, timestamp: datetime, actor: ActorData | None = None) -> None:
         self.on_break = True
 
     def end_break(self, at: datetime) -> None:
         if not (self.on_shift and self.on_break):
             raise self._refuse("end a break for", self.state)
-        self._break_ended(timestamp=at)
+        self._break_ended(timestamp=at, actor=current())
 
     @event("BreakEnded")
-    def _break_ended(self, timestamp: datetime) -> None:
+    def _break_ended(self, timestamp: datetime, actor: ActorData | None = None) -> None:
         self.on_break = False
         self.last_free_at = timestamp
 
     def report_location(self, location: str, at: datetime) -> None:
         if not location.strip():
             raise InvalidInput("location", "must not be empty")
-        self._location_reported(location=location, timestamp=at)
+        self._location_reported(location=location, timestamp=at, actor=current())
 
     @event("LocationReported")
-    def _location_reported(self, location: str, timestamp: datetime) -> None:
+    def _location_reported(
+        self, location: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
         self.location = location
         self.location_at = timestamp
 
@@ -232,20 +252,22 @@ class Porter(Aggregate):
                 f"porter {self.badge} already holds {len(self.active_jobs)} job(s);"
                 f" the policy allows {capacity}"
             )
-        self._job_taken(job_id=str(job_id), timestamp=at)
+        self._job_taken(job_id=str(job_id), timestamp=at, actor=current())
 
     @event("JobTaken")
-    def _job_taken(self, job_id: str, timestamp: datetime) -> None:
+    def _job_taken(self, job_id: str, timestamp: datetime, actor: ActorData | None = None) -> None:
         self.active_jobs.append(job_id)
         self.jobs_this_shift += 1
 
     def drop_job(self, job_id: UUID, outcome: str, at: datetime) -> None:
         if str(job_id) not in self.active_jobs:
             raise self._refuse(f"drop job {job_id} from", "not holding it")
-        self._job_dropped(job_id=str(job_id), outcome=outcome, timestamp=at)
+        self._job_dropped(job_id=str(job_id), outcome=outcome, timestamp=at, actor=current())
 
     @event("JobDropped")
-    def _job_dropped(self, job_id: str, outcome: str, timestamp: datetime) -> None:
+    def _job_dropped(
+        self, job_id: str, outcome: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
         self.active_jobs.remove(job_id)
         if outcome != "completed":
             self.jobs_this_shift -= 1

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from engine.domain.actor import ActorData, current
 from engine.domain.errors import IllegalTransition, InvalidInput
 from engine.domain.ids import site_namespace
 
@@ -88,7 +89,12 @@ class RotaDay(Aggregate):
 
     @event("Planned")
     def __init__(
-        self, site: str, day: str, shifts: list[dict[str, Any]], timestamp: datetime
+        self,
+        site: str,
+        day: str,
+        shifts: list[dict[str, Any]],
+        timestamp: datetime,
+        actor: ActorData | None = None,
     ) -> None:
         self.site = site
         self.day = date.fromisoformat(day)
@@ -136,10 +142,17 @@ class RotaDay(Aggregate):
             raise IllegalTransition(
                 f"porter {shift.badge}", f"rostered {when}", "add an overlapping shift"
             )
-        self._added(shift=shift.to_data(), reason=reason, by=by, timestamp=at)
+        self._added(shift=shift.to_data(), reason=reason, by=by, timestamp=at, actor=current())
 
     @event("ShiftAdded")
-    def _added(self, shift: dict[str, Any], reason: str, by: str, timestamp: datetime) -> None:
+    def _added(
+        self,
+        shift: dict[str, Any],
+        reason: str,
+        by: str,
+        timestamp: datetime,
+        actor: ActorData | None = None,
+    ) -> None:
         added = Shift.from_data(shift)
         self.shifts[added.id] = added
         self.cancelled.pop(added.id, None)
@@ -152,7 +165,7 @@ class RotaDay(Aggregate):
             raise InvalidInput("shift", f"no shift {shift_id} on {self.day}")
         if shift_id in self.cancelled:
             raise IllegalTransition(f"shift {shift_id}", "cancelled", "cancel")
-        self._cancelled(shift_id=shift_id, reason=reason, by=by, timestamp=at)
+        self._cancelled(shift_id=shift_id, reason=reason, by=by, timestamp=at, actor=current())
 
     def reconcile(self, expected: list[Shift], by: str, at: datetime) -> bool:
         """Bring the day in line with the porters' templates as they are now, for shifts
@@ -169,10 +182,14 @@ class RotaDay(Aggregate):
                 continue
             want = wanted.get(shift.id)
             if want is None:
-                self._cancelled(shift_id=shift.id, reason="changed", by=by, timestamp=at)
+                self._cancelled(
+                    shift_id=shift.id, reason="changed", by=by, timestamp=at, actor=current()
+                )
                 changed = True
             elif (want.end, want.source) != (shift.end, shift.source):  # same start, reshaped
-                self._added(shift=want.to_data(), reason="rostered", by=by, timestamp=at)
+                self._added(
+                    shift=want.to_data(), reason="rostered", by=by, timestamp=at, actor=current()
+                )
                 changed = True
         for shift in expected:
             if shift.end <= at:
@@ -181,7 +198,9 @@ class RotaDay(Aggregate):
                 continue  # there already, or cancelled by hand
             if self._clashes(shift):
                 continue
-            self._added(shift=shift.to_data(), reason="rostered", by=by, timestamp=at)
+            self._added(
+                shift=shift.to_data(), reason="rostered", by=by, timestamp=at, actor=current()
+            )
             changed = True
         return changed
 
@@ -200,7 +219,14 @@ class RotaDay(Aggregate):
         return False
 
     @event("ShiftCancelled")
-    def _cancelled(self, shift_id: str, reason: str, by: str, timestamp: datetime) -> None:
+    def _cancelled(
+        self,
+        shift_id: str,
+        reason: str,
+        by: str,
+        timestamp: datetime,
+        actor: ActorData | None = None,
+    ) -> None:
         self.cancelled[shift_id] = reason
         self.__dict__.pop("_working", None)
 

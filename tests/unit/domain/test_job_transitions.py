@@ -68,7 +68,7 @@ PICK: Step = lambda j: j.pick_up(P1, False, T)  # noqa: E731
 HOLD: Step = lambda j: j.hold(Reason.PATIENT_NOT_READY, "", "porter", T)  # noqa: E731
 RESUME: Step = lambda j: j.resume("porter", T)  # noqa: E731
 DONE: Step = lambda j: j.complete(P1, "nurse on CT", "", T)  # noqa: E731
-RELEASE: Step = lambda j: j.release(Reason.PORTER_DECLINED, "", "porter", T)  # noqa: E731
+RELEASE: Step = lambda j: j.release(Reason.PORTER_DECLINED, "", "porter", T, [P1])  # noqa: E731
 CANCEL: Step = lambda j: j.cancel(Reason.REQUEST_WITHDRAWN, "", "ward", T)  # noqa: E731
 FAIL: Step = lambda j: j.fail(Reason.PATIENT_UNWELL, "", "porter", T)  # noqa: E731
 ESCALATE: Step = lambda j: j.escalate(1, "not_acknowledged", "", T)  # noqa: E731
@@ -179,7 +179,7 @@ def test_only_the_assigned_porter_can_acknowledge() -> None:
 def test_a_two_porter_job_needs_two_distinct_porters() -> None:
     reqs = dict(request()["requirements"], porters_needed=2)
     job = given(requirements=reqs)
-    with pytest.raises(InvalidInput, match="porter_ids"):
+    with pytest.raises(InvalidInput, match="porters"):
         job.assign([P1, P1], "dispatcher", None, T)
     assert when(job, lambda j: j.assign([P1, P2], "dispatcher", None, T)) == ["Assigned"]
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from engine.bootstrap import seed_roster
 from engine.clock import ManualClock
-from engine.dispatch.decisions import override
+from engine.dispatch.manual import override
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import Complete, Rate, SubmitJob, Transition, parse
 from engine.domain.values import Reason
