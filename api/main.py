@@ -15,7 +15,17 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from api import collector, errors
-from api.routers import decisions, events, figures, health, jobs, policy, porters, rota
+from api.routers import (
+    decisions,
+    events,
+    figures,
+    health,
+    job_reports,
+    jobs,
+    policy,
+    porters,
+    rota,
+)
 from api.runtime import Runtime
 from api.settings import ApiSettings
 from engine.clock import Clock
@@ -56,6 +66,6 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, jobs, porters, rota, decisions, figures, policy, events):
+    for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
         app.include_router(module.router)
     return app

@@ -53,6 +53,11 @@ class JobCreate(SubmitJob):
 class AssignCreate(BaseModel):
     model_config = _examples({"porters": ["EM-GC-01"]})
     porters: list[str] = Field(min_length=1, max_length=2, description="badges")
+    force: str = Field(
+        default="",
+        max_length=500,
+        description="assign although a hard rule refuses it, for this reason (recorded)",
+    )
 
 
 class OverrideCreate(BaseModel):
@@ -60,6 +65,11 @@ class OverrideCreate(BaseModel):
     porters: list[str] = Field(min_length=1, max_length=2, description="badges")
     reason: str = Field(min_length=1, max_length=2000, description="why the engine is overruled")
     code: Reason = Reason.DISPATCHER_OVERRIDE
+    force: str = Field(
+        default="",
+        max_length=500,
+        description="move it although a hard rule refuses it, for this reason (recorded)",
+    )
 
 
 class PorterActionCreate(BaseModel):
@@ -70,8 +80,13 @@ class PorterActionCreate(BaseModel):
 
 
 class PickUpCreate(PorterActionCreate):
-    model_config = _examples({"companion_present": False}, {"badge": "SU-ESC-01"})
+    model_config = _examples(
+        {"companion_present": False, "handed_over_by": "Nurse Chen"}, {"badge": "SU-ESC-01"}
+    )
     companion_present: bool = False
+    handed_over_by: str = Field(
+        default="", max_length=100, description="who on the ward handed over the patient or item"
+    )
 
 
 class CompleteCreate(PorterActionCreate):
@@ -156,6 +171,12 @@ class JobPublic(BaseModel):
     picked_up_at: str | None
     ended_at: str | None
     escalation_level: int
+    pinned: bool = Field(description="a person chose its porters: no round moves it")
+    widened: bool = Field(description="an escalation opened it to every group's porters")
+    acknowledged_by: list[str] = Field(description="badges that have acknowledged it")
+    incidents: int
+    complaints: int
+    companion: str | None = Field(description="who goes along, as the ward confirmed")
     accompaniment_confirmed: bool
     last_reason: str | None
     rating: int | None

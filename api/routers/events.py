@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from api.deps import Auditing, ServiceDep
+from api.auth import READERS, Principal
+from api.deps import AnyRole, ServiceDep
+from engine.projections.notices import audience
 from engine.projections.timeline import Change
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -30,14 +32,37 @@ def _event(change: Change) -> ServerSentEvent:
     )
 
 
+def _for(principal: Principal) -> Callable[[Change], list[ServerSentEvent]]:
+    """What of a change the caller may see. Staff who read the board see every change
+    (with its notices); a porter or a ward sees only the notices addressed to them, each
+    as a `notice` event carrying the change's position, so resuming works the same."""
+    if principal.role in READERS:
+        return lambda change: [_event(change)]
+
+    def notices(change: Change) -> list[ServerSentEvent]:
+        mine = audience(change["notices"], principal.role, principal.badge, principal.department)
+        return [
+            ServerSentEvent(
+                raw_data=json.dumps({"position": change["position"], "at": change["at"], **n}),
+                event="notice",
+                id=str(change["position"]),
+            )
+            for n in mine
+        ]
+
+    return notices
+
+
 @router.get("/stream", response_class=EventSourceResponse)
 async def stream(
-    principal: Auditing,
+    principal: AnyRole,
     service: ServiceDep,
     last_event_id: Annotated[int | None, Header(ge=0)] = None,
     after: Annotated[int | None, Query(ge=0, description="resume after this position")] = None,
 ) -> AsyncIterator[ServerSentEvent]:
-    """`hello` first (with the position the live feed starts from), then one event per change."""
+    """`hello` first (with the position the live feed starts from), then one event per
+    change; porters and wards get only their notices."""
+    shown = _for(principal)
     queue: asyncio.Queue[list[Change]] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
@@ -53,13 +78,15 @@ async def stream(
             if not missed:
                 break
             for change in missed:
-                yield _event(change)
+                for sse in shown(change):
+                    yield sse
                 sent = change["position"]
         sent = max(sent, start)
         while True:
             for change in await queue.get():
                 if change["position"] > sent:
-                    yield _event(change)
+                    for sse in shown(change):
+                        yield sse
                     sent = change["position"]
     finally:
         service.unsubscribe(push)

@@ -41,6 +41,7 @@ from api.schemas import (
     TransitionCreate,
 )
 from engine.dispatch.explaining import why
+from engine.dispatch.manual import assign_by_hand
 from engine.dispatch.manual import override as override_job
 from engine.domain.actor import acting
 from engine.domain.commands import Complete, Rate, Transition
@@ -151,8 +152,15 @@ def _act(
 def assign(
     job_id: UUID, body: AssignCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
+    """A person's choice: pinned (no round moves it), refused with the rule it breaks
+    unless `force` says why."""
     refs: list[UUID | str] = list(body.porters)
-    return _act(service, principal, job_id, lambda: app.assign_job(job_id, refs, principal.who))
+    return _act(
+        service,
+        principal,
+        job_id,
+        lambda: assign_by_hand(app, job_id, refs, principal.who, body.force),
+    )
 
 
 @router.post("/{job_id}/override")
@@ -162,7 +170,9 @@ def override(
     """Overrule the engine: the job moves and its decision records who, why and what it chose."""
     cmd = Transition(reason=body.code, note=body.reason, by=principal.who)
     refs: list[UUID | str] = list(body.porters)
-    return _act(service, principal, job_id, lambda: override_job(app, job_id, refs, cmd))
+    return _act(
+        service, principal, job_id, lambda: override_job(app, job_id, refs, cmd, body.force)
+    )
 
 
 @router.post("/{job_id}/acknowledge")
@@ -174,7 +184,14 @@ def acknowledge(
     body: PorterActionCreate | None = None,
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge if body else None)
-    return _act(service, principal, job_id, lambda: app.acknowledge_job(job_id, badge), wake=False)
+    return _act(
+        service,
+        principal,
+        job_id,
+        lambda: app.acknowledge_job(job_id, badge),
+        wake=False,
+        for_=badge,
+    )
 
 
 @router.post("/{job_id}/confirm-accompaniment")
@@ -203,8 +220,9 @@ def pick_up(
         service,
         principal,
         job_id,
-        lambda: app.pick_up_job(job_id, badge, body.companion_present),
+        lambda: app.pick_up_job(job_id, badge, body.companion_present, body.handed_over_by),
         wake=False,
+        for_=badge,
     )
 
 
@@ -214,7 +232,9 @@ def complete(
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge)
     cmd = Complete(received_by=body.received_by, note=body.note)
-    return _act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd))
+    return _act(
+        service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd), for_=badge
+    )
 
 
 @router.post("/{job_id}/decline")
@@ -223,7 +243,7 @@ def decline(
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge)
     cmd = Transition(reason=body.reason, note=body.note, by=principal.who)
-    return _act(service, principal, job_id, lambda: app.decline_job(job_id, badge, cmd))
+    return _act(service, principal, job_id, lambda: app.decline_job(job_id, badge, cmd), for_=badge)
 
 
 def _transition(body: TransitionCreate, principal: Principal) -> Transition:
@@ -277,3 +297,6 @@ def rate(
     """The requesting ward rates a completed job, once."""
     cmd = Rate(score=body.score, comment=body.comment, by=principal.who)
     return _act(service, principal, job_id, lambda: app.rate_job(job_id, cmd), wake=False)
+
+
+act = _act  # shared with the routers of what happens around a job (`job_reports`)

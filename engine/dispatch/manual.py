@@ -25,9 +25,9 @@ from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 from engine.write.application import DispatchApp
 
-# What only the engine's own rounds need: a porter who declined may still be asked by a
-# person (the refusal is theirs to handle), and a job already held is being moved.
-_NOT_FOR_PEOPLE = frozenset({"not_declined"})
+# Rules about when, not who: a person may line a porter up for a job whose companion is
+# not yet confirmed (pickup waits for it) or whose patient is not ready yet.
+_NOT_FOR_PEOPLE = frozenset({"accompaniment_confirmed", "ready_for_pickup"})
 
 Broken = list[tuple[str, str]]  # (rule, sentence)
 

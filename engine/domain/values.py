@@ -112,6 +112,30 @@ class Reason(StrEnum):
     OTHER = "other"
 
 
+class Incident(StrEnum):
+    """What a porter reports at once during a transport: the hospital requires anything
+    abnormal to be reported immediately and truthfully."""
+
+    PATIENT_DETERIORATED = "patient_deteriorated"
+    LINE_DISLODGED = "line_dislodged"
+    FALL = "fall"
+    SPECIMEN_DAMAGED = "specimen_damaged"
+    SPECIMEN_LOST = "specimen_lost"
+    EQUIPMENT_FAILURE = "equipment_failure"
+    OTHER = "other"
+
+
+class Complaint(StrEnum):
+    """What a ward may complain about on a job."""
+
+    LATE = "late"
+    NO_SHOW = "no_show"
+    CONDUCT = "conduct"
+    HANDLING = "handling"
+    WRONG_DESTINATION = "wrong_destination"
+    OTHER = "other"
+
+
 class Accompaniment(StrEnum):
     NONE = "none"
     CLINICIAN = "clinician"

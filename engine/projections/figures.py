@@ -44,6 +44,8 @@ class JobFacts:
     delivered_at: datetime | None = None
     porters: list[str] = field(default_factory=list)
     rating: int | None = None
+    incidents: list[str] = field(default_factory=list)  # categories
+    complaints: list[str] = field(default_factory=list)
 
     def stage_times(self) -> dict[str, datetime | None]:
         return dict(
@@ -63,6 +65,8 @@ class PorterFacts:
     taken: int = 0
     busy_minutes: float = 0.0
     ratings: list[int] = field(default_factory=list)
+    incidents: int = 0
+    complaints: int = 0
 
 
 class Figures:
@@ -103,6 +107,15 @@ class Figures:
             for pid in facts.porters:
                 if pid in self.porters:
                     self.porters[pid].ratings.append(event.score)
+        elif name is ev.JobIncidentReported:
+            facts.incidents.append(event.category)
+            if event.porter_id in self.porters:
+                self.porters[event.porter_id].incidents += 1
+        elif name is ev.JobComplained:
+            facts.complaints.append(event.category)
+            for pid in facts.porters:
+                if pid in self.porters:
+                    self.porters[pid].complaints += 1
         if name in _REASONED:
             self.reasons[_REASONED[name]][event.reason] += 1
         if name in _TERMINAL:
@@ -154,6 +167,8 @@ class Figures:
                 if at is not None:
                     times[stage].append(max((at - f.start).total_seconds() / 60, 0.0))
         ratings = [f.rating for f in facts if f.rating is not None]
+        incidents = Counter(c for f in facts for c in f.incidents)
+        complaints = Counter(c for f in facts for c in f.complaints)
         return {
             "position": self.position,
             "as_of": now.astimezone(self.tz).isoformat(),
@@ -174,6 +189,14 @@ class Figures:
                 "mean": round(sum(ratings) / len(ratings), 2) if ratings else None,
                 "by_score": {str(s): ratings.count(s) for s in range(1, 6)},
             },
+            "incidents": {
+                "count": incidents.total(),
+                "by_category": dict(sorted(incidents.items())),
+            },
+            "complaints": {
+                "count": complaints.total(),
+                "by_category": dict(sorted(complaints.items())),
+            },
             "porters": {
                 p.badge: {
                     "group": p.group,
@@ -183,6 +206,8 @@ class Figures:
                     "busy_minutes": round(p.busy_minutes, 2),
                     "ratings": len(p.ratings),
                     "mean_rating": round(sum(p.ratings) / len(p.ratings), 2) if p.ratings else None,
+                    "incidents": p.incidents,
+                    "complaints": p.complaints,
                 }
                 for p in sorted(self.porters.values(), key=lambda p: p.badge)
                 if p.taken

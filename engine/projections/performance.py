@@ -48,6 +48,8 @@ COLUMNS = (
     "mean_rating",
     "declines",
     "incidents",
+    "holds",
+    "complaints",
     "overtime_minutes",
 )
 
@@ -72,7 +74,9 @@ class _Porter:
     badge: str
     group: str
     declines: list[datetime] = field(default_factory=list)
-    incidents: list[datetime] = field(default_factory=list)
+    incidents: list[datetime] = field(default_factory=list)  # reported by them
+    holds: list[datetime] = field(default_factory=list)  # held or failed on their watch
+    complaints: list[datetime] = field(default_factory=list)  # about jobs they held
     overtime: list[tuple[datetime, float]] = field(default_factory=list)
 
 
@@ -127,16 +131,27 @@ class Performance:
             job.completed_at = at
         elif kind is ev.JobRated:
             job.rating = event.score
+        elif kind is ev.JobReleased and getattr(event, "barred", None):
+            for pid in event.barred:  # whoever declined, whatever the reason given
+                if pid in self.porters:
+                    self.porters[pid].declines.append(at)
         elif kind is ev.JobReleased and event.reason == "porter_declined":
             holders = [self.porters[pid] for pid in job.porters if pid in self.porters]
             named = [p for p in holders if p.badge == event.by]
-            # The porter who declined, or the one holder when a dispatcher declined for them.
+            # Logs from before declines named whom: the porter who declined, or the one
+            # holder when a dispatcher declined for them.
             for porter in named or (holders if len(holders) == 1 else []):
                 porter.declines.append(at)
-        elif kind in (ev.JobHeld, ev.JobFailed):
-            for pid in job.porters:  # an incident on the porters' watch: held or failed
+        elif kind is ev.JobIncidentReported and event.porter_id in self.porters:
+            self.porters[event.porter_id].incidents.append(at)
+        elif kind is ev.JobComplained:
+            for pid in job.porters:
                 if pid in self.porters:
-                    self.porters[pid].incidents.append(at)
+                    self.porters[pid].complaints.append(at)
+        elif kind in (ev.JobHeld, ev.JobFailed):
+            for pid in job.porters:  # held or failed on the porters' watch
+                if pid in self.porters:
+                    self.porters[pid].holds.append(at)
 
     def workload(self, job: _Job) -> float:
         minutes = self.travel(job.origin, job.destination) if self.travel else 0.0
@@ -161,6 +176,8 @@ class Performance:
                 "workload": 0.0,
                 "declines": sum(1 for at in p.declines if start <= at < end),
                 "incidents": sum(1 for at in p.incidents if start <= at < end),
+                "holds": sum(1 for at in p.holds if start <= at < end),
+                "complaints": sum(1 for at in p.complaints if start <= at < end),
                 "overtime_minutes": round(sum(m for at, m in p.overtime if start <= at < end), 2),
             }
             waits[pid] = {"acknowledge": [], "pickup": [], "deliver": []}

@@ -24,6 +24,7 @@ from engine.domain.values import Priority, Status
 from engine.projections.board import PAGE
 from engine.projections.feed import Feed
 from engine.projections.figures import Figures
+from engine.projections.notices import notices_of
 from engine.projections.performance import Performance
 from engine.projections.timeline import Change, Timelines, change_record
 from engine.projections.views import job_view, porter_view, rota_view
@@ -56,7 +57,12 @@ class Service:
         self.timelines.apply(position, event)
         self.figures_fold.apply(position, event)
         self.performance.apply(position, event)
-        return change_record(position, event, self.timelines.badges, self.tz)
+        return self._change(position, event, self.timelines.badges)
+
+    def _change(self, position: int, event: Any, badges: Mapping[str, str]) -> Change:
+        change = change_record(position, event, badges, self.tz)
+        change["notices"] = notices_of(event, self.board.jobs.get(event.originator_id), badges)
+        return change
 
     def written(self, wake: bool = True) -> None:
         """Call after every command: the live loop looks at once if the command may have
@@ -79,11 +85,9 @@ class Service:
         batch = self.app.recorder.select_notifications(
             start=after + 1, stop=until, limit=limit, inclusive_of_start=True
         )
-        return [
-            change_record(n.id, self.app.mapper.to_domain_event(n), badges, self.tz)
-            for n in batch
-            if n.id <= until
-        ]
+        events = [(n.id, self.app.mapper.to_domain_event(n)) for n in batch if n.id <= until]
+        with self._lock:  # the board's jobs give each notice its department and due times
+            return [self._change(position, event, badges) for position, event in events]
 
     # -- read models ------------------------------------------------------------
 

@@ -10,6 +10,7 @@ same entries whether built live or from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
@@ -142,7 +143,7 @@ def _iso(value: datetime, tz: tzinfo | None = None) -> str:
 
 
 def change_record(
-    position: int, event: Any, badges: dict[str, str], tz: tzinfo | None = None
+    position: int, event: Any, badges: Mapping[str, str], tz: tzinfo | None = None
 ) -> Change:
     """One event as the change feed carries it: small, with porters named by badge."""
     record: Change = {

@@ -227,6 +227,7 @@ class JobLifecycle:
         shift = ready_at - job.ready_at
         _, document = self.policy_document()
         now = self.clock.now()
+        document.scheduled.check_ready_at(ready_at, now)
         jobs = [job]
         if job.leg == "outbound" and job.linked_job_id is not None:
             back = self.job(UUID(job.linked_job_id))

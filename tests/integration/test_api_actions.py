@@ -39,8 +39,14 @@ def test_decline_release_override_cancel_and_fail(api: Api) -> None:
     post(api, f"demo-porter-{first}", f"/jobs/{jid}/decline", note="cart broken")
     wait_for(api, jid, "assigned")
     free = [
-        p["badge"] for p in api.call("demo-dispatcher", "GET", "/porters?group=internal&state=free")
+        p["badge"]
+        for p in api.call("demo-dispatcher", "GET", "/porters?group=internal&state=free")
+        if p["badge"] != first
     ]
+    refused = post(
+        api, "demo-dispatcher", f"/jobs/{jid}/override", 409, porters=[first], reason="x"
+    )
+    assert "not_declined" in refused["message"]
     moved = post(
         api, "demo-dispatcher", f"/jobs/{jid}/override", porters=[free[0]], reason="nearer"
     )

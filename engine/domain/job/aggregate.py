@@ -19,7 +19,9 @@ from engine.domain.ids import job_id
 from engine.domain.site import LEGACY_SKILL_RULES
 from engine.domain.values import (
     Accompaniment,
+    Complaint,
     Group,
+    Incident,
     Kind,
     Location,
     Priority,
@@ -503,6 +505,8 @@ class Job(Aggregate):
         self._require("report an incident on", S.ACKNOWLEDGED, S.IN_PROGRESS, S.ON_HOLD)
         self._require_porter(porter_id, "report an incident on")
         self._require_text("note", note)
+        if category not in Incident.__members__.values():
+            raise InvalidInput("category", f"must be one of {', '.join(Incident)}")
         self._incident_reported(
             porter_id=str(porter_id), category=category, note=note, timestamp=at, actor=current()
         )
@@ -523,6 +527,8 @@ class Job(Aggregate):
         if self.status is S.REQUESTED and self.assignments == 0:
             raise IllegalTransition(f"job {self.id}", "never assigned", "complain about")
         self._require_text("text", text)
+        if category not in Complaint.__members__.values():
+            raise InvalidInput("category", f"must be one of {', '.join(Complaint)}")
         self._complained(category=category, text=text, by=by, timestamp=at, actor=current())
 
     @event("Complained")

@@ -94,6 +94,17 @@ class Scheduled(BaseModel):
     window_minutes: int = Field(default=10, ge=0)
     delivery_after_ready_minutes: int = Field(default=30, gt=0)
     past_tolerance_minutes: int = Field(default=5, ge=0)
+    horizon_days: int = Field(default=30, ge=1, le=366, description="how far ahead a job may be")
+
+    def check_ready_at(self, ready_at: datetime, now: datetime) -> None:
+        """A scheduled time is refused when it is well past, or beyond the horizon."""
+        tolerance = timedelta(minutes=self.past_tolerance_minutes)
+        if ready_at < now - tolerance:
+            raise InvalidInput(
+                "ready_at", f"is in the past by more than {self.past_tolerance_minutes} minutes"
+            )
+        if ready_at > now + timedelta(days=self.horizon_days):
+            raise InvalidInput("ready_at", f"is more than {self.horizon_days} days ahead")
 
 
 class Weights(BaseModel):
