@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pydantic import BaseModel, Field
 
 from api.auth import READERS, Principal
 from api.deps import AnyRole, ServiceDep
@@ -32,25 +33,45 @@ def _event(change: Change) -> ServerSentEvent:
     )
 
 
-def _for(principal: Principal) -> Callable[[Change], list[ServerSentEvent]]:
+def visible(principal: Principal, change: Change) -> list[dict[str, Any]]:
     """What of a change the caller may see. Staff who read the board see every change
     (with its notices); a porter or a ward sees only the notices addressed to them, each
-    as a `notice` event carrying the change's position, so resuming works the same."""
+    carrying the change's position, so resuming works the same."""
     if principal.role in READERS:
-        return lambda change: [_event(change)]
+        return [change]
+    mine = audience(change["notices"], principal.role, principal.badge, principal.department)
+    return [{"position": change["position"], "at": change["at"], **n} for n in mine]
 
-    def notices(change: Change) -> list[ServerSentEvent]:
-        mine = audience(change["notices"], principal.role, principal.badge, principal.department)
-        return [
-            ServerSentEvent(
-                raw_data=json.dumps({"position": change["position"], "at": change["at"], **n}),
-                event="notice",
-                id=str(change["position"]),
-            )
-            for n in mine
-        ]
 
-    return notices
+def _events(principal: Principal, change: Change) -> list[ServerSentEvent]:
+    if principal.role in READERS:
+        return [_event(change)]
+    return [
+        ServerSentEvent(raw_data=json.dumps(item), event="notice", id=str(item["position"]))
+        for item in visible(principal, change)
+    ]
+
+
+class EventPage(BaseModel):
+    position: int = Field(description="read up to here: ask again with `after` set to it")
+    items: list[dict[str, Any]] = Field(
+        description="changes (staff) or notices (porters, wards), oldest first"
+    )
+
+
+@router.get("")
+def page(
+    principal: AnyRole,
+    service: ServiceDep,
+    after: Annotated[int, Query(ge=0, description="positions after this one")] = 0,
+) -> EventPage:
+    """The same as the stream, a page at a time: for a phone that polls on a poor
+    network, or a client catching up before it opens the stream."""
+    end = service.refresh()
+    changes = service.changes_between(after, end) if after < end else []
+    reached = changes[-1]["position"] if changes else max(after, end)
+    items = [item for change in changes for item in visible(principal, change)]
+    return EventPage(position=reached, items=items)
 
 
 @router.get("/stream", response_class=EventSourceResponse)
@@ -62,7 +83,6 @@ async def stream(
 ) -> AsyncIterator[ServerSentEvent]:
     """`hello` first (with the position the live feed starts from), then one event per
     change; porters and wards get only their notices."""
-    shown = _for(principal)
     queue: asyncio.Queue[list[Change]] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
@@ -78,14 +98,14 @@ async def stream(
             if not missed:
                 break
             for change in missed:
-                for sse in shown(change):
+                for sse in _events(principal, change):
                     yield sse
                 sent = change["position"]
         sent = max(sent, start)
         while True:
             for change in await queue.get():
                 if change["position"] > sent:
-                    for sse in shown(change):
+                    for sse in _events(principal, change):
                         yield sse
                     sent = change["position"]
     finally:

@@ -57,7 +57,7 @@ from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
 from engine.domain.recurring import RecurringWork, is_recurring
 from engine.domain.rota.aggregate import Templates
-from engine.domain.values import ENGINE_SHIFT_OVER, Priority, Reason, Status
+from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -161,7 +161,11 @@ class Driver(RotaKeeping):
                     self._pending.add("escalation")  # the job may now go to someone else
             elif kind not in TRIGGERS:
                 continue
-            elif kind is ev.JobReleased and event.reason == Reason.REOPTIMISED.value:
+            elif (
+                kind is ev.JobReleased
+                and event.by == ENGINE
+                and event.reason == Reason.REOPTIMISED.value
+            ):
                 continue  # a round's own re-optimisation
             elif kind is ev.PorterJobDropped and event.outcome == "released":
                 continue  # the job's own Released event says why

@@ -57,8 +57,10 @@ def escalations_due(
         waited = now - since
         if waited < timedelta(minutes=minutes):
             continue  # the common case: not even the first threshold passed
+        # The stage's escalations so far count from the job's start, not the stage's: a job
+        # re-offered after nobody acknowledged it climbs on when the next porter is silent.
         times = history.get(job.id, {}).get(stage, ())  # in log order, so in time order
-        done = len(times) - bisect_left(times, since)
+        done = len(times) - bisect_left(times, start)
         action = limits.action(stage, done)
         if action is not None and waited >= timedelta(minutes=minutes * (done + 1)):
             note = f"{stage.replace('_', ' ')} after {waited.total_seconds() / 60:.0f} min"

@@ -76,8 +76,10 @@ class Timelines:
     def _job_event(self, position: int, event: Any) -> None:
         entry = timeline_entry(event, self.tz)
         entry["position"] = position
-        if "porter_ids" in entry:
+        if entry.get("porter_ids") is not None:
             entry["badges"] = self._badges(list(entry["porter_ids"]))
+        if entry.get("barred"):
+            entry["barred_badges"] = self._badges(list(entry["barred"]))
         if "porter_id" in entry:
             entry["badge"] = self.badges.get(entry["porter_id"], entry["porter_id"])
         entry.pop("fingerprint", None)
@@ -157,8 +159,10 @@ def change_record(
         if key in _BULKY or key in ("originator_id", "originator_version", "timestamp"):
             continue
         record[key] = _iso(value, tz) if isinstance(value, datetime) else value
-    if "porter_ids" in record:
+    if record.get("porter_ids") is not None:
         record["badges"] = [badges.get(p, p) for p in record["porter_ids"]]
+    if record.get("barred"):
+        record["barred_badges"] = [badges.get(p, p) for p in record["barred"]]
     if "porter_id" in record:
         record["badge"] = badges.get(record["porter_id"], record["porter_id"])
     kind = type(event)
