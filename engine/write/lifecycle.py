@@ -196,7 +196,7 @@ class JobLifecycle:
             job = self.job(job_id)
             effect = self._escalation_effect(job, action)
             job.escalate(level, stage, note, now, action, effect)
-            if action == "reoffer" and job.status is Status.ASSIGNED:
+            if action == "reoffer" and job.status is Status.ASSIGNED and not job.pinned:
                 for p in self._porters_of(job):
                     porter = changed.get(p.id, p)
                     assert isinstance(porter, Porter)
@@ -212,6 +212,8 @@ class JobLifecycle:
             if job.status is not Status.ASSIGNED:
                 return f"nothing to re-offer: the job is {job.status.value}"
             badges = ", ".join(p.badge for p in self._porters_of(job))
+            if job.pinned:  # a person chose them: theirs to move (the next levels alert)
+                return f"not re-offered: a dispatcher gave it to {badges}"
             return f"taken from {badges}, who did not answer; offered to other porters"
         if action == "widen":
             return "open to porters of every group"

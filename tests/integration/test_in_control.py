@@ -139,9 +139,11 @@ def test_a_job_nobody_acknowledges_climbs_every_escalation_level(
     first = wait_for(desk, jid, "assigned")["porters"][0]
     clock.advance(minutes=2)  # stat: 2 minutes unacknowledged: re-offered to someone else
     second = until(
-        lambda: (j := desk.call(DESK, "GET", f"/jobs/{jid}"))["porters"]
-        and j["porters"][0] != first
-        and j["porters"][0]
+        lambda: (
+            (j := desk.call(DESK, "GET", f"/jobs/{jid}"))["porters"]
+            and j["porters"][0] != first
+            and j["porters"][0]
+        )
     )
     assert first not in desk.call(DESK, "GET", f"/jobs/{jid}")["porters"]
     for minutes, action in ((4, "widen"), (2, "alert_dispatcher"), (2, "alert_supervisor")):
@@ -197,7 +199,7 @@ def test_a_porters_and_a_wards_notices_carry_theirs_and_nothing_else(desk: Api) 
         "delivered",
     ]
     assert all(set(n) == {"position", "at", "to", "kind", "job_id", "text"} for n in ward)
-    assert "lift_out_of_order" in [n for n in ward if n["kind"] == "delayed"][0]["text"]
+    assert "lift_out_of_order" in next(n for n in ward if n["kind"] == "delayed")["text"]
     kinds = [n["kind"] for n in notices(desk, DESK, ours) if n["to"] == "dispatch"]
     assert kinds == []  # the desk hears of escalations and breaches, not routine progress
     changes = desk.call(DESK, "GET", "/events?after=0")["items"]
