@@ -31,8 +31,10 @@ class Principal:
         return cls(grant.role, grant.who, grant.badge, grant.department)
 
     def actor(self, for_: str | None = None) -> Actor:
-        """Who the record names: this caller, in their role, acting for `for_` if anyone."""
-        return Actor(self.who, self.role).on_behalf_of(for_)
+        """Who the record names: this caller, in their role, acting for `for_` if anyone
+        (nobody, when it is their own badge or their own department)."""
+        own = for_ is not None and for_ in (self.badge, self.department)
+        return Actor(self.who, self.role, None if own else for_)
 
     def require(self, *roles: Role) -> None:
         if self.role not in roles:

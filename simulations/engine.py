@@ -25,6 +25,7 @@ from engine.bootstrap import Site, open_site
 from engine.clock import ManualClock
 from engine.dispatch.driver import DriverParams
 from engine.domain import events as ev
+from engine.domain.actor import Actor, acting
 from engine.domain.commands import Complete, RegisterPorter, SubmitJob, Transition, parse
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
@@ -53,6 +54,10 @@ class _Event:
     seq: int
     action: Callable[..., None] = field(compare=False)
     args: tuple[Any, ...] = field(compare=False, default=())
+
+
+# Whoever the scenario's world is when no one in particular acts (set-up, the roster).
+SIMULATED = Actor("simulation", "system")
 
 
 class Simulation:
@@ -107,9 +112,10 @@ class Simulation:
     def after(self, minutes: float, action: Callable[..., None], *args: Any) -> None:
         self.at(self.clock.now() + timedelta(minutes=minutes), action, *args)
 
-    def command(self, method: Callable[..., Any], *args: Any) -> Any:
-        """Run one command, then step the driver, as a write wakes the live loop."""
-        answer = method(*args)
+    def command(self, method: Callable[..., Any], *args: Any, by: Actor = SIMULATED) -> Any:
+        """Run one command as `by`, then step the driver, as a write wakes the live loop."""
+        with acting(by):
+            answer = method(*args)
         self.wake_at = self.site.driver.step()
         return answer
 
@@ -243,17 +249,20 @@ class Simulation:
             if tries < 12:
                 self.after(5, self._break, badge, tries + 1)
             return
-        self.command(self.app.start_break, badge)
+        self.command(self.app.start_break, badge, by=Actor(badge, "porter"))
         self.after(self.scenario.service.break_minutes, self._break_end, badge)
 
     def _break_end(self, badge: str) -> None:
         if self.app.porter(badge).on_break:
-            self.command(self.app.end_break, badge)
+            self.command(self.app.end_break, badge, by=Actor(badge, "porter"))
 
     # -- requests, and what the porters are told ------------------------------------
 
     def _arrive(self, arrival: Arrival) -> None:
-        jid = self.command(self.app.submit_job, parse(SubmitJob, arrival.data), arrival.key)
+        ward = Actor(f"ward:{arrival.data['department']}", "ward")
+        jid = self.command(
+            self.app.submit_job, parse(SubmitJob, arrival.data), arrival.key, by=ward
+        )
         if arrival.confirm_after is not None:
             self.after(arrival.confirm_after, self._confirm, jid)
             job = self.app.job(jid)
@@ -266,7 +275,8 @@ class Simulation:
     def _confirm(self, jid: UUID) -> None:
         job = self.app.job(jid)
         if job.status in (Status.REQUESTED, Status.ASSIGNED, Status.ACKNOWLEDGED):
-            self.command(self.app.confirm_accompaniment, jid, "ward nurse", "ward nurse")
+            ward = Actor(f"ward:{job.department}", "ward")
+            self.command(self.app.confirm_accompaniment, jid, "ward nurse", "ward nurse", by=ward)
 
     def _told(self, batch: Sequence[tuple[int, Any]]) -> None:
         """A porter's phone: a job assigned to them is acknowledged after a while; a long
@@ -306,9 +316,11 @@ class Simulation:
         lead = self.app.porter(UUID(job.porter_ids[0]))
         if self.rng.random() < self.scenario.service.decline_rate:
             why = Transition(reason=Reason.PORTER_DECLINED, note="simulated", by=lead.badge)
-            self.command(self.app.decline_job, jid, lead.badge, why)
+            self.command(self.app.decline_job, jid, lead.badge, why, by=Actor(lead.badge, "porter"))
             return
-        self.command(self.app.acknowledge_job, jid, lead.badge)
+        for pid in job.porter_ids:  # each porter of the job on their own phone
+            badge = self.app.porter(UUID(pid)).badge
+            self.command(self.app.acknowledge_job, jid, badge, by=Actor(badge, "porter"))
         walk = max(
             self._walk(self.app.porter(UUID(p)).location, job.origin.code) for p in job.porter_ids
         )
@@ -328,10 +340,12 @@ class Simulation:
             return
         if job.kind in PATIENT_KINDS and waited == 0 and self.rng.random() < service.not_ready_rate:
             why = Transition(reason=Reason.PATIENT_NOT_READY, note="simulated", by=lead)
-            self.command(self.app.hold_job, jid, why)
+            self.command(self.app.hold_job, jid, why, by=Actor(lead, "porter"))
             self.after(service.not_ready_minutes, self._resume, jid, n)
             return
-        self.command(self.app.pick_up_job, jid, lead, job.needs_accompaniment)
+        self.command(
+            self.app.pick_up_job, jid, lead, job.needs_accompaniment, by=Actor(lead, "porter")
+        )
         _, document = self.app.policy_document()
         minutes = document.handling_minutes.get(job.kind, 2) + self._walk(
             job.origin.code, job.destination.code
@@ -341,7 +355,8 @@ class Simulation:
     def _resume(self, jid: UUID, n: int) -> None:
         if self._current(jid, n, Status.ON_HOLD) is None:
             return
-        self.command(self.app.resume_job, jid, "simulated porter")
+        lead = self.app.porter(UUID(self.app.job(jid).porter_ids[0])).badge
+        self.command(self.app.resume_job, jid, "simulated porter", by=Actor(lead, "porter"))
         self._pick_up(jid, n, 1)
 
     def _deliver(self, jid: UUID, n: int) -> None:
@@ -352,5 +367,13 @@ class Simulation:
             return
         badges = [self.app.porter(UUID(p)).badge for p in job.porter_ids]
         for badge in badges:
-            self.command(self.app.report_location, badge, job.destination.code)
-        self.command(self.app.complete_job, jid, badges[0], Complete(received_by="ward staff"))
+            self.command(
+                self.app.report_location, badge, job.destination.code, by=Actor(badge, "porter")
+            )
+        self.command(
+            self.app.complete_job,
+            jid,
+            badges[0],
+            Complete(received_by="ward staff"),
+            by=Actor(badges[0], "porter"),
+        )

@@ -215,7 +215,7 @@ class Commands:
         when = datetime.fromisoformat(event.ready_at)
         if job.ready_at == when:
             return _NOT_A_COMMAND  # a return leg, moved with its outbound leg
-        self.app.reschedule_job(event.originator_id, when)
+        self.app.reschedule_job(event.originator_id, when, getattr(event, "by", ""))
         return None
 
     def _cancelled(self, event: Any) -> object:
@@ -265,8 +265,12 @@ class Commands:
             )
 
     def _released(self, event: Any) -> object:
-        if event.reason in CONSEQUENTIAL_RELEASES:
-            return _NOT_A_COMMAND
+        if event.reason in CONSEQUENTIAL_RELEASES and (
+            event.by == ENGINE or event.reason == Reason.PORTER_OFF_SHIFT.value
+        ):
+            return _NOT_A_COMMAND  # the engine's own, or a shift end's: not a command
+        if event.reason == Reason.RESCHEDULED.value:
+            return _NOT_A_COMMAND  # with the Rescheduled event that follows
         if event.reason == Reason.DISPATCHER_OVERRIDE.value:
             self.overrides[event.originator_id] = event  # the Assigned that follows moves it
             return _NOT_A_COMMAND

@@ -55,4 +55,6 @@ def reschedule(
     job_id: UUID, body: RescheduleCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
     """A scheduled job (an appointment) moves; its return leg moves with it."""
-    return act(service, principal, job_id, lambda: app.reschedule_job(job_id, body.ready_at))
+    return act(
+        service, principal, job_id, lambda: app.reschedule_job(job_id, body.ready_at, principal.who)
+    )

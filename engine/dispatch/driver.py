@@ -157,8 +157,11 @@ class Driver(RotaKeeping):
             if kind is ev.JobEscalated:
                 stages = self._history.setdefault(event.originator_id, {})
                 stages.setdefault(event.stage, []).append(event.timestamp)
-                if getattr(event, "action", "") in _REROUNDING:
-                    self._pending.add("escalation")  # the job may now go to someone else
+                job = self.board.jobs.get(event.originator_id)
+                if getattr(event, "action", "") in _REROUNDING and (
+                    job is not None and job.status is Status.REQUESTED
+                ):
+                    self._pending.add("escalation")  # it may now go to someone else
             elif kind not in TRIGGERS:
                 continue
             elif (

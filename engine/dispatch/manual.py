@@ -29,6 +29,9 @@ from engine.write.application import DispatchApp
 # not yet confirmed (pickup waits for it) or whose patient is not ready yet.
 _NOT_FOR_PEOPLE = frozenset({"accompaniment_confirmed", "ready_for_pickup"})
 
+# A porter off duty, on a break or with their hands full cannot take a job, forced or not.
+_UNFORCEABLE = frozenset({"on_duty", "has_capacity"})
+
 Broken = list[tuple[str, str]]  # (rule, sentence)
 
 
@@ -54,11 +57,13 @@ def broken_rules(app: DispatchApp, job: Job, porters: list[Porter]) -> dict[str,
 
 
 def _checked(app: DispatchApp, job: Job, refs: list[UUID | str], force: str) -> None:
-    if force.strip():
-        return
     broken = broken_rules(app, job, [app.porter(ref) for ref in refs])
     for badge, rules in broken.items():
-        raise RuleBroken(badge, rules)
+        never = [r for r in rules if r[0] in _UNFORCEABLE]
+        if never:
+            raise RuleBroken(badge, never, forceable=False)
+        if not force.strip():
+            raise RuleBroken(badge, rules)
 
 
 def assign_by_hand(

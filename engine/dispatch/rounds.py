@@ -86,6 +86,8 @@ def _in_pool(job: Job, now: datetime, document: PolicyDocument) -> bool:
         return True
     if job.status is not Status.ASSIGNED or job.pinned or job.assigned_at is None:
         return False
+    if job.acknowledged_by:  # one porter of two has said yes: keep them together
+        return False
     return now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds)
 
 

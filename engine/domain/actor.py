@@ -32,10 +32,6 @@ class Actor:
     def data(self) -> ActorData:
         return {"by": self.by, "role": self.role, "for": self.for_}
 
-    def on_behalf_of(self, whom: str | None) -> Actor:
-        """The same caller acting for someone else (nobody else when it is themselves)."""
-        return Actor(self.by, self.role, whom if whom and whom != self.by else None)
-
 
 # Commands run outside any caller's context: set-up, the CLI, tests that drive the
 # application directly. Named, so an auditor can tell them from people.

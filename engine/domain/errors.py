@@ -80,10 +80,9 @@ class StoreNotEmpty(Conflict):
 class RuleBroken(Conflict):
     """A person's assignment breaks a hard rule; a dispatcher may force it with a reason."""
 
-    def __init__(self, badge: str, broken: list[tuple[str, str]]) -> None:
+    def __init__(self, badge: str, broken: list[tuple[str, str]], forceable: bool = True) -> None:
         said = "; ".join(f"{rule}: {sentence}" for rule, sentence in broken)
-        super().__init__(
-            f"porter {badge} may not take this job ({said}); to assign anyway, say why in `force`"
-        )
+        hint = "to assign anyway, say why in `force`" if forceable else "this cannot be forced"
+        super().__init__(f"porter {badge} may not take this job ({said}); {hint}")
         self.badge = badge
         self.rules = [rule for rule, _ in broken]

@@ -103,6 +103,7 @@ class Reason(StrEnum):
     ESCALATION = "escalation"
     DISPATCHER_OVERRIDE = "dispatcher_override"
     REOPTIMISED = "reoptimised"
+    RESCHEDULED = "rescheduled"
     PATIENT_UNWELL = "patient_unwell"
     EXAM_CANCELLED = "exam_cancelled"
     REQUEST_WITHDRAWN = "request_withdrawn"

@@ -31,6 +31,7 @@ _MOVED = {
     Reason.ESCALATION.value: "re-offered to another porter (not acknowledged in time)",
     Reason.DISPATCHER_OVERRIDE.value: "moved to another porter by the dispatcher",
     Reason.PORTER_OFF_SHIFT.value: "handed back: your shift is over",
+    Reason.RESCHEDULED.value: "rescheduled: it will be planned again for the new time",
 }
 
 
@@ -71,9 +72,8 @@ def notices_of(event: Any, job: Job | None, badges: Mapping[str, str]) -> list[N
         for badge in names(getattr(event, "porter_ids", None)):
             say(porter(badge), "cancelled", f"{what}: cancelled ({event.reason})")
         say(ward(job.department), "cancelled", f"{what}: cancelled ({event.reason})")
-    elif kind is ev.JobRescheduled:
-        for badge in names(job.porter_ids):
-            say(porter(badge), "rescheduled", f"{what}: now ready at {event.ready_at}")
+    elif kind is ev.JobRescheduled:  # its porters heard from the release before it
+        say(ward(job.department), "rescheduled", f"{what}: now ready at {event.ready_at}")
     elif kind is ev.JobPickedUp:
         say(ward(job.department), "picked_up", f"{what}: picked up")
         _breach(say, "pickup", event.timestamp, job.pickup_due, what)

@@ -131,8 +131,8 @@ class Performance:
             job.completed_at = at
         elif kind is ev.JobRated:
             job.rating = event.score
-        elif kind is ev.JobReleased and getattr(event, "barred", None):
-            for pid in event.barred:  # whoever declined, whatever the reason given
+        elif kind is ev.JobReleased and hasattr(event, "barred"):
+            for pid in event.barred or []:  # whoever declined, whatever the reason given
                 if pid in self.porters:
                     self.porters[pid].declines.append(at)
         elif kind is ev.JobReleased and event.reason == "porter_declined":

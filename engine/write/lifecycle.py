@@ -156,31 +156,35 @@ class JobLifecycle:
 
     def cancel_job(self, job_id: UUID, cmd: Transition) -> None:
         """Cancelling an escort's outbound leg cancels its return leg too, in one save."""
-        job = self.job(job_id)
-        now = self.clock.now()
-        jobs = [job]
-        if job.leg == "outbound" and job.linked_job_id is not None:
-            back = self.job(UUID(job.linked_job_id))
-            if back.is_open:
-                jobs.append(back)
-        changed: list[Aggregate] = []
-        for each in jobs:
-            porters = self._porters_of(each)
-            note = cmd.note if each is job else f"outbound leg {job.id} cancelled"
-            each.cancel(cmd.reason, note, cmd.by, now)
-            for p in porters:
-                p.drop_job(each.id, "cancelled", now)
-            changed.extend([each, *porters])
-        self.record(*changed)
+        self._end(job_id, cmd, "cancelled")
 
     def fail_job(self, job_id: UUID, cmd: Transition) -> None:
+        """A failed outbound leg (the patient unwell) takes its return leg with it."""
+        self._end(job_id, cmd, "failed")
+
+    def _end(self, job_id: UUID, cmd: Transition, outcome: str) -> None:
         job = self.job(job_id)
         now = self.clock.now()
-        porters = self._porters_of(job)
-        job.fail(cmd.reason, cmd.note, cmd.by, now)
-        for p in porters:
-            p.drop_job(job.id, "failed", now)
-        self.record(job, *porters)
+        porters: dict[UUID, Porter] = {}  # one object per porter, who may hold both legs
+        changed: list[Aggregate] = [job]
+        for p in self._porters_of(job):
+            porters.setdefault(p.id, p).drop_job(job.id, outcome, now)
+        if outcome == "cancelled":
+            job.cancel(cmd.reason, cmd.note, cmd.by, now)
+        else:
+            job.fail(cmd.reason, cmd.note, cmd.by, now)
+        back = self._return_leg(job)
+        if back is not None and back.is_open and back.status is not Status.IN_PROGRESS:
+            for p in self._porters_of(back):
+                porters.setdefault(p.id, p).drop_job(back.id, "cancelled", now)
+            back.cancel(cmd.reason, f"outbound leg {job.id} {outcome}", cmd.by, now)
+            changed.append(back)
+        self.record(*changed, *porters.values())
+
+    def _return_leg(self, job: Job) -> Job | None:
+        if job.leg == "outbound" and job.linked_job_id is not None:
+            return self.job(UUID(job.linked_job_id))
+        return None
 
     def escalate_job(
         self, job_id: UUID, level: int, stage: str, note: str = "", action: str = ""
@@ -221,26 +225,33 @@ class JobLifecycle:
             return f"{action.removeprefix('alert_')} alerted"
         return ""
 
-    def reschedule_job(self, job_id: UUID, ready_at: datetime) -> None:
-        """A scheduled job moves to another time; its return leg, if any, moves with it."""
+    def reschedule_job(self, job_id: UUID, ready_at: datetime, by: str = "") -> None:
+        """A scheduled job moves to another time, and its return leg with it; a porter
+        lined up for the old time is let go, and the rounds plan it afresh."""
         job = self.job(job_id)
         if job.ready_at is None:
             raise IllegalTransition(f"job {job.id}", "not scheduled", "reschedule")
+        if not job.can_reschedule:
+            raise IllegalTransition(f"job {job.id}", job.status.value, "reschedule")
         shift = ready_at - job.ready_at
         _, document = self.policy_document()
         now = self.clock.now()
         document.scheduled.check_ready_at(ready_at, now)
         jobs = [job]
-        if job.leg == "outbound" and job.linked_job_id is not None:
-            back = self.job(UUID(job.linked_job_id))
-            if back.ready_at is not None and back.status is Status.REQUESTED:
-                jobs.append(back)
+        back = self._return_leg(job)
+        if back is not None and back.ready_at is not None and back.can_reschedule:
+            jobs.append(back)
+        porters: dict[UUID, Porter] = {}
         for each in jobs:
             assert each.ready_at is not None
+            if each.porter_ids:
+                for p in self._porters_of(each):
+                    porters.setdefault(p.id, p).drop_job(each.id, "released", now)
+                each.release(Reason.RESCHEDULED, f"ready at {ready_at.isoformat()}", by, now)
             when = each.ready_at + shift
             pickup_due, delivery_due = document.due_times(each.kind, each.priority, now, when)
             each.reschedule(when, pickup_due, delivery_due, now)
-        self.record(*jobs)
+        self.record(*jobs, *porters.values())
 
     def report_incident(
         self, job_id: UUID, porter_ref: UUID | str, category: str, note: str

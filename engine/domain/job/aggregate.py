@@ -211,14 +211,23 @@ class Job(Aggregate):
             raise IllegalTransition(
                 f"job {self.id}", "already acknowledged by this porter", "acknowledge"
             )
-        self._acknowledged(porter_id=str(porter_id), timestamp=at, actor=current())
+        everyone = set(self.acknowledged_by) | {str(porter_id)} >= set(self.porter_ids)
+        self._acknowledged(
+            porter_id=str(porter_id), timestamp=at, all_acknowledged=everyone, actor=current()
+        )
 
     @event("Acknowledged")
     def _acknowledged(
-        self, porter_id: str, timestamp: datetime, actor: ActorData | None = None
+        self,
+        porter_id: str,
+        timestamp: datetime,
+        all_acknowledged: bool = True,
+        actor: ActorData | None = None,
     ) -> None:
+        # `all_acknowledged` is decided by the command and stored, so a log from before
+        # each porter acknowledged on their own (one event did it) reads as it did then.
         self.acknowledged_by = [*self.acknowledged_by, porter_id]
-        if len(set(self.acknowledged_by)) >= len(self.porter_ids):
+        if all_acknowledged:
             self.status = S.ACKNOWLEDGED
             self.acknowledged_at = timestamp
 
@@ -369,8 +378,9 @@ class Job(Aggregate):
             self.declined_by = [*self.declined_by, *barred]
         elif reason == Reason.PORTER_DECLINED.value:  # recorded before declines named whom
             self.declined_by = [*self.declined_by, *self.porter_ids]
-        if reason == Reason.ESCALATION.value:
-            self.passed_over = [*self.passed_over, *self.porter_ids]
+        if reason == Reason.ESCALATION.value:  # only those who never answered are passed over
+            silent = [p for p in self.porter_ids if p not in self.acknowledged_by]
+            self.passed_over = [*self.passed_over, *silent]
         self.status = S.REQUESTED
         self.porter_ids = []
         self.held_from = None
@@ -472,11 +482,16 @@ class Job(Aggregate):
         if action == "widen":
             self.widened = True
 
+    @property
+    def can_reschedule(self) -> bool:
+        """Before pickup: a job held by a porter is let go first (see the write side)."""
+        return self.status in (S.REQUESTED, *_RELEASABLE)
+
     def reschedule(
         self, ready_at: datetime, pickup_due: datetime, delivery_due: datetime, at: datetime
     ) -> None:
         """A scheduled job moves to another time; due times follow, fixed in the event."""
-        self._require("reschedule", S.REQUESTED, S.ASSIGNED, S.ACKNOWLEDGED)
+        self._require("reschedule", S.REQUESTED)
         if self.ready_at is None:
             raise IllegalTransition(f"job {self.id}", "not scheduled", "reschedule")
         self._rescheduled(
