@@ -144,6 +144,13 @@ class PolicyCreate(BaseModel):
 # -- answers --------------------------------------------------------------------
 
 
+class EscalationPublic(BaseModel):
+    level: int
+    stage: str
+    action: str = Field(description="reoffer, widen, alert_dispatcher or alert_supervisor")
+    effect: str = Field(description="what it did, in words")
+
+
 class JobPublic(BaseModel):
     id: str
     version: int
@@ -171,6 +178,7 @@ class JobPublic(BaseModel):
     picked_up_at: str | None
     ended_at: str | None
     escalation_level: int
+    escalation: EscalationPublic | None = Field(description="the last level and what it did")
     pinned: bool = Field(description="a person chose its porters: no round moves it")
     widened: bool = Field(description="an escalation opened it to every group's porters")
     acknowledged_by: list[str] = Field(description="badges that have acknowledged it")

@@ -59,6 +59,7 @@ def job_view(
         "picked_up_at": _iso(job.picked_up_at, tz),
         "ended_at": _iso(job.ended_at, tz),
         "escalation_level": job.escalation_level,
+        "escalation": job.escalation,
         "pinned": job.pinned,
         "widened": job.widened,
         "acknowledged_by": [badges.get(p, p) for p in job.acknowledged_by],

@@ -153,6 +153,8 @@ def test_a_job_nobody_acknowledges_climbs_every_escalation_level(
     time.sleep(0.2)
     job = desk.call(DESK, "GET", f"/jobs/{jid}")
     assert (job["escalation_level"], job["widened"], job["porters"]) == (4, True, [second])
+    assert job["escalation"]["action"] == "alert_supervisor"  # on the board, with its effect
+    assert job["escalation"]["effect"] == "supervisor alerted"
     entries = desk.call("demo-auditor", "GET", f"/jobs/{jid}/timeline")["entries"]
     levels = [(e["level"], e["action"]) for e in entries if e["event"] == "Escalated"]
     assert levels == [

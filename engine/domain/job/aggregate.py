@@ -90,6 +90,7 @@ class Job(Aggregate):
         self.porter_ids: list[str] = []
         self.held_from: Status | None = None
         self.escalation_level = 0
+        self.escalation: dict[str, Any] | None = None  # the last level: what it did
         self.accompaniment_confirmed_by: str | None = None
         self.assignments = 0
         self.decision_id: str | None = None
@@ -479,6 +480,7 @@ class Job(Aggregate):
         actor: ActorData | None = None,
     ) -> None:
         self.escalation_level = level
+        self.escalation = {"level": level, "stage": stage, "action": action, "effect": effect}
         if action == "widen":
             self.widened = True
 
