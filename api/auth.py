@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, status
 
 from api.settings import Grant, Role
+from engine.domain.errors import InvalidInput
 from engine.domain.job.aggregate import Job
 
 READERS: tuple[Role, ...] = ("dispatcher", "planner", "auditor", "admin")
@@ -41,10 +42,7 @@ class Principal:
             assert self.badge is not None
             return self.badge
         if not badge:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                {"field": "body.badge", "message": "name the porter this is done for"},
-            )
+            raise InvalidInput("badge", "name the porter this is done for")
         return badge
 
     def check_porter(self, badge: str) -> None:

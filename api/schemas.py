@@ -17,7 +17,12 @@ from engine.domain.values import Reason
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+    """Bodies refuse fields they do not have, and read text without the spaces around it:
+    a name of blanks is then an empty one, which the field's own rules refuse (422)
+    before any command is built."""
+    return ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)}
+    )
 
 
 class JobCreate(SubmitJob):
@@ -66,7 +71,7 @@ class PorterActionCreate(BaseModel):
     """Porters may leave `badge` out; dispatchers acting for a porter must give it."""
 
     model_config = _examples({}, {"badge": "EM-GC-01"})
-    badge: str | None = None
+    badge: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class PickUpCreate(PorterActionCreate):
@@ -209,4 +214,9 @@ class Problem(BaseModel):
 
     error: str = Field(description="e.g. InvalidInput, IllegalTransition, PorterNotFound")
     message: str
-    field: str | None = Field(default=None, description="422 only: the field at fault")
+    field: str | None = Field(
+        default=None,
+        description="422: the field at fault, as the request named it (`received_by`, "
+        "`requirements.mode`, `Idempotency-Key`, `after`); null for other statuses, and "
+        "for a body that is not a JSON object at all",
+    )

@@ -34,7 +34,7 @@ def _event(change: Change) -> ServerSentEvent:
 async def stream(
     principal: Auditing,
     service: ServiceDep,
-    last_event_id: Annotated[int | None, Header(ge=0)] = None,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
     after: Annotated[int | None, Query(ge=0, description="resume after this position")] = None,
 ) -> AsyncIterator[ServerSentEvent]:
     """`hello` first (with the position the live feed starts from), then one event per change."""

@@ -63,7 +63,9 @@ def submit_job(
     app: AppDep,
     service: ServiceDep,
     response: Response,
-    idempotency_key: Annotated[str, Header(min_length=1, max_length=200)],
+    idempotency_key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S")
+    ],
 ) -> JobPublic:
     """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
     if principal.role == "ward" and principal.department not in (None, body.department):

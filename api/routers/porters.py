@@ -18,7 +18,7 @@ from api.auth import Principal
 from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep, Staffing
 from api.rota_schemas import PorterCreate, PorterUpdate, RetireCreate
 from api.schemas import JobPublic, LocationCreate, PorterPublic, Problem, ShiftCreate
-from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter
+from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter, parse
 from engine.domain.values import Group
 from engine.projections.service import Service
 
@@ -58,7 +58,7 @@ def register_porter(
     body: PorterCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     """A new porter; with a shift template they are rostered by it at once."""
-    app.register_porter(RegisterPorter(**body.model_dump()))
+    app.register_porter(parse(RegisterPorter, body.model_dump()))
     service.written()
     return PorterPublic(**service.stored_porter(body.badge))
 
@@ -70,7 +70,7 @@ def change_porter(
     fields = body.model_dump(exclude_unset=True)
     if "skills" in fields and fields["skills"] is not None:
         fields["skills"] = tuple(fields["skills"])
-    app.change_porter(badge, ChangePorter(**fields, by=principal.who))
+    app.change_porter(badge, parse(ChangePorter, {**fields, "by": principal.who}))
     service.written()
     return PorterPublic(**service.stored_porter(badge))
 
@@ -80,7 +80,7 @@ def retire_porter(
     badge: str, body: RetireCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     """The porter leaves the service; their shifts to come are cancelled."""
-    app.retire_porter(badge, RetirePorter(reason=body.reason, by=principal.who))
+    app.retire_porter(badge, parse(RetirePorter, {"reason": body.reason, "by": principal.who}))
     service.written()
     return PorterPublic(**service.stored_porter(badge))
 

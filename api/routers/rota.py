@@ -22,7 +22,7 @@ from api.rota_schemas import (
     SwapCreate,
 )
 from api.schemas import Problem
-from engine.domain.commands import Absence, AddShift, SwapShifts
+from engine.domain.commands import Absence, AddShift, SwapShifts, parse
 
 router = APIRouter(prefix="/rota", tags=["rota"])
 
@@ -54,7 +54,7 @@ def record_absence(
 ) -> ShiftIds:
     """Leave or sickness: the porter's shifts in that time are cancelled; one under way
     ends once their hands are free."""
-    cancelled = app.absence(Absence(**body.model_dump(), by=principal.who))
+    cancelled = app.absence(parse(Absence, {**body.model_dump(), "by": principal.who}))
     service.written()
     return ShiftIds(shifts=cancelled)
 
@@ -64,7 +64,7 @@ def add_shift(
     body: RotaShiftCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> ShiftIds:
     """An extra shift, or a call-in (starting now): the engine starts it when due."""
-    added = app.add_shift(AddShift(**body.model_dump(), by=principal.who))
+    added = app.add_shift(parse(AddShift, {**body.model_dump(), "by": principal.who}))
     service.written()
     return ShiftIds(shifts=[added])
 

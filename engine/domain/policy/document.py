@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from engine.domain.errors import InvalidInput
+from engine.domain.errors import InvalidInput, field_error, field_path
 from engine.domain.values import Group, Kind, Priority
 
 
@@ -27,7 +27,7 @@ class Target(BaseModel):
     @model_validator(mode="after")
     def _delivery_after_pickup(self) -> Target:
         if self.delivery < self.pickup:
-            raise ValueError("delivery target must not be shorter than pickup target")
+            raise field_error("delivery", "delivery target must not be shorter than pickup target")
         return self
 
 
@@ -146,21 +146,22 @@ class PolicyDocument(BaseModel):
     def _every_priority_has_targets(self) -> PolicyDocument:
         missing = [p.value for p in Priority if p not in self.targets]
         if missing:
-            raise ValueError(f"targets missing for priorities: {', '.join(missing)}")
+            raise field_error("targets", f"missing for priorities: {', '.join(missing)}")
         missing = [p.value for p in Priority if p not in self.escalation]
         if missing:
-            raise ValueError(f"escalation missing for priorities: {', '.join(missing)}")
+            raise field_error("escalation", f"missing for priorities: {', '.join(missing)}")
         return self
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> PolicyDocument:
-        """Validate raw data, turning pydantic's error into one naming the field."""
+    def parse(cls, data: dict[str, Any], where: str = "document") -> PolicyDocument:
+        """Validate raw data, turning pydantic's error into one naming the field, under
+        `where`: what the caller calls the document (a request's `document`)."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "policy"
-            raise InvalidInput(f"policy.{where}", first["msg"]) from None
+            path = field_path(first["loc"], first.get("ctx"))
+            raise InvalidInput(f"{where}.{path}" if path else where, first["msg"]) from None
 
     def capacity_for(self, kind: Kind) -> int:
         """How many jobs a porter may hold when one of them is of this kind."""

@@ -1,0 +1,96 @@
+"""The API as a client is written against it: refusals in one shape naming the request's
+own field, and nothing written by a refused request.
+
+In-process on the in-memory store, like `test_api_actions`; each refusal is checked
+against the store's own log, not the read models.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.integration.apiclient import Api, submit
+from tests.unit.projections.scenario import CT, DRUG
+
+DISPATCHER = "demo-dispatcher"
+
+
+def log_end(api: Api) -> int:
+    """The last position in the site's log, read from the store itself."""
+    recorder = api.client.app.state.runtime.app.recorder  # type: ignore[attr-defined]
+    return int(recorder.max_notification_id() or 0)
+
+
+def settled(api: Api) -> int:
+    """The log's end once the loop has stopped writing (the rota starting shifts, rounds)."""
+    last, same = log_end(api), 0
+    while same < 3:
+        time.sleep(0.02)
+        now = log_end(api)
+        last, same = now, same + 1 if now == last else 0
+    return last
+
+
+def refused(
+    api: Api, token: str, method: str, path: str, status: int, field: str | None, **kwargs: Any
+) -> dict[str, Any]:
+    """A refusal: its status, one shape naming `field`, and the log as it was."""
+    before = settled(api)
+    body: dict[str, Any] = api.call(token, method, path, status, **kwargs)
+    assert set(body) == {"error", "message", "field"}, body
+    assert body["field"] == field, body
+    assert body["message"]
+    assert log_end(api) == before, f"{method} {path} wrote to the log although refused"
+    return body
+
+
+def refused_job(api: Api, body: dict[str, Any], field: str, status: int = 422) -> None:
+    headers = {"Idempotency-Key": f"refused-{field}"}
+    refused(api, DISPATCHER, "POST", "/jobs", status, field, json=body, headers=headers)
+
+
+# -- 3: one shape, the request's own field names --------------------------------------
+
+
+def test_refusals_name_the_field_as_the_request_did_never_where_it_was_read_from(
+    api: Api,
+) -> None:
+    refused_job(api, {**DRUG, "priority": "whenever"}, "priority")
+    refused_job(api, {**CT, "requirements": {"mode": "sedan"}}, "requirements.mode")
+    refused_job(api, {**DRUG, "origin": "ROOF"}, "origin")
+    refused(api, DISPATCHER, "POST", "/jobs", 422, "Idempotency-Key", json=DRUG)
+    refused(api, DISPATCHER, "GET", "/jobs?status=lost", 422, "status")
+    refused(api, DISPATCHER, "GET", "/jobs/not-a-uuid", 422, "job_id")
+    jid = submit(api, DRUG, "drug-fields")["id"]
+    refused(api, DISPATCHER, "POST", f"/jobs/{jid}/assign", 422, "porters", json={"porters": []})
+    refused(api, DISPATCHER, "POST", f"/jobs/{jid}/complete", 422, "received_by")  # no body
+    refused(api, DISPATCHER, "POST", f"/jobs/{jid}/acknowledge", 422, "badge", json={})
+    garbled = {"content": b"{not json", "headers": {"Content-Type": "application/json"}}
+    refused(api, DISPATCHER, "POST", f"/jobs/{jid}/hold", 422, None, **garbled)
+
+
+def test_a_check_across_fields_names_the_field_it_is_about(api: Api) -> None:
+    refused_job(api, {**DRUG, "destination": DRUG["origin"]}, "destination")
+    refused_job(api, {**CT, "patient_ref": None}, "patient_ref")
+    refused_job(api, {**DRUG, "with_return": True}, "with_return")
+    backwards = {
+        "badge": "EM-GC-01",
+        "start": "2026-11-25T00:00:00+08:00",
+        "end": "2026-11-24T00:00:00+08:00",
+        "reason": "leave",
+    }
+    refused(api, DISPATCHER, "POST", "/rota/absences", 422, "end", json=backwards)
+    naive = {**backwards, "start": "2026-11-24T00:00:00", "end": "2026-11-25T00:00:00+08:00"}
+    refused(api, DISPATCHER, "POST", "/rota/absences", 422, "start", json=naive)
+    policy = api.call("demo-planner", "GET", "/policy")["document"]
+    slow = {**policy, "targets": {**policy["targets"], "stat": {"pickup": 30, "delivery": 10}}}
+    refused(
+        api,
+        "demo-planner",
+        "PUT",
+        "/policy",
+        422,
+        "document.targets.stat.delivery",
+        json={"document": slow},
+    )
