@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.integration.apiclient import Api, submit
+from tests.integration.apiclient import Api, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
 
 DISPATCHER = "demo-dispatcher"
@@ -94,3 +94,78 @@ def test_a_check_across_fields_names_the_field_it_is_about(api: Api) -> None:
         "document.targets.stat.delivery",
         json={"document": slow},
     )
+
+
+# -- 4, 6: text of blanks is no text ---------------------------------------------------
+
+
+def test_a_handover_received_by_blanks_is_refused_naming_received_by(api: Api) -> None:
+    jid = submit(api, DRUG, "drug-blank")["id"]
+    me = f"demo-porter-{wait_for(api, jid, 'assigned')['porters'][0]}"
+    post(api, me, f"/jobs/{jid}/acknowledge")
+    post(api, me, f"/jobs/{jid}/pick-up")
+    for blank in ("   ", "\t \n"):
+        refused(
+            api,
+            me,
+            "POST",
+            f"/jobs/{jid}/complete",
+            422,
+            "received_by",
+            json={"received_by": blank},
+        )
+    assert post(api, me, f"/jobs/{jid}/complete", received_by=" Nurse Li ")["status"] == (
+        "completed"
+    )
+
+
+def test_other_free_text_of_blanks_is_refused_naming_the_field(api: Api) -> None:
+    jid = submit(api, CT, "ct-blank")["id"]
+    ward = "demo-ward-surgery"
+    path = f"/jobs/{jid}/confirm-accompaniment"
+    refused(api, ward, "POST", path, 422, "companion", json={"companion": "  "})
+    refused(api, DISPATCHER, "POST", f"/jobs/{jid}/acknowledge", 422, "badge", json={"badge": " "})
+    refused(
+        api,
+        DISPATCHER,
+        "POST",
+        "/porters/EM-GC-01/location",
+        422,
+        "location",
+        json={"location": " "},
+    )
+    refused(
+        api, DISPATCHER, "POST", "/porters/EM-GC-01/retire", 422, "reason", json={"reason": "  "}
+    )
+    refused(api, DISPATCHER, "PATCH", "/porters/EM-GC-01", 422, "group", json={"group": " "})
+    refused(
+        api,
+        DISPATCHER,
+        "POST",
+        "/jobs",
+        422,
+        "Idempotency-Key",
+        json=DRUG,
+        headers={"Idempotency-Key": "   "},
+    )
+
+
+def test_an_override_without_a_reason_is_refused_naming_reason(api: Api) -> None:
+    jid = submit(api, DRUG, "drug-override")["id"]
+    holder = wait_for(api, jid, "assigned")["porters"][0]
+    free = [
+        p["badge"]
+        for p in api.call(DISPATCHER, "GET", "/porters?group=internal&state=free")
+        if p["badge"] != holder
+    ]
+    for reason in ("", "   "):
+        refused(
+            api,
+            DISPATCHER,
+            "POST",
+            f"/jobs/{jid}/override",
+            422,
+            "reason",
+            json={"porters": [free[0]], "reason": reason},
+        )
+    assert api.call(DISPATCHER, "GET", f"/jobs/{jid}")["porters"] == [holder]
