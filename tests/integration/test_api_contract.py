@@ -169,3 +169,16 @@ def test_an_override_without_a_reason_is_refused_naming_reason(api: Api) -> None
             json={"porters": [free[0]], "reason": reason},
         )
     assert api.call(DISPATCHER, "GET", f"/jobs/{jid}")["porters"] == [holder]
+
+
+# -- 10: a query parameter the route does not take -------------------------------------
+
+
+def test_a_misspelled_query_parameter_is_refused_naming_it(api: Api) -> None:
+    submit(api, DRUG, "drug-query")
+    refused(api, DISPATCHER, "GET", "/jobs?stauts=assigned", 422, "stauts")
+    refused(api, DISPATCHER, "GET", "/porters?group=internal&sate=free", 422, "sate")
+    refused(api, "demo-auditor", "GET", "/figures?form=2026-11-23", 422, "form")
+    refused(api, DISPATCHER, "POST", "/porters/EM-GC-01/break/start?badge=EM-GC-02", 422, "badge")
+    assert api.call(DISPATCHER, "GET", "/jobs?status=requested&kind=drug&group=internal") == []
+    assert api.call("demo-auditor", "GET", "/figures?from=2026-11-23&to=2026-11-23")
