@@ -44,7 +44,6 @@ from engine.dispatch.decisions import override as override_job
 from engine.dispatch.explaining import why
 from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import JobNotFound
-from engine.domain.ids import job_id as make_job_id
 from engine.domain.ids import porter_id
 from engine.domain.values import Group, Kind, Priority, Status
 from engine.projections.service import Service
@@ -70,10 +69,9 @@ def submit_job(
     """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
     if principal.role == "ward" and principal.department not in (None, body.department):
         raise forbidden(f"{principal.who} may request jobs only for {principal.department}")
-    existed = make_job_id(app.site, idempotency_key) in app.repository
-    jid = app.submit_job(body, idempotency_key)
+    jid, created = app.submit(body, idempotency_key)
     service.written()
-    if existed:
+    if not created:
         response.status_code = status.HTTP_200_OK
     return JobPublic(**service.stored_job(jid))
 

@@ -8,10 +8,14 @@ against the store's own log, not the read models.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import pytest
 
 from tests.integration.apiclient import Api, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
+from tests.unit.test_submission import hold_before_saving
 
 DISPATCHER = "demo-dispatcher"
 
@@ -182,3 +186,27 @@ def test_a_misspelled_query_parameter_is_refused_naming_it(api: Api) -> None:
     refused(api, DISPATCHER, "POST", "/porters/EM-GC-01/break/start?badge=EM-GC-02", 422, "badge")
     assert api.call(DISPATCHER, "GET", "/jobs?status=requested&kind=drug&group=internal") == []
     assert api.call("demo-auditor", "GET", "/figures?from=2026-11-23&to=2026-11-23")
+
+
+# -- 5: one Idempotency-Key, many callers at once --------------------------------------
+
+
+def test_concurrent_submissions_with_one_key_answer_201_once_and_200_with_the_job_to_the_rest(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    callers = 8
+    hold_before_saving(monkeypatch, api.client.app.state.runtime.app, callers)  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {DISPATCHER}", "Idempotency-Key": "race-1"}
+
+    def one(_: int) -> tuple[int, str]:
+        response = api.client.post("/jobs", json=DRUG, headers=headers)
+        return response.status_code, response.json()["id"]
+
+    before = settled(api)
+    with ThreadPoolExecutor(callers) as pool:
+        answers = list(pool.map(one, range(callers)))
+    assert sorted(status for status, _ in answers) == [200] * (callers - 1) + [201]
+    (jid,) = {job for _, job in answers}
+    timeline = api.call("demo-auditor", "GET", f"/jobs/{jid}/timeline")["entries"]
+    assert [e["event"] for e in timeline].count("Submitted") == 1
+    assert log_end(api) > before

@@ -1,0 +1,153 @@
+"""Job submission: a request recorded once per idempotency key, whoever retries it.
+
+Mixed into `DispatchApp` beside the lifecycle and staffing. The job's id derives
+from the key, so two submissions with one key, from two threads or two
+processes, meet in the store: the first save wins and the store refuses the
+other, which then answers with the winner's job. `submit` says which of the two
+a caller was, so exactly one of them is told it created the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from engine.clock import Clock
+from engine.domain.commands import SubmitJob
+from engine.domain.errors import ConcurrentUpdate, IdempotencyConflict, InvalidInput
+from engine.domain.ids import job_id as make_job_id
+from engine.domain.job.aggregate import Job
+from engine.domain.policy.document import PolicyDocument
+from engine.domain.site import SiteLayout
+from engine.domain.values import Kind, Priority, Requirements
+
+
+class Submission:
+    clock: Clock
+    site: str
+    layout: SiteLayout
+
+    # Provided by DispatchApp.
+    def get_aggregate(self, aggregate_id: UUID) -> Aggregate | None:
+        raise NotImplementedError
+
+    def policy_document(self) -> tuple[int, PolicyDocument]:
+        raise NotImplementedError
+
+    def record(self, *aggregates: Aggregate) -> None:
+        raise NotImplementedError
+
+    def submit_job(self, cmd: SubmitJob, idempotency_key: str) -> UUID:
+        """Record a request once per key; a retry with the same key returns the same job."""
+        return self.submit(cmd, idempotency_key)[0]
+
+    def submit(self, cmd: SubmitJob, idempotency_key: str) -> tuple[UUID, bool]:
+        """The job for this key, and whether this call created it (False for a retry,
+        and for the loser of two submissions racing with one key)."""
+        if not idempotency_key.strip() or len(idempotency_key) > 200:
+            raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
+        fingerprint = hashlib.sha256(
+            json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()
+        existing = self._existing(idempotency_key, fingerprint)
+        if existing is not None:
+            return existing, False
+        jobs = self._new_jobs(cmd, idempotency_key, fingerprint)
+        try:
+            self.record(*jobs)
+        except ConcurrentUpdate:
+            # A concurrent submission with the same key won the race: answer as it did.
+            existing = self._existing(idempotency_key, fingerprint)
+            if existing is None:
+                raise ConcurrentUpdate("submission raced another writer; retry") from None
+            return existing, False
+        return jobs[0].id, True
+
+    def _existing(self, key: str, fingerprint: str) -> UUID | None:
+        jid = make_job_id(self.site, key)
+        job = self.get_aggregate(jid)
+        if not isinstance(job, Job):
+            return None
+        if job.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                f"idempotency key {key!r} was already used for a different request (job {jid})"
+            )
+        return jid
+
+    def _new_jobs(self, cmd: SubmitJob, key: str, fingerprint: str) -> list[Job]:
+        """The request's job, and an escort's return leg: checked, not yet saved."""
+        now = self.clock.now()
+        origin = self.layout.location(cmd.origin, "origin")
+        destination = self.layout.location(cmd.destination, "destination")
+        catalogue = self.layout.catalogue
+        catalogue.check_group(cmd.group)
+        catalogue.check_department(cmd.department)
+        catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")
+        policy_number, document = self.policy_document()
+        if cmd.ready_at is not None:
+            tolerance = timedelta(minutes=document.scheduled.past_tolerance_minutes)
+            if cmd.ready_at < now - tolerance:
+                raise InvalidInput(
+                    "ready_at", f"is in the past by more than {tolerance.seconds // 60} minutes"
+                )
+        request = cmd.request_data()
+        request["origin"] = origin.to_dict()
+        request["destination"] = destination.to_dict()
+        leg = "outbound" if cmd.with_return else "single"
+        return_id = make_job_id(self.site, f"{key}:return")
+        linked = str(return_id) if cmd.with_return else None
+        jobs = [self._new_job(request, key, fingerprint, policy_number, document, linked, leg)]
+        if cmd.with_return:
+            back = dict(request, origin=request["destination"], destination=request["origin"])
+            back["ready_at"] = (
+                (cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)
+            ).isoformat()
+            back_job = self._new_job(
+                back,
+                f"{key}:return",
+                fingerprint,
+                policy_number,
+                document,
+                str(jobs[0].id),
+                "return",
+            )
+            jobs.append(back_job)
+        return jobs
+
+    def _new_job(
+        self,
+        request: dict[str, Any],
+        key: str,
+        fingerprint: str,
+        policy_number: int,
+        document: PolicyDocument,
+        linked: str | None,
+        leg: str,
+    ) -> Job:
+        now = self.clock.now()
+        kind = Kind(request["kind"])
+        priority = document.effective_priority(kind, Priority(request["priority"]))
+        needs = self.layout.catalogue.rules.required(
+            kind.value, Requirements.from_dict(request["requirements"])
+        )
+        ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
+        pickup_due, delivery_due = document.due_times(kind, priority, now, ready_at)
+        return Job(
+            site=self.site,
+            key=key,
+            fingerprint=fingerprint,
+            request=request,
+            priority=priority.value,
+            policy_version=policy_number,
+            pickup_due=pickup_due,
+            delivery_due=delivery_due,
+            linked_job_id=linked,
+            leg=leg,
+            timestamp=now,
+            required_skills=sorted(needs),
+        )
