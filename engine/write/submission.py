@@ -18,9 +18,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from engine.clock import Clock
+from engine.domain import events as ev
 from engine.domain.commands import SubmitJob
 from engine.domain.errors import ConcurrentUpdate, IdempotencyConflict, InvalidInput
 from engine.domain.ids import job_id as make_job_id
+from engine.domain.ids import return_leg_id
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.site import SiteLayout
@@ -42,13 +44,18 @@ class Submission:
     def record(self, *aggregates: Aggregate) -> None:
         raise NotImplementedError
 
-    def submit_job(self, cmd: SubmitJob, idempotency_key: str) -> UUID:
+    def submit_job(
+        self, cmd: SubmitJob, idempotency_key: str, return_id: UUID | None = None
+    ) -> UUID:
         """Record a request once per key; a retry with the same key returns the same job."""
-        return self.submit(cmd, idempotency_key)[0]
+        return self.submit(cmd, idempotency_key, return_id)[0]
 
-    def submit(self, cmd: SubmitJob, idempotency_key: str) -> tuple[UUID, bool]:
+    def submit(
+        self, cmd: SubmitJob, idempotency_key: str, return_id: UUID | None = None
+    ) -> tuple[UUID, bool]:
         """The job for this key, and whether this call created it (False for a retry,
-        and for the loser of two submissions racing with one key)."""
+        and for the loser of two submissions racing with one key). `return_id` is for
+        replays, which re-create a return leg under the id its log recorded."""
         if not idempotency_key.strip() or len(idempotency_key) > 200:
             raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
         fingerprint = hashlib.sha256(
@@ -57,7 +64,7 @@ class Submission:
         existing = self._existing(idempotency_key, fingerprint)
         if existing is not None:
             return existing, False
-        jobs = self._new_jobs(cmd, idempotency_key, fingerprint)
+        jobs = self._new_jobs(cmd, idempotency_key, fingerprint, return_id)
         try:
             self.record(*jobs)
         except ConcurrentUpdate:
@@ -73,13 +80,20 @@ class Submission:
         job = self.get_aggregate(jid)
         if not isinstance(job, Job):
             return None
+        if job.leg == "return":  # recorded when return legs took their outbound's key + ":return"
+            raise IdempotencyConflict(
+                f"idempotency key {key!r} names the return leg of an earlier escort (job {jid});"
+                " send another key"
+            )
         if job.fingerprint != fingerprint:
             raise IdempotencyConflict(
                 f"idempotency key {key!r} was already used for a different request (job {jid})"
             )
         return jid
 
-    def _new_jobs(self, cmd: SubmitJob, key: str, fingerprint: str) -> list[Job]:
+    def _new_jobs(
+        self, cmd: SubmitJob, key: str, fingerprint: str, return_id: UUID | None
+    ) -> list[Job]:
         """The request's job, and an escort's return leg: checked, not yet saved."""
         now = self.clock.now()
         origin = self.layout.location(cmd.origin, "origin")
@@ -99,24 +113,22 @@ class Submission:
         request["origin"] = origin.to_dict()
         request["destination"] = destination.to_dict()
         leg = "outbound" if cmd.with_return else "single"
-        return_id = make_job_id(self.site, f"{key}:return")
-        linked = str(return_id) if cmd.with_return else None
+        back_id = return_id or return_leg_id(self.site, key)
+        linked = str(back_id) if cmd.with_return else None
         jobs = [self._new_job(request, key, fingerprint, policy_number, document, linked, leg)]
         if cmd.with_return:
             back = dict(request, origin=request["destination"], destination=request["origin"])
             back["ready_at"] = (
                 (cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)
             ).isoformat()
-            back_job = self._new_job(
-                back,
-                f"{key}:return",
-                fingerprint,
-                policy_number,
-                document,
-                str(jobs[0].id),
-                "return",
+            # Its key is a label (results and reports show it), not an idempotency key.
+            label = f"{key}:return"
+            link = str(jobs[0].id)
+            jobs.append(
+                self._new_job(
+                    back, label, fingerprint, policy_number, document, link, "return", back_id
+                )
             )
-            jobs.append(back_job)
         return jobs
 
     def _new_job(
@@ -128,6 +140,7 @@ class Submission:
         document: PolicyDocument,
         linked: str | None,
         leg: str,
+        job_id: UUID | None = None,
     ) -> Job:
         now = self.clock.now()
         kind = Kind(request["kind"])
@@ -137,17 +150,21 @@ class Submission:
         )
         ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
         pickup_due, delivery_due = document.due_times(kind, priority, now, ready_at)
-        return Job(
-            site=self.site,
-            key=key,
-            fingerprint=fingerprint,
-            request=request,
-            priority=priority.value,
-            policy_version=policy_number,
-            pickup_due=pickup_due,
-            delivery_due=delivery_due,
-            linked_job_id=linked,
-            leg=leg,
-            timestamp=now,
-            required_skills=sorted(needs),
-        )
+        fields: dict[str, Any] = {
+            "site": self.site,
+            "key": key,
+            "fingerprint": fingerprint,
+            "request": request,
+            "priority": priority.value,
+            "policy_version": policy_number,
+            "pickup_due": pickup_due,
+            "delivery_due": delivery_due,
+            "linked_job_id": linked,
+            "leg": leg,
+            "timestamp": now,
+            "required_skills": sorted(needs),
+        }
+        if job_id is None:
+            return Job(**fields)  # its id from its key: Job.create_id
+        # The library's way to create an aggregate under an id of the caller's choosing.
+        return Job._create(ev.JobSubmitted, id=job_id, **fields)  # noqa: SLF001

@@ -210,3 +210,22 @@ def test_concurrent_submissions_with_one_key_answer_201_once_and_200_with_the_jo
     timeline = api.call("demo-auditor", "GET", f"/jobs/{jid}/timeline")["entries"]
     assert [e["event"] for e in timeline].count("Submitted") == 1
     assert log_end(api) > before
+
+
+# -- 7: an escort's return leg takes no key from the caller -----------------------------
+
+ESCORT = {**CT, "kind": "escort", "destination": "ULTRASOUND", "with_return": True}
+
+
+def test_a_callers_key_ending_in_return_is_their_own_whatever_escorts_were_submitted(
+    api: Api,
+) -> None:
+    outbound = submit(api, ESCORT, "esc-1")
+    mine = submit(api, DRUG, "esc-1:return")
+    assert mine["id"] != outbound["linked_job_id"]
+    assert mine["leg"] == "single"
+    first = submit(api, DRUG, "esc-2:return")
+    second = submit(api, ESCORT, "esc-2")
+    assert second["linked_job_id"] not in (None, first["id"])
+    back = api.call(DISPATCHER, "GET", f"/jobs/{second['linked_job_id']}")
+    assert (back["leg"], back["linked_job_id"]) == ("return", second["id"])
