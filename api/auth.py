@@ -45,6 +45,21 @@ class Principal:
             raise InvalidInput("badge", "name the porter this is done for")
         return badge
 
+    def check_request(self, department: str, group: str | None, serving: str | None) -> None:
+        """Wards request for their own department (403), and for the group the site says
+        serves it (`serving`): naming another is a 422 on `group`. Dispatchers and admins
+        may send a job to any group: lending a team's work to another is theirs to decide."""
+        if self.role != "ward":
+            return
+        if self.department not in (None, department):
+            raise forbidden(f"{self.who} may request jobs only for {self.department}")
+        if group is not None and serving is not None and group != serving:
+            raise InvalidInput(
+                "group",
+                f"{department} is served by {serving}: a ward's request goes there "
+                "(leave group out)",
+            )
+
     def check_porter(self, badge: str) -> None:
         if self.role == "porter" and badge != self.badge:
             raise forbidden(f"porter {self.badge} may act only on their own shift")

@@ -26,6 +26,9 @@ def _examples(*examples: dict[str, Any]) -> ConfigDict:
 
 
 class JobCreate(SubmitJob):
+    """Leave `group` out and the job goes to the group serving its department. Wards may
+    name only that group; dispatchers and admins may name any."""
+
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -38,7 +41,6 @@ class JobCreate(SubmitJob):
                     "origin": "ED-RESUS",
                     "destination": "BLOOD-BANK",
                     "department": "emergency",
-                    "group": "emergency",
                 },
                 {
                     "kind": "patient_transport",

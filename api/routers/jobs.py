@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 
-from api.auth import Principal, forbidden
+from api.auth import Principal
 from api.deps import (
     AnyRole,
     AppDep,
@@ -67,8 +67,9 @@ def submit_job(
     ],
 ) -> JobPublic:
     """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
-    if principal.role == "ward" and principal.department not in (None, body.department):
-        raise forbidden(f"{principal.who} may request jobs only for {principal.department}")
+    principal.check_request(
+        body.department, body.group, app.layout.catalogue.departments.get(body.department)
+    )
     jid, created = app.submit(body, idempotency_key)
     service.written()
     if not created:

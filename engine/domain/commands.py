@@ -50,7 +50,13 @@ class SubmitJob(Command):
     origin: str = Field(min_length=1, max_length=64)
     destination: str = Field(min_length=1, max_length=64)
     department: str = Field(min_length=1, max_length=64)
-    group: Group
+    group: Group | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="whose porters serve it; left out: the group the site says serves the "
+        "department",
+    )
     requirements: RequirementsIn = RequirementsIn()
     patient_ref: str | None = Field(
         default=None,

@@ -58,6 +58,7 @@ class Submission:
         replays, which re-create a return leg under the id its log recorded."""
         if not idempotency_key.strip() or len(idempotency_key) > 200:
             raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
+        cmd = self._with_group(cmd)
         fingerprint = hashlib.sha256(
             json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
@@ -74,6 +75,13 @@ class Submission:
                 raise ConcurrentUpdate("submission raced another writer; retry") from None
             return existing, False
         return jobs[0].id, True
+
+    def _with_group(self, cmd: SubmitJob) -> SubmitJob:
+        """A request naming no group goes to the group serving its department; resolved
+        before the request's fingerprint, so leaving it out and naming it are one request."""
+        if cmd.group is not None:
+            return cmd
+        return cmd.model_copy(update={"group": self.layout.catalogue.serving(cmd.department)})
 
     def _existing(self, key: str, fingerprint: str) -> UUID | None:
         jid = make_job_id(self.site, key)
@@ -99,6 +107,7 @@ class Submission:
         origin = self.layout.location(cmd.origin, "origin")
         destination = self.layout.location(cmd.destination, "destination")
         catalogue = self.layout.catalogue
+        assert cmd.group is not None, "resolved by _with_group"
         catalogue.check_group(cmd.group)
         catalogue.check_department(cmd.department)
         catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")

@@ -8,12 +8,19 @@ against the store's own log, not the read models.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
-from tests.integration.apiclient import Api, post, submit, wait_for
+from api.main import create_app
+from api.settings import ApiSettings, Grant
+from engine.clock import ManualClock
+from engine.hospital import Hospital
+from engine.settings import Settings
+from tests.hospitals import riverside
+from tests.integration.apiclient import Api, TestClient, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
 from tests.unit.test_submission import hold_before_saving
 
@@ -229,3 +236,80 @@ def test_a_callers_key_ending_in_return_is_their_own_whatever_escorts_were_submi
     assert second["linked_job_id"] not in (None, first["id"])
     back = api.call(DISPATCHER, "GET", f"/jobs/{second['linked_job_id']}")
     assert (back["leg"], back["linked_job_id"]) == ("return", second["id"])
+
+
+# -- 12: the group follows from the department ----------------------------------------
+
+
+def test_a_job_goes_to_the_group_serving_its_department_and_a_ward_may_not_name_another(
+    api: Api,
+) -> None:
+    ward = "demo-ward-surgery"
+    without = {k: v for k, v in CT.items() if k != "group"}
+    headers = {"Idempotency-Key": "ct-group"}
+    job = api.call(ward, "POST", "/jobs", 201, json=without, headers=headers)
+    assert job["group"] == "surgical"  # surgery_7's, by the hospital file
+    # Naming it is the same request: a retry.
+    assert api.call(ward, "POST", "/jobs", 200, json=CT, headers=headers)["id"] == job["id"]
+    elsewhere = {**CT, "group": "internal"}
+    refused(
+        api,
+        ward,
+        "POST",
+        "/jobs",
+        422,
+        "group",
+        json=elsewhere,
+        headers={"Idempotency-Key": "ct-elsewhere"},
+    )
+    lent = submit(api, elsewhere, "ct-lent")  # a dispatcher may
+    assert lent["group"] == "internal"
+
+
+@pytest.fixture
+def riverside_api(clock: ManualClock) -> Iterator[Api]:
+    """The API over a hospital of its own groups and departments, with a theatre ward."""
+    tokens = {
+        "theatre-ward": Grant(role="ward", department="surgery"),
+        "rv-dispatcher": Grant(role="dispatcher"),
+    }
+    settings = ApiSettings(seed_demo=True, demo_tokens=False, tokens=tokens)
+    engine = Settings(store="memory", site="rvapi", round_interval=0, poll_seconds=0.01)
+    app = create_app(settings, engine, clock, Hospital.from_data(riverside()))
+    with TestClient(app) as client:
+        yield Api(client)
+
+
+def test_at_any_hospital_the_group_is_the_one_its_file_says_serves_the_department(
+    riverside_api: Api,
+) -> None:
+    api = riverside_api
+    specimen = {
+        "kind": "specimen",
+        "origin": "S-RECOVERY",
+        "destination": "N-LAB",
+        "department": "surgery",
+    }
+    headers = {"Idempotency-Key": "rv-1"}
+    job = api.call("theatre-ward", "POST", "/jobs", 201, json=specimen, headers=headers)
+    assert job["group"] == "theatres"
+    refused(
+        api,
+        "theatre-ward",
+        "POST",
+        "/jobs",
+        422,
+        "group",
+        json={**specimen, "group": "wards"},
+        headers={"Idempotency-Key": "rv-2"},
+    )
+    refused(
+        api,
+        "rv-dispatcher",
+        "POST",
+        "/jobs",
+        422,
+        "department",
+        json={**specimen, "department": "icu"},
+        headers={"Idempotency-Key": "rv-3"},
+    )

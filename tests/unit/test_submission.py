@@ -15,8 +15,9 @@ import pytest
 from engine.bootstrap import bootstrap
 from engine.clock import ManualClock
 from engine.domain.commands import SubmitJob, Transition, parse
-from engine.domain.errors import IdempotencyConflict
+from engine.domain.errors import IdempotencyConflict, InvalidInput
 from engine.domain.ids import job_id, return_leg_id
+from engine.domain.site import Catalogue
 from engine.domain.values import Reason, Status
 from engine.hospital import Hospital
 from engine.settings import Settings
@@ -120,3 +121,22 @@ def test_a_log_from_before_keeps_its_return_legs_where_they_were(
         old.submit(parse(SubmitJob, ESCORT), "esc:return")
     replayed = replay_exact(lines, hospital)
     assert replayed["identical"], replayed
+
+
+def test_a_request_naming_no_group_goes_to_the_one_serving_its_department(
+    memory_app: DispatchApp,
+) -> None:
+    app = memory_app
+    without = {k: v for k, v in DRUG.items() if k != "group"}
+    jid, created = app.submit(parse(SubmitJob, without), "no-group")
+    assert (created, app.job(jid).group) == (True, "internal")
+    assert app.submit(parse(SubmitJob, DRUG), "no-group") == (jid, False)  # the same request
+    with pytest.raises(InvalidInput) as refused:
+        app.submit(parse(SubmitJob, {**without, "department": "nowhere"}), "no-dept")
+    assert refused.value.field == "department"
+
+
+def test_a_site_that_maps_no_departments_wants_the_group_named() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Catalogue().serving("any_ward")
+    assert refused.value.field == "group"
