@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.domain.commands import SubmitJob
+from engine.domain.errors import field_error
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Reason
 
 
@@ -128,8 +130,34 @@ class LocationCreate(BaseModel):
 
 
 class PolicyCreate(BaseModel):
-    model_config = _examples({"document": {"max_jobs_per_porter": 2}, "note": "batch specimens"})
-    document: dict[str, Any]
+    """A whole policy (PUT): every field, as `GET /policy` shows it. A field left out is
+    refused, not reset to its default; `PATCH /policy` changes some fields."""
+
+    model_config = _examples(
+        {"document": PolicyDocument().to_data(), "note": "as before, now in writing"}
+    )
+    document: dict[str, Any] = Field(description="every field of the policy")
+    note: str = Field(default="", max_length=2000)
+
+    @field_validator("document")
+    @classmethod
+    def _whole(cls, v: dict[str, Any]) -> dict[str, Any]:
+        missing = PolicyDocument.missing(v)
+        if missing is not None:
+            raise field_error(
+                missing, "missing: PUT replaces the whole policy (PATCH changes some fields)"
+            )
+        return v
+
+
+class PolicyUpdate(BaseModel):
+    """Some fields (PATCH): merged into the current policy, objects member by member."""
+
+    model_config = _examples(
+        {"document": {"max_jobs_per_porter": 2}, "note": "batch specimens"},
+        {"document": {"targets": {"stat": {"pickup": 8, "delivery": 15}}}},
+    )
+    document: dict[str, Any] = Field(min_length=1, description="the fields to change")
     note: str = Field(default="", max_length=2000)
 
 

@@ -146,6 +146,15 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         self.record(policy)
         return policy.number
 
+    def amend_policy(self, changes: dict[str, Any], published_by: str, note: str = "") -> int:
+        """A new version: the current one with `changes` merged in. Merged into the version
+        it saves over, so a publish in between is a stale write (409), never lost."""
+        policy = self.policy()
+        document = PolicyDocument.parse(PolicyDocument.merged(policy.document_data, changes))
+        policy.publish(document, published_by, note, self.clock.now())
+        self.record(policy)
+        return policy.number
+
     # -- porters ------------------------------------------------------------
 
     def register_porter(self, cmd: RegisterPorter) -> UUID:

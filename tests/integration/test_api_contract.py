@@ -313,3 +313,63 @@ def test_at_any_hospital_the_group_is_the_one_its_file_says_serves_the_departmen
         json={**specimen, "department": "icu"},
         headers={"Idempotency-Key": "rv-3"},
     )
+
+
+# -- 8: PUT replaces the whole policy, PATCH changes some of it -------------------------
+
+PLANNER = "demo-planner"
+
+
+def test_a_put_of_part_of_the_policy_is_refused_naming_the_first_field_left_out(
+    api: Api,
+) -> None:
+    current = api.call(PLANNER, "GET", "/policy")
+    whole = current["document"]
+    part = {"document": {"max_jobs_per_porter": 2}}
+    refused(api, PLANNER, "PUT", "/policy", 422, "document.targets", json=part)
+    nested = {**whole, "scheduled": {"lead_minutes": 5}}
+    refused(
+        api,
+        PLANNER,
+        "PUT",
+        "/policy",
+        422,
+        "document.scheduled.window_minutes",
+        json={"document": nested},
+    )
+    assert api.call(PLANNER, "GET", "/policy") == current
+    published = api.call(PLANNER, "PUT", "/policy", json={"document": whole})
+    assert published == {"version": current["version"] + 1, "document": whole}
+
+
+def test_a_patch_merges_the_fields_it_gives_into_the_current_policy(api: Api) -> None:
+    current = api.call(PLANNER, "GET", "/policy")
+    changes = {"max_jobs_per_porter": 2, "scheduled": {"window_minutes": 20}}
+    amended = api.call(PLANNER, "PATCH", "/policy", json={"document": changes, "note": "x"})
+    expected = {
+        **current["document"],
+        "max_jobs_per_porter": 2,
+        "scheduled": {**current["document"]["scheduled"], "window_minutes": 20},
+    }
+    assert amended == {"version": current["version"] + 1, "document": expected}
+    assert api.call("demo-auditor", "GET", "/policy") == amended
+    refused(
+        api,
+        PLANNER,
+        "PATCH",
+        "/policy",
+        422,
+        "document.max_jobs",
+        json={"document": {"max_jobs": 3}},
+    )
+    refused(api, PLANNER, "PATCH", "/policy", 422, "document", json={"document": {}})
+    refused(
+        api,
+        PLANNER,
+        "PATCH",
+        "/policy",
+        422,
+        "document.targets.stat.delivery",
+        json={"document": {"targets": {"stat": {"delivery": 1}}}},
+    )
+    refused(api, DISPATCHER, "PATCH", "/policy", 403, None, json={"document": changes})

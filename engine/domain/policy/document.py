@@ -7,6 +7,7 @@ later change never rewrites history.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -163,6 +164,25 @@ class PolicyDocument(BaseModel):
             path = field_path(first["loc"], first.get("ctx"))
             raise InvalidInput(f"{where}.{path}" if path else where, first["msg"]) from None
 
+    @classmethod
+    def missing(cls, data: Mapping[str, Any]) -> str | None:
+        """The first field a whole document leaves out (`scheduled.window_minutes`), or
+        None: what would otherwise silently take its default."""
+        return _missing(cls, data)
+
+    @classmethod
+    def merged(cls, base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+        """`changes` over `base`: objects merge member by member, anything else replaces
+        (JSON merge patch, except that null is a value, not a removal)."""
+        out = dict(base)
+        for name, value in changes.items():
+            below = out.get(name)
+            if isinstance(value, Mapping) and isinstance(below, Mapping):
+                out[name] = cls.merged(below, value)
+            else:
+                out[name] = value
+        return out
+
     def capacity_for(self, kind: Kind) -> int:
         """How many jobs a porter may hold when one of them is of this kind."""
         return self.max_jobs_per_porter if kind in self.batch_kinds else 1
@@ -188,3 +208,15 @@ class PolicyDocument(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+def _missing(model: type[BaseModel], data: Mapping[str, Any]) -> str | None:
+    for name, field in model.model_fields.items():
+        if name not in data:
+            return name
+        inner, value = field.annotation, data[name]
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(value, Mapping):
+            below = _missing(inner, value)
+            if below is not None:
+                return f"{name}.{below}"
+    return None
