@@ -72,6 +72,10 @@ class Service:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.board.unsubscribe(subscriber)
 
+    def log_end(self) -> int:
+        """The last position recorded in the store, whether or not the board has it yet."""
+        return int(self.app.recorder.max_notification_id() or 0)
+
     def changes_between(self, after: int, until: int, limit: int = PAGE) -> list[Change]:
         """Changes recorded after one position up to another, read from the log itself."""
         with self._lock:

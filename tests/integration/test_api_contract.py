@@ -373,3 +373,24 @@ def test_a_patch_merges_the_fields_it_gives_into_the_current_policy(api: Api) ->
         json={"document": {"targets": {"stat": {"delivery": 1}}}},
     )
     refused(api, DISPATCHER, "PATCH", "/policy", 403, None, json={"document": changes})
+
+
+# -- 9: resuming the event stream past the end of the log ------------------------------
+
+
+def test_resuming_the_stream_past_the_end_of_the_log_is_refused_before_it_starts(
+    api: Api,
+) -> None:
+    end = settled(api)
+    auditor = "demo-auditor"
+    refused(api, auditor, "GET", f"/events/stream?after={end + 1}", 422, "after")
+    refused(
+        api,
+        auditor,
+        "GET",
+        "/events/stream",
+        422,
+        "Last-Event-ID",
+        headers={"Last-Event-ID": str(end + 50)},
+    )
+    refused(api, auditor, "GET", "/events/stream?after=-1", 422, "after")
