@@ -196,7 +196,10 @@ class JobPublic(BaseModel):
     rating: int | None
     leg: str
     linked_job_id: str | None
-    decision_id: str | None
+    decision_id: str | None = Field(description="the round that placed it, by id")
+    decision_number: int | None = Field(
+        description="the round that placed it, by number: GET /decisions/{number}"
+    )
 
 
 class PorterJob(BaseModel):
@@ -250,3 +253,20 @@ class Problem(BaseModel):
         "`requirements.mode`, `Idempotency-Key`, `after`); null for other statuses, and "
         "for a body that is not a JSON object at all",
     )
+
+
+class DecisionSummary(BaseModel):
+    """One dispatch round in brief; `GET /decisions/{number}` has the whole of it."""
+
+    number: int
+    id: str
+    made_at: str = Field(description="in the hospital's time, with its offset")
+    trigger: str = Field(description="what started the round: a submission, a release, ...")
+    policy_version: int
+    status: str | None = Field(description="the solver's: OPTIMAL, FEASIBLE, ...")
+    strategy: str | None
+    jobs_considered: int
+    porters_considered: int
+    jobs_placed: int = Field(description="jobs it assigned (or kept with their porters)")
+    jobs_waiting: int = Field(description="jobs it left waiting, each with a reason")
+    overrides: int = Field(description="of its choices, how many a dispatcher overrode")

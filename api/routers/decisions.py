@@ -1,18 +1,39 @@
-"""Decisions: what a dispatch round knew, chose and why; and its replay, for auditors."""
+"""Decisions: every dispatch round in brief, to list and filter; what one knew, chose and
+why; and its replay. For auditors (and dispatchers, planners, admins)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api.deps import AppDep, Auditing, ServiceDep
+from api.schemas import DecisionSummary
 from engine.dispatch.decisions import get_decision
 from engine.dispatch.explaining import decision_view, replay
 
 router = APIRouter(prefix="/decisions", tags=["decisions"])
 
 Number = Annotated[int, Path(ge=1, description="rounds are numbered from 1 per site")]
+
+
+@router.get("")
+def list_decisions(
+    principal: Auditing,
+    service: ServiceDep,
+    job: Annotated[UUID | None, Query(description="only the rounds this job was in")] = None,
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="made at or after (with offset)")
+    ] = None,
+    to: Annotated[datetime | None, Query(description="made before (with offset)")] = None,
+    after: Annotated[int, Query(ge=0, description="numbered above: the last one seen")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[DecisionSummary]:
+    """Rounds in brief, oldest first; page on with `after` = the last number answered."""
+    rows = service.decisions(job, from_, to, after, limit)
+    return [DecisionSummary(**r) for r in rows]
 
 
 @router.get("/{number}")

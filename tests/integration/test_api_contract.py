@@ -394,3 +394,43 @@ def test_resuming_the_stream_past_the_end_of_the_log_is_refused_before_it_starts
         headers={"Last-Event-ID": str(end + 50)},
     )
     refused(api, auditor, "GET", "/events/stream?after=-1", 422, "after")
+
+
+# -- 1: decisions listed and filtered; a job names its round by number ------------------
+
+AUDITOR = "demo-auditor"
+
+
+def test_decisions_are_listed_by_job_and_time_and_a_job_names_its_round_by_number(
+    api: Api, clock: ManualClock
+) -> None:
+    jid = submit(api, DRUG, "drug-rounds")["id"]
+    job = wait_for(api, jid, "assigned")
+    number = job["decision_number"]
+    decision = api.call(AUDITOR, "GET", f"/decisions/{number}")
+    assert (decision["number"], decision["id"]) == (number, job["decision_id"])
+    mine = api.call(AUDITOR, "GET", "/decisions", params={"job": jid})
+    assert number in [d["number"] for d in mine]
+    (summary,) = [d for d in mine if d["number"] == number]
+    assert summary["jobs_placed"] >= 1
+    assert summary["made_at"] == decision["made_at"]
+    assert summary["policy_version"] == decision["policy_version"]
+    every = api.call(AUDITOR, "GET", "/decisions")
+    assert [d["number"] for d in every] == sorted(d["number"] for d in every)
+    page = api.call(AUDITOR, "GET", "/decisions", params={"limit": 1, "after": number - 1})
+    assert [d["number"] for d in page] == [number]
+    later = clock.now().replace(hour=10).isoformat()
+    assert api.call(AUDITOR, "GET", "/decisions", params={"from": later}) == []
+    assert api.call(AUDITOR, "GET", "/decisions", params={"to": later})
+
+
+def test_listing_decisions_refuses_what_it_cannot_answer(api: Api, clock: ManualClock) -> None:
+    now = clock.now()
+    params = {"from": now.isoformat(), "to": now.replace(hour=8).isoformat()}
+    refused(api, AUDITOR, "GET", "/decisions", 422, "to", params=params)
+    naive = {"from": now.replace(tzinfo=None).isoformat()}
+    refused(api, AUDITOR, "GET", "/decisions", 422, "from", params=naive)
+    refused(api, AUDITOR, "GET", "/decisions", 422, "limit", params={"limit": 0})
+    nobody = "00000000-0000-0000-0000-000000000000"
+    refused(api, AUDITOR, "GET", "/decisions", 404, None, params={"job": nobody})
+    refused(api, "demo-ward-icu", "GET", "/decisions", 403, None)
