@@ -15,6 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 
+from api.audit_schemas import WhyPublic
 from api.auth import Principal
 from api.deps import (
     AnyRole,
@@ -115,9 +116,9 @@ def job_why(
     app: AppDep,
     service: ServiceDep,
     porter: Annotated[str | None, Query(description="a badge: why (not) this porter")] = None,
-) -> dict[str, Any]:
+) -> WhyPublic:
     """Why the engine chose who it chose for this job, and why not `porter`."""
-    return why(app, service, job_id, porter)
+    return WhyPublic(**why(app, service, job_id, porter))
 
 
 def _check(service: Service, principal: Principal, job_id: UUID) -> None:

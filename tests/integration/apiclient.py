@@ -41,3 +41,15 @@ def wait_for(api: Api, job_id: str, status: str) -> Any:
             return job
         time.sleep(0.01)
     raise AssertionError(f"job {job_id} never became {status}: {job}")
+
+
+def considered(api: Api, job_id: str) -> Any:
+    """Why the job went where it did, once a dispatch round has considered it."""
+    import time
+
+    for _ in range(200):
+        why = api.call("demo-dispatcher", "GET", f"/jobs/{job_id}/why")
+        if why["considered"]:
+            return why
+        time.sleep(0.01)
+    raise AssertionError(f"no round considered job {job_id}: {why}")

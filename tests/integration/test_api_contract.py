@@ -20,7 +20,7 @@ from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
 from tests.hospitals import riverside
-from tests.integration.apiclient import Api, TestClient, post, submit, wait_for
+from tests.integration.apiclient import Api, TestClient, considered, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
 from tests.unit.test_submission import hold_before_saving
 
@@ -434,3 +434,29 @@ def test_listing_decisions_refuses_what_it_cannot_answer(api: Api, clock: Manual
     nobody = "00000000-0000-0000-0000-000000000000"
     refused(api, AUDITOR, "GET", "/decisions", 404, None, params={"job": nobody})
     refused(api, "demo-ward-icu", "GET", "/decisions", 403, None)
+
+
+# -- 11: why, in one shape ---------------------------------------------------------------
+
+
+def test_why_answers_in_one_shape_whether_or_not_a_round_has_seen_the_job(
+    api: Api, clock: ManualClock
+) -> None:
+    later = clock.now().replace(hour=16).isoformat()
+    unseen = submit(api, {**DRUG, "ready_at": later}, "drug-later")["id"]
+    answer = api.call(AUDITOR, "GET", f"/jobs/{unseen}/why", params={"porter": "IM-DRG-01"})
+    assert answer["considered"] is False
+    assert (answer["source"], answer["decision"], answer["chosen"]) == (None, None, None)
+    assert "ready at" in answer["explanation"]
+    assert answer["porter"] is None  # nothing to explain them against
+    jid = submit(api, DRUG, "drug-why")["id"]
+    holder = wait_for(api, jid, "assigned")["porters"][0]
+    seen = considered(api, jid)
+    assert set(seen) == set(answer)
+    assert (seen["source"], seen["chosen"]["badges"]) == ("decision", [holder])
+    assert holder in seen["explanation"]
+    other = "IM-DRG-01" if holder != "IM-DRG-01" else "IM-DRG-02"
+    verdict = api.call(AUDITOR, "GET", f"/jobs/{jid}/why", params={"porter": other})["porter"]
+    assert verdict["badge"] == other
+    assert verdict["chosen"] == [holder]
+    refused(api, AUDITOR, "GET", f"/jobs/{jid}/why", 404, None, params={"porter": "NOBODY"})
