@@ -255,18 +255,20 @@ class Problem(BaseModel):
     )
 
 
-class DecisionSummary(BaseModel):
-    """One dispatch round in brief; `GET /decisions/{number}` has the whole of it."""
+_REFUSALS = {
+    401: "no token, or an unknown one",
+    403: "the token's role (or porter, or ward) may not do this",
+    404: "no such job, porter or decision",
+    409: "the current state refuses it: a transition, a stale write, a reused key",
+    422: "bad input: `field` names it as the request did",
+}
 
-    number: int
-    id: str
-    made_at: str = Field(description="in the hospital's time, with its offset")
-    trigger: str = Field(description="what started the round: a submission, a release, ...")
-    policy_version: int
-    status: str | None = Field(description="the solver's: OPTIMAL, FEASIBLE, ...")
-    strategy: str | None
-    jobs_considered: int
-    porters_considered: int
-    jobs_placed: int = Field(description="jobs it assigned (or kept with their porters)")
-    jobs_waiting: int = Field(description="jobs it left waiting, each with a reason")
-    overrides: int = Field(description="of its choices, how many a dispatcher overrode")
+
+def refusals(*statuses: int, stream: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route may answer, each with the one Problem shape, for the
+    OpenAPI page: routers list the ones every route of theirs has, routes add theirs.
+    `stream`: a route answering otherwise than in JSON, whose refusals still are."""
+    if stream:
+        problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        return {s: {"description": _REFUSALS[s], "content": problem} for s in statuses}
+    return {s: {"model": Problem, "description": _REFUSALS[s]} for s in statuses}

@@ -4,22 +4,23 @@ why; and its replay. For auditors (and dispatchers, planners, admins)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
+from api.audit_schemas import DecisionPublic, DecisionSummary, ReplayPublic
 from api.deps import AppDep, Auditing, ServiceDep
-from api.schemas import DecisionSummary
+from api.schemas import refusals
 from engine.dispatch.decisions import get_decision
 from engine.dispatch.explaining import decision_view, replay
 
-router = APIRouter(prefix="/decisions", tags=["decisions"])
+router = APIRouter(prefix="/decisions", tags=["decisions"], responses=refusals(401, 403, 422))
 
 Number = Annotated[int, Path(ge=1, description="rounds are numbered from 1 per site")]
 
 
-@router.get("")
+@router.get("", responses=refusals(404))
 def list_decisions(
     principal: Auditing,
     service: ServiceDep,
@@ -36,14 +37,14 @@ def list_decisions(
     return [DecisionSummary(**r) for r in rows]
 
 
-@router.get("/{number}")
+@router.get("/{number}", responses=refusals(404))
 def get_decision_by_number(
     number: Number, principal: Auditing, app: AppDep, service: ServiceDep
-) -> dict[str, Any]:
-    return decision_view(get_decision(app, number), service)
+) -> DecisionPublic:
+    return DecisionPublic(**decision_view(get_decision(app, number), service))
 
 
-@router.get("/{number}/replay")
-def replay_decision(number: Number, principal: Auditing, app: AppDep) -> dict[str, Any]:
+@router.get("/{number}/replay", responses=refusals(404))
+def replay_decision(number: Number, principal: Auditing, app: AppDep) -> ReplayPublic:
     """Re-solve the round from its stored inputs and compare with what it recorded."""
-    return replay(app, number)
+    return ReplayPublic(**replay(app, number))

@@ -18,10 +18,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.deps import Auditing, ServiceDep
+from api.schemas import refusals
 from engine.domain.errors import InvalidInput
 from engine.projections.timeline import Change
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = APIRouter(
+    prefix="/events", tags=["events"], responses=refusals(401, 403, 422, stream=True)
+)
 
 
 def _event(change: Change) -> ServerSentEvent:

@@ -10,12 +10,12 @@ which they do a moment later in the background.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 
-from api.audit_schemas import WhyPublic
+from api.audit_schemas import TimelinePublic, WhyPublic
 from api.auth import Principal
 from api.deps import (
     AnyRole,
@@ -40,6 +40,7 @@ from api.schemas import (
     PorterActionCreate,
     RateCreate,
     TransitionCreate,
+    refusals,
 )
 from engine.dispatch.decisions import override as override_job
 from engine.dispatch.explaining import why
@@ -49,13 +50,18 @@ from engine.domain.ids import porter_id
 from engine.domain.values import Group, Kind, Priority, Status
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 422))
+_ONE = refusals(404)  # no such job (or porter)
+_ACT = refusals(404, 409)  # no such job or porter; the job's state refuses it
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": JobPublic, "description": "a retry: the job this key created"}},
+    responses={
+        200: {"model": JobPublic, "description": "a retry: the job this key created"},
+        **refusals(409),
+    },
 )
 def submit_job(
     body: JobCreate,
@@ -95,7 +101,7 @@ def job_board(
     return [JobPublic(**j) for j in jobs]
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", responses=_ONE)
 def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
     """One job, as of everything recorded before the request. Porters see only theirs,
     wards only their department's."""
@@ -103,13 +109,13 @@ def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
     return JobPublic(**service.job(job_id))
 
 
-@router.get("/{job_id}/timeline")
-def job_timeline(job_id: UUID, principal: Auditing, service: ServiceDep) -> dict[str, Any]:
+@router.get("/{job_id}/timeline", responses=_ONE)
+def job_timeline(job_id: UUID, principal: Auditing, service: ServiceDep) -> TimelinePublic:
     """Every event of the job and every dispatch round that considered it, oldest first."""
-    return {"job": service.job(job_id), "entries": service.timeline(job_id)}
+    return TimelinePublic(job=service.job(job_id), entries=service.timeline(job_id))
 
 
-@router.get("/{job_id}/why")
+@router.get("/{job_id}/why", responses=_ONE)
 def job_why(
     job_id: UUID,
     principal: Auditing,
@@ -144,7 +150,7 @@ def _act(
     return JobPublic(**service.stored_job(job_id))
 
 
-@router.post("/{job_id}/assign")
+@router.post("/{job_id}/assign", responses=_ACT)
 def assign(
     job_id: UUID, body: AssignCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -152,7 +158,7 @@ def assign(
     return _act(service, principal, job_id, lambda: app.assign_job(job_id, refs, principal.who))
 
 
-@router.post("/{job_id}/override")
+@router.post("/{job_id}/override", responses=_ACT)
 def override(
     job_id: UUID, body: OverrideCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -162,7 +168,7 @@ def override(
     return _act(service, principal, job_id, lambda: override_job(app, job_id, refs, cmd))
 
 
-@router.post("/{job_id}/acknowledge")
+@router.post("/{job_id}/acknowledge", responses=_ACT)
 def acknowledge(
     job_id: UUID,
     principal: PorterOrStaff,
@@ -174,7 +180,7 @@ def acknowledge(
     return _act(service, principal, job_id, lambda: app.acknowledge_job(job_id, badge), wake=False)
 
 
-@router.post("/{job_id}/confirm-accompaniment")
+@router.post("/{job_id}/confirm-accompaniment", responses=_ACT)
 def confirm_accompaniment(
     job_id: UUID,
     body: AccompanimentCreate,
@@ -191,7 +197,7 @@ def confirm_accompaniment(
     )
 
 
-@router.post("/{job_id}/pick-up")
+@router.post("/{job_id}/pick-up", responses=_ACT)
 def pick_up(
     job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -205,7 +211,7 @@ def pick_up(
     )
 
 
-@router.post("/{job_id}/complete")
+@router.post("/{job_id}/complete", responses=_ACT)
 def complete(
     job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -214,7 +220,7 @@ def complete(
     return _act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd))
 
 
-@router.post("/{job_id}/decline")
+@router.post("/{job_id}/decline", responses=_ACT)
 def decline(
     job_id: UUID, body: DeclineCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -227,7 +233,7 @@ def _transition(body: TransitionCreate, principal: Principal) -> Transition:
     return Transition(reason=body.reason, note=body.note, by=principal.who)
 
 
-@router.post("/{job_id}/hold")
+@router.post("/{job_id}/hold", responses=_ACT)
 def hold(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -235,14 +241,14 @@ def hold(
     return _act(service, principal, job_id, lambda: app.hold_job(job_id, cmd), wake=False)
 
 
-@router.post("/{job_id}/resume")
+@router.post("/{job_id}/resume", responses=_ACT)
 def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: ServiceDep) -> JobPublic:
     return _act(
         service, principal, job_id, lambda: app.resume_job(job_id, principal.who), wake=False
     )
 
 
-@router.post("/{job_id}/release")
+@router.post("/{job_id}/release", responses=_ACT)
 def release(
     job_id: UUID, body: TransitionCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -251,7 +257,7 @@ def release(
     return _act(service, principal, job_id, lambda: app.release_job(job_id, cmd))
 
 
-@router.post("/{job_id}/cancel")
+@router.post("/{job_id}/cancel", responses=_ACT)
 def cancel(
     job_id: UUID, body: TransitionCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -259,7 +265,7 @@ def cancel(
     return _act(service, principal, job_id, lambda: app.cancel_job(job_id, cmd))
 
 
-@router.post("/{job_id}/fail")
+@router.post("/{job_id}/fail", responses=_ACT)
 def fail(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -267,7 +273,7 @@ def fail(
     return _act(service, principal, job_id, lambda: app.fail_job(job_id, cmd))
 
 
-@router.post("/{job_id}/rate")
+@router.post("/{job_id}/rate", responses=_ACT)
 def rate(
     job_id: UUID, body: RateCreate, principal: Rater, app: AppDep, service: ServiceDep
 ) -> JobPublic:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import AppDep, Planning, Reader, ServiceDep
-from api.schemas import PolicyCreate, PolicyPublic, PolicyUpdate
+from api.schemas import PolicyCreate, PolicyPublic, PolicyUpdate, refusals
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
-router = APIRouter(prefix="/policy", tags=["policy"])
+router = APIRouter(prefix="/policy", tags=["policy"], responses=refusals(401, 403, 422))
 
 
 @router.get("")
@@ -19,7 +19,7 @@ def get_policy(principal: Reader, app: AppDep) -> PolicyPublic:
     return PolicyPublic(version=version, document=document.to_data())
 
 
-@router.put("")
+@router.put("", responses=refusals(409))
 def publish_policy(
     body: PolicyCreate, principal: Planning, app: AppDep, service: ServiceDep
 ) -> PolicyPublic:
@@ -28,7 +28,7 @@ def publish_policy(
     return _published(app, service)
 
 
-@router.patch("")
+@router.patch("", responses=refusals(409))
 def amend_policy(
     body: PolicyUpdate, principal: Planning, app: AppDep, service: ServiceDep
 ) -> PolicyPublic:

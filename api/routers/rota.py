@@ -9,7 +9,7 @@ ends shifts by what the rota says, so an edit takes effect on its own.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -21,19 +21,15 @@ from api.rota_schemas import (
     ShiftIds,
     SwapCreate,
 )
-from api.schemas import Problem
+from api.schemas import refusals
 from engine.domain.commands import Absence, AddShift, SwapShifts, parse
 
-router = APIRouter(prefix="/rota", tags=["rota"])
+router = APIRouter(prefix="/rota", tags=["rota"], responses=refusals(401, 403, 422))
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "no such porter"},
-    409: {"model": Problem, "description": "the edit clashes with the rota (an overlap, ...)"},
-    422: {"model": Problem, "description": "a field is wrong: named in `field`"},
-}
+_ERRORS = refusals(404, 409)  # no such porter; the edit clashes with the rota
 
 
-@router.get("", responses={422: _ERRORS[422]})
+@router.get("")
 def get_rota(
     principal: Reader,
     service: ServiceDep,

@@ -409,6 +409,8 @@ def test_decisions_are_listed_by_job_and_time_and_a_job_names_its_round_by_numbe
     number = job["decision_number"]
     decision = api.call(AUDITOR, "GET", f"/decisions/{number}")
     assert (decision["number"], decision["id"]) == (number, job["decision_id"])
+    replayed = api.call(AUDITOR, "GET", f"/decisions/{number}/replay")
+    assert replayed["same_assignments"], replayed
     mine = api.call(AUDITOR, "GET", "/decisions", params={"job": jid})
     assert number in [d["number"] for d in mine]
     (summary,) = [d for d in mine if d["number"] == number]
@@ -460,3 +462,35 @@ def test_why_answers_in_one_shape_whether_or_not_a_round_has_seen_the_job(
     assert verdict["badge"] == other
     assert verdict["chosen"] == [holder]
     refused(api, AUDITOR, "GET", f"/jobs/{jid}/why", 404, None, params={"porter": "NOBODY"})
+
+
+# -- 2: every answer typed, every refusal listed -----------------------------------------
+
+
+def test_every_answer_has_a_declared_shape_and_every_route_lists_its_refusals(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    problem = {"$ref": "#/components/schemas/Problem"}
+    untyped = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            where = f"{method.upper()} {path}"
+            responses = op["responses"]
+            listed = {int(s) for s in responses if s.isdigit() and int(s) >= 400}
+            expected = {422} if path in ("/health", "/ready") else {401, 403, 422}
+            if "{" in path:
+                expected.add(404)
+            if method in ("put", "patch") or (method == "post" and "{" in path):
+                expected.add(409)
+            assert expected <= listed, (where, sorted(listed))
+            for status in expected:
+                content = responses[str(status)]["content"]["application/json"]
+                assert content["schema"] == problem, (where, status)
+            ok = next(responses[s] for s in ("200", "201") if s in responses)
+            schema = ok.get("content", {}).get("application/json", {}).get("schema")
+            if schema is None:  # the event stream
+                assert "text/event-stream" in ok["content"], where
+                continue
+            shape = schema.get("items", schema)
+            if "$ref" not in shape:
+                untyped.append(where)
+    assert untyped == []
