@@ -53,3 +53,35 @@ def considered(api: Api, job_id: str) -> Any:
             return why
         time.sleep(0.01)
     raise AssertionError(f"no round considered job {job_id}: {why}")
+
+
+def log_end(api: Api) -> int:
+    """The last position in the site's log, read from the store itself."""
+    recorder = api.client.app.state.runtime.app.recorder  # type: ignore[attr-defined]
+    return int(recorder.max_notification_id() or 0)
+
+
+def settled(api: Api) -> int:
+    """The log's end once the loop has stopped writing (the rota starting shifts, rounds)."""
+    import time
+
+    last, same = log_end(api), 0
+    while same < 3:
+        time.sleep(0.02)
+        now = log_end(api)
+        last, same = now, same + 1 if now == last else 0
+    return last
+
+
+def refused(
+    api: Api, token: str, method: str, path: str, status: int, field: str | None, **kwargs: Any
+) -> dict[str, Any]:
+    """A refusal: its status, one shape naming `field`, and the log as it was: checked
+    against the store's own log, not the read models."""
+    before = settled(api)
+    body: dict[str, Any] = api.call(token, method, path, status, **kwargs)
+    assert set(body) == {"error", "message", "field"}, body
+    assert body["field"] == field, body
+    assert body["message"]
+    assert log_end(api) == before, f"{method} {path} wrote to the log although refused"
+    return body

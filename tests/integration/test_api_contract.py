@@ -1,59 +1,28 @@
 """The API as a client is written against it: refusals in one shape naming the request's
-own field, and nothing written by a refused request.
+own field (and nothing written), answers of a declared shape, every route's refusals
+listed, decisions to list and a why for every job.
 
-In-process on the in-memory store, like `test_api_actions`; each refusal is checked
-against the store's own log, not the read models.
+In-process on the in-memory store, like `test_api_actions`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
-
-from api.main import create_app
-from api.settings import ApiSettings, Grant
 from engine.clock import ManualClock
-from engine.hospital import Hospital
-from engine.settings import Settings
-from tests.hospitals import riverside
-from tests.integration.apiclient import Api, TestClient, considered, post, submit, wait_for
+from tests.integration.apiclient import (
+    Api,
+    considered,
+    post,
+    refused,
+    settled,
+    submit,
+    wait_for,
+)
 from tests.unit.projections.scenario import CT, DRUG
-from tests.unit.test_submission import hold_before_saving
 
 DISPATCHER = "demo-dispatcher"
-
-
-def log_end(api: Api) -> int:
-    """The last position in the site's log, read from the store itself."""
-    recorder = api.client.app.state.runtime.app.recorder  # type: ignore[attr-defined]
-    return int(recorder.max_notification_id() or 0)
-
-
-def settled(api: Api) -> int:
-    """The log's end once the loop has stopped writing (the rota starting shifts, rounds)."""
-    last, same = log_end(api), 0
-    while same < 3:
-        time.sleep(0.02)
-        now = log_end(api)
-        last, same = now, same + 1 if now == last else 0
-    return last
-
-
-def refused(
-    api: Api, token: str, method: str, path: str, status: int, field: str | None, **kwargs: Any
-) -> dict[str, Any]:
-    """A refusal: its status, one shape naming `field`, and the log as it was."""
-    before = settled(api)
-    body: dict[str, Any] = api.call(token, method, path, status, **kwargs)
-    assert set(body) == {"error", "message", "field"}, body
-    assert body["field"] == field, body
-    assert body["message"]
-    assert log_end(api) == before, f"{method} {path} wrote to the log although refused"
-    return body
+AUDITOR = "demo-auditor"
 
 
 def refused_job(api: Api, body: dict[str, Any], field: str, status: int = 422) -> None:
@@ -195,186 +164,6 @@ def test_a_misspelled_query_parameter_is_refused_naming_it(api: Api) -> None:
     assert api.call("demo-auditor", "GET", "/figures?from=2026-11-23&to=2026-11-23")
 
 
-# -- 5: one Idempotency-Key, many callers at once --------------------------------------
-
-
-def test_concurrent_submissions_with_one_key_answer_201_once_and_200_with_the_job_to_the_rest(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    callers = 8
-    hold_before_saving(monkeypatch, api.client.app.state.runtime.app, callers)  # type: ignore[attr-defined]
-    headers = {"Authorization": f"Bearer {DISPATCHER}", "Idempotency-Key": "race-1"}
-
-    def one(_: int) -> tuple[int, str]:
-        response = api.client.post("/jobs", json=DRUG, headers=headers)
-        return response.status_code, response.json()["id"]
-
-    before = settled(api)
-    with ThreadPoolExecutor(callers) as pool:
-        answers = list(pool.map(one, range(callers)))
-    assert sorted(status for status, _ in answers) == [200] * (callers - 1) + [201]
-    (jid,) = {job for _, job in answers}
-    timeline = api.call("demo-auditor", "GET", f"/jobs/{jid}/timeline")["entries"]
-    assert [e["event"] for e in timeline].count("Submitted") == 1
-    assert log_end(api) > before
-
-
-# -- 7: an escort's return leg takes no key from the caller -----------------------------
-
-ESCORT = {**CT, "kind": "escort", "destination": "ULTRASOUND", "with_return": True}
-
-
-def test_a_callers_key_ending_in_return_is_their_own_whatever_escorts_were_submitted(
-    api: Api,
-) -> None:
-    outbound = submit(api, ESCORT, "esc-1")
-    mine = submit(api, DRUG, "esc-1:return")
-    assert mine["id"] != outbound["linked_job_id"]
-    assert mine["leg"] == "single"
-    first = submit(api, DRUG, "esc-2:return")
-    second = submit(api, ESCORT, "esc-2")
-    assert second["linked_job_id"] not in (None, first["id"])
-    back = api.call(DISPATCHER, "GET", f"/jobs/{second['linked_job_id']}")
-    assert (back["leg"], back["linked_job_id"]) == ("return", second["id"])
-
-
-# -- 12: the group follows from the department ----------------------------------------
-
-
-def test_a_job_goes_to_the_group_serving_its_department_and_a_ward_may_not_name_another(
-    api: Api,
-) -> None:
-    ward = "demo-ward-surgery"
-    without = {k: v for k, v in CT.items() if k != "group"}
-    headers = {"Idempotency-Key": "ct-group"}
-    job = api.call(ward, "POST", "/jobs", 201, json=without, headers=headers)
-    assert job["group"] == "surgical"  # surgery_7's, by the hospital file
-    # Naming it is the same request: a retry.
-    assert api.call(ward, "POST", "/jobs", 200, json=CT, headers=headers)["id"] == job["id"]
-    elsewhere = {**CT, "group": "internal"}
-    refused(
-        api,
-        ward,
-        "POST",
-        "/jobs",
-        422,
-        "group",
-        json=elsewhere,
-        headers={"Idempotency-Key": "ct-elsewhere"},
-    )
-    lent = submit(api, elsewhere, "ct-lent")  # a dispatcher may
-    assert lent["group"] == "internal"
-
-
-@pytest.fixture
-def riverside_api(clock: ManualClock) -> Iterator[Api]:
-    """The API over a hospital of its own groups and departments, with a theatre ward."""
-    tokens = {
-        "theatre-ward": Grant(role="ward", department="surgery"),
-        "rv-dispatcher": Grant(role="dispatcher"),
-    }
-    settings = ApiSettings(seed_demo=True, demo_tokens=False, tokens=tokens)
-    engine = Settings(store="memory", site="rvapi", round_interval=0, poll_seconds=0.01)
-    app = create_app(settings, engine, clock, Hospital.from_data(riverside()))
-    with TestClient(app) as client:
-        yield Api(client)
-
-
-def test_at_any_hospital_the_group_is_the_one_its_file_says_serves_the_department(
-    riverside_api: Api,
-) -> None:
-    api = riverside_api
-    specimen = {
-        "kind": "specimen",
-        "origin": "S-RECOVERY",
-        "destination": "N-LAB",
-        "department": "surgery",
-    }
-    headers = {"Idempotency-Key": "rv-1"}
-    job = api.call("theatre-ward", "POST", "/jobs", 201, json=specimen, headers=headers)
-    assert job["group"] == "theatres"
-    refused(
-        api,
-        "theatre-ward",
-        "POST",
-        "/jobs",
-        422,
-        "group",
-        json={**specimen, "group": "wards"},
-        headers={"Idempotency-Key": "rv-2"},
-    )
-    refused(
-        api,
-        "rv-dispatcher",
-        "POST",
-        "/jobs",
-        422,
-        "department",
-        json={**specimen, "department": "icu"},
-        headers={"Idempotency-Key": "rv-3"},
-    )
-
-
-# -- 8: PUT replaces the whole policy, PATCH changes some of it -------------------------
-
-PLANNER = "demo-planner"
-
-
-def test_a_put_of_part_of_the_policy_is_refused_naming_the_first_field_left_out(
-    api: Api,
-) -> None:
-    current = api.call(PLANNER, "GET", "/policy")
-    whole = current["document"]
-    part = {"document": {"max_jobs_per_porter": 2}}
-    refused(api, PLANNER, "PUT", "/policy", 422, "document.targets", json=part)
-    nested = {**whole, "scheduled": {"lead_minutes": 5}}
-    refused(
-        api,
-        PLANNER,
-        "PUT",
-        "/policy",
-        422,
-        "document.scheduled.window_minutes",
-        json={"document": nested},
-    )
-    assert api.call(PLANNER, "GET", "/policy") == current
-    published = api.call(PLANNER, "PUT", "/policy", json={"document": whole})
-    assert published == {"version": current["version"] + 1, "document": whole}
-
-
-def test_a_patch_merges_the_fields_it_gives_into_the_current_policy(api: Api) -> None:
-    current = api.call(PLANNER, "GET", "/policy")
-    changes = {"max_jobs_per_porter": 2, "scheduled": {"window_minutes": 20}}
-    amended = api.call(PLANNER, "PATCH", "/policy", json={"document": changes, "note": "x"})
-    expected = {
-        **current["document"],
-        "max_jobs_per_porter": 2,
-        "scheduled": {**current["document"]["scheduled"], "window_minutes": 20},
-    }
-    assert amended == {"version": current["version"] + 1, "document": expected}
-    assert api.call("demo-auditor", "GET", "/policy") == amended
-    refused(
-        api,
-        PLANNER,
-        "PATCH",
-        "/policy",
-        422,
-        "document.max_jobs",
-        json={"document": {"max_jobs": 3}},
-    )
-    refused(api, PLANNER, "PATCH", "/policy", 422, "document", json={"document": {}})
-    refused(
-        api,
-        PLANNER,
-        "PATCH",
-        "/policy",
-        422,
-        "document.targets.stat.delivery",
-        json={"document": {"targets": {"stat": {"delivery": 1}}}},
-    )
-    refused(api, DISPATCHER, "PATCH", "/policy", 403, None, json={"document": changes})
-
-
 # -- 9: resuming the event stream past the end of the log ------------------------------
 
 
@@ -397,8 +186,6 @@ def test_resuming_the_stream_past_the_end_of_the_log_is_refused_before_it_starts
 
 
 # -- 1: decisions listed and filtered; a job names its round by number ------------------
-
-AUDITOR = "demo-auditor"
 
 
 def test_decisions_are_listed_by_job_and_time_and_a_job_names_its_round_by_number(

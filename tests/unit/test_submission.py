@@ -4,7 +4,6 @@ no caller's key can reach, and the group that serves the department."""
 from __future__ import annotations
 
 import io
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,22 +25,6 @@ from engine.write.eventlog import export_log, import_log
 from simulations.replay import replay_exact
 from tests.conftest import AppFactory
 from tests.unit.projections.scenario import DRUG
-
-
-def hold_before_saving(monkeypatch: pytest.MonkeyPatch, app: DispatchApp, parties: int) -> None:
-    """Hold the first `parties` submitters after each has found its key unused (the policy
-    is read between that check and the save) until all have: then they race to the store.
-    The store's own refusal of all but one is what is under test, not the timing."""
-    gate = threading.Barrier(parties, timeout=10)
-    arrived = itertools.count()
-    read = app.policy_document
-
-    def policy_document() -> Any:
-        if next(arrived) < parties:
-            gate.wait()
-        return read()
-
-    monkeypatch.setattr(app, "policy_document", policy_document)
 
 
 def test_submissions_racing_with_one_key_in_two_processes_create_the_job_once(
