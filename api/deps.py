@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -18,6 +18,7 @@ from api.auth import READERS, Principal, unauthorised
 from api.runtime import Runtime
 from api.settings import Role
 from engine.domain.errors import InvalidInput
+from engine.domain.recurring import KEY_PREFIX, is_recurring
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
@@ -89,6 +90,21 @@ async def authenticate(
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+async def caller_key(
+    key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S")
+    ],
+) -> str:
+    """A caller's idempotency key, from the callers' own key space: the hospital's regular
+    rounds file their jobs under `round:...` keys, which a caller's must not meet."""
+    if is_recurring(key):
+        raise InvalidInput("Idempotency-Key", f"keys starting {KEY_PREFIX!r} are the rounds'")
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(caller_key)]
 
 
 def allow(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:

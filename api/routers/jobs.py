@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from api.audit_schemas import TimelinePublic, WhyPublic
 from api.auth import Principal
@@ -22,6 +22,7 @@ from api.deps import (
     AppDep,
     Auditing,
     Dispatching,
+    IdempotencyKey,
     PorterOrStaff,
     Rater,
     ServiceDep,
@@ -69,9 +70,7 @@ def submit_job(
     app: AppDep,
     service: ServiceDep,
     response: Response,
-    idempotency_key: Annotated[
-        str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S")
-    ],
+    idempotency_key: IdempotencyKey,
 ) -> JobPublic:
     """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
     principal.check_request(

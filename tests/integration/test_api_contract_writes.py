@@ -67,6 +67,15 @@ def test_a_callers_key_ending_in_return_is_their_own_whatever_escorts_were_submi
     assert (back["leg"], back["linked_job_id"]) == ("return", second["id"])
 
 
+def test_a_callers_key_may_not_be_one_the_regular_rounds_file_their_jobs_under(
+    api: Api,
+) -> None:
+    key = "round:specimen_round:2026-11-23T06:30"
+    headers = {"Idempotency-Key": key}
+    refused(api, DISPATCHER, "POST", "/jobs", 422, "Idempotency-Key", json=DRUG, headers=headers)
+    assert submit(api, DRUG, "my round:1")["leg"] == "single"
+
+
 # -- 12: the group follows from the department ----------------------------------------
 
 
