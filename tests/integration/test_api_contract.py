@@ -34,9 +34,11 @@ def refused_job(api: Api, body: dict[str, Any], field: str, status: int = 422) -
 
 
 def test_refusals_name_the_field_as_the_request_did_never_where_it_was_read_from(
-    api: Api,
+    api: Api, clock: ManualClock
 ) -> None:
     refused_job(api, {**DRUG, "priority": "whenever"}, "priority")
+    past = clock.now().replace(hour=7).isoformat()
+    refused_job(api, {**DRUG, "ready_at": past}, "ready_at")  # the engine's check
     refused_job(api, {**CT, "requirements": {"mode": "sedan"}}, "requirements.mode")
     refused_job(api, {**DRUG, "origin": "ROOF"}, "origin")
     refused(api, DISPATCHER, "POST", "/jobs", 422, "Idempotency-Key", json=DRUG)
@@ -44,6 +46,9 @@ def test_refusals_name_the_field_as_the_request_did_never_where_it_was_read_from
     refused(api, DISPATCHER, "GET", "/jobs/not-a-uuid", 422, "job_id")
     jid = submit(api, DRUG, "drug-fields")["id"]
     refused(api, DISPATCHER, "POST", f"/jobs/{jid}/assign", 422, "porters", json={"porters": []})
+    unconfirmed = submit(api, CT, "ct-fields")["id"]  # waits for its clinician: requested
+    two = {"porters": ["SU-ESC-01", "SU-ESC-02"]}  # for a job that needs one
+    refused(api, DISPATCHER, "POST", f"/jobs/{unconfirmed}/assign", 422, "porters", json=two)
     refused(api, DISPATCHER, "POST", f"/jobs/{jid}/complete", 422, "received_by")  # no body
     refused(api, DISPATCHER, "POST", f"/jobs/{jid}/acknowledge", 422, "badge", json={})
     garbled = {"content": b"{not json", "headers": {"Content-Type": "application/json"}}
