@@ -62,12 +62,13 @@ def log_end(api: Api) -> int:
 
 
 def settled(api: Api) -> int:
-    """The log's end once the loop has stopped writing (the rota starting shifts, rounds)."""
+    """The log's end once the loop has stopped writing (the rota starting shifts, rounds):
+    unchanged for longer than a round takes from the write that called for it."""
     import time
 
     last, same = log_end(api), 0
-    while same < 3:
-        time.sleep(0.02)
+    while same < 6:
+        time.sleep(0.025)
         now = log_end(api)
         last, same = now, same + 1 if now == last else 0
     return last

@@ -44,9 +44,9 @@ def test_refusals_name_the_field_as_the_request_did_never_where_it_was_read_from
     refused(api, DISPATCHER, "POST", "/jobs", 422, "Idempotency-Key", json=DRUG)
     refused(api, DISPATCHER, "GET", "/jobs?status=lost", 422, "status")
     refused(api, DISPATCHER, "GET", "/jobs/not-a-uuid", 422, "job_id")
-    jid = submit(api, DRUG, "drug-fields")["id"]
+    jid = wait_for(api, submit(api, DRUG, "drug-fields")["id"], "assigned")["id"]
     refused(api, DISPATCHER, "POST", f"/jobs/{jid}/assign", 422, "porters", json={"porters": []})
-    unconfirmed = submit(api, CT, "ct-fields")["id"]  # waits for its clinician: requested
+    unconfirmed = considered(api, submit(api, CT, "ct-fields")["id"])["job_id"]  # requested
     two = {"porters": ["SU-ESC-01", "SU-ESC-02"]}  # for a job that needs one
     refused(api, DISPATCHER, "POST", f"/jobs/{unconfirmed}/assign", 422, "porters", json=two)
     refused(api, DISPATCHER, "POST", f"/jobs/{jid}/complete", 422, "received_by")  # no body
@@ -105,7 +105,7 @@ def test_a_handover_received_by_blanks_is_refused_naming_received_by(api: Api) -
 
 
 def test_other_free_text_of_blanks_is_refused_naming_the_field(api: Api) -> None:
-    jid = submit(api, CT, "ct-blank")["id"]
+    jid = considered(api, submit(api, CT, "ct-blank")["id"])["job_id"]
     ward = "demo-ward-surgery"
     path = f"/jobs/{jid}/confirm-accompaniment"
     refused(api, ward, "POST", path, 422, "companion", json={"companion": "  "})
@@ -160,7 +160,7 @@ def test_an_override_without_a_reason_is_refused_naming_reason(api: Api) -> None
 
 
 def test_a_misspelled_query_parameter_is_refused_naming_it(api: Api) -> None:
-    submit(api, DRUG, "drug-query")
+    wait_for(api, submit(api, DRUG, "drug-query")["id"], "assigned")
     refused(api, DISPATCHER, "GET", "/jobs?stauts=assigned", 422, "stauts")
     refused(api, DISPATCHER, "GET", "/porters?group=internal&sate=free", 422, "sate")
     refused(api, "demo-auditor", "GET", "/figures?form=2026-11-23", 422, "form")

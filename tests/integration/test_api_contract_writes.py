@@ -19,7 +19,15 @@ from engine.hospital import Hospital
 from engine.settings import Settings
 from tests.conftest import hold_before_saving
 from tests.hospitals import riverside
-from tests.integration.apiclient import Api, TestClient, log_end, refused, settled, submit
+from tests.integration.apiclient import (
+    Api,
+    TestClient,
+    considered,
+    log_end,
+    refused,
+    settled,
+    submit,
+)
 from tests.unit.projections.scenario import CT, DRUG
 
 DISPATCHER = "demo-dispatcher"
@@ -89,6 +97,7 @@ def test_a_job_goes_to_the_group_serving_its_department_and_a_ward_may_not_name_
     assert job["group"] == "surgical"  # surgery_7's, by the hospital file
     # Naming it is the same request: a retry.
     assert api.call(ward, "POST", "/jobs", 200, json=CT, headers=headers)["id"] == job["id"]
+    considered(api, job["id"])
     elsewhere = {**CT, "group": "internal"}
     refused(
         api,
