@@ -14,6 +14,7 @@ from fastapi import HTTPException, status
 
 from api.settings import Grant, Role
 from engine.domain.actor import Actor
+from engine.domain.errors import InvalidInput
 from engine.domain.job.aggregate import Job
 
 READERS: tuple[Role, ...] = ("dispatcher", "planner", "auditor", "admin")
@@ -48,11 +49,23 @@ class Principal:
             assert self.badge is not None
             return self.badge
         if not badge:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                {"field": "body.badge", "message": "name the porter this is done for"},
-            )
+            raise InvalidInput("badge", "name the porter this is done for")
         return badge
+
+    def check_request(self, department: str, group: str | None, serving: str | None) -> None:
+        """Wards request for their own department (403), and for the group the site says
+        serves it (`serving`): naming another is a 422 on `group`. Dispatchers and admins
+        may send a job to any group: lending a team's work to another is theirs to decide."""
+        if self.role != "ward":
+            return
+        if self.department not in (None, department):
+            raise forbidden(f"{self.who} may request jobs only for {self.department}")
+        if group is not None and serving is not None and group != serving:
+            raise InvalidInput(
+                "group",
+                f"{department} is served by {serving}: a ward's request goes there "
+                "(leave group out)",
+            )
 
     def check_porter(self, badge: str) -> None:
         if self.role == "porter" and badge != self.badge:

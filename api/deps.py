@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import READERS, Principal, unauthorised
 from api.runtime import Runtime
 from api.settings import Role
 from engine.domain.actor import act_as
+from engine.domain.errors import InvalidInput
+from engine.domain.recurring import KEY_PREFIX, is_recurring
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
@@ -24,6 +28,34 @@ _bearer = HTTPBearer(auto_error=False, description="a token from DISPATCH_TOKENS
 
 # Dependencies are `async def` although they never await: FastAPI runs a plain `def`
 # dependency in the thread pool, a thread hop per dependency per request.
+
+
+_declared: WeakKeyDictionary[object, frozenset[str]] = WeakKeyDictionary()
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    names = {f.alias for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+async def declared_query_only(request: Request) -> None:
+    """Refuse a query parameter the route does not take: a misspelled filter
+    (`?stauts=open`) would otherwise be ignored, and answer as if none was given.
+    Installed on the whole app, so every route checks the same way."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    endpoint = getattr(route, "endpoint", None)
+    if dependant is None or endpoint is None:
+        return
+    known = _declared.get(endpoint)
+    if known is None:  # once per endpoint: routes are not hashable, their functions are
+        known = _declared[endpoint] = _query_names(dependant)
+    for name in request.query_params:
+        if name not in known:
+            takes = ", ".join(sorted(known)) or "none"
+            raise InvalidInput(name, f"not a query parameter of this route (it takes: {takes})")
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -63,6 +95,21 @@ async def authenticate(
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+async def caller_key(
+    key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"\S")
+    ],
+) -> str:
+    """A caller's idempotency key, from the callers' own key space: the hospital's regular
+    rounds file their jobs under `round:...` keys, which a caller's must not meet."""
+    if is_recurring(key):
+        raise InvalidInput("Idempotency-Key", f"keys starting {KEY_PREFIX!r} are the rounds'")
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(caller_key)]
 
 
 def allow(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from api import collector, errors
+from api.deps import declared_query_only
 from api.routers import (
     decisions,
     events,
@@ -64,6 +65,7 @@ def create_app(
         summary="Hospital porter dispatch: jobs, porters, decisions and their reasons.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(declared_query_only)],
     )
     errors.install(app)
     for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):

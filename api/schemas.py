@@ -13,14 +13,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.domain.commands import SubmitJob
+from engine.domain.errors import field_error
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Reason
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+    """Bodies refuse fields they do not have, and read text without the spaces around it:
+    a name of blanks is then an empty one, which the field's own rules refuse (422)
+    before any command is built."""
+    return ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": list(examples)}
+    )
 
 
 class JobCreate(SubmitJob):
+    """Leave `group` out and the job goes to the group serving its department. Wards may
+    name only that group; dispatchers and admins may name any."""
+
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -33,7 +43,6 @@ class JobCreate(SubmitJob):
                     "origin": "ED-RESUS",
                     "destination": "BLOOD-BANK",
                     "department": "emergency",
-                    "group": "emergency",
                 },
                 {
                     "kind": "patient_transport",
@@ -76,7 +85,7 @@ class PorterActionCreate(BaseModel):
     """Porters may leave `badge` out; dispatchers acting for a porter must give it."""
 
     model_config = _examples({}, {"badge": "EM-GC-01"})
-    badge: str | None = None
+    badge: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class PickUpCreate(PorterActionCreate):
@@ -136,8 +145,34 @@ class LocationCreate(BaseModel):
 
 
 class PolicyCreate(BaseModel):
-    model_config = _examples({"document": {"max_jobs_per_porter": 2}, "note": "batch specimens"})
-    document: dict[str, Any]
+    """A whole policy (PUT): every field, as `GET /policy` shows it. A field left out is
+    refused, not reset to its default; `PATCH /policy` changes some fields."""
+
+    model_config = _examples(
+        {"document": PolicyDocument().to_data(), "note": "as before, now in writing"}
+    )
+    document: dict[str, Any] = Field(description="every field of the policy")
+    note: str = Field(default="", max_length=2000)
+
+    @field_validator("document")
+    @classmethod
+    def _whole(cls, v: dict[str, Any]) -> dict[str, Any]:
+        missing = PolicyDocument.missing(v)
+        if missing is not None:
+            raise field_error(
+                missing, "missing: PUT replaces the whole policy (PATCH changes some fields)"
+            )
+        return v
+
+
+class PolicyUpdate(BaseModel):
+    """Some fields (PATCH): merged into the current policy, objects member by member."""
+
+    model_config = _examples(
+        {"document": {"max_jobs_per_porter": 2}, "note": "batch specimens"},
+        {"document": {"targets": {"stat": {"pickup": 8, "delivery": 15}}}},
+    )
+    document: dict[str, Any] = Field(min_length=1, description="the fields to change")
     note: str = Field(default="", max_length=2000)
 
 
@@ -190,7 +225,10 @@ class JobPublic(BaseModel):
     rating: int | None
     leg: str
     linked_job_id: str | None
-    decision_id: str | None
+    decision_id: str | None = Field(description="the round that placed it, by id")
+    decision_number: int | None = Field(
+        description="the round that placed it, by number: GET /decisions/{number}"
+    )
 
 
 class PorterJob(BaseModel):
@@ -238,4 +276,28 @@ class Problem(BaseModel):
 
     error: str = Field(description="e.g. InvalidInput, IllegalTransition, PorterNotFound")
     message: str
-    field: str | None = Field(default=None, description="422 only: the field at fault")
+    field: str | None = Field(
+        default=None,
+        description="422: the field at fault, as the request named it (`received_by`, "
+        "`requirements.mode`, `Idempotency-Key`, `after`); null for other statuses, and "
+        "for a body that is not a JSON object at all",
+    )
+
+
+_REFUSALS = {
+    401: "no token, or an unknown one",
+    403: "the token's role (or porter, or ward) may not do this",
+    404: "no such job, porter or decision",
+    409: "the current state refuses it: a transition, a stale write, a reused key",
+    422: "bad input: `field` names it as the request did",
+}
+
+
+def refusals(*statuses: int, stream: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route may answer, each with the one Problem shape, for the
+    OpenAPI page: routers list the ones every route of theirs has, routes add theirs.
+    `stream`: a route answering otherwise than in JSON, whose refusals still are."""
+    if stream:
+        problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        return {s: {"description": _REFUSALS[s], "content": problem} for s in statuses}
+    return {s: {"model": Problem, "description": _REFUSALS[s]} for s in statuses}

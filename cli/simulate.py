@@ -71,7 +71,7 @@ def read_json(path: str, option: str) -> Any:
 def check_scenario(scenario: Scenario, where: str = "scenario") -> Scenario:
     """What pydantic cannot see: the merged policy and staffing against the hospital."""
     try:
-        PolicyDocument.parse(PolicyDocument().to_data() | scenario.policy)
+        PolicyDocument.parse(PolicyDocument().to_data() | scenario.policy, "policy")
     except DomainError as exc:
         raise InputError(f"{where}: {exc}") from None
     hospital = Hospital.load(scenario.hospital)

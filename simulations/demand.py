@@ -202,7 +202,10 @@ def read_requests(path: str, hospital: Hospital | None = None) -> list[Arrival]:
                 layout, catalogue = hospital.layout, hospital.layout.catalogue
                 layout.location(cmd.origin, "origin")
                 layout.location(cmd.destination, "destination")
-                catalogue.check_group(cmd.group)
+                if cmd.group is None:
+                    catalogue.serving(cmd.department)
+                else:
+                    catalogue.check_group(cmd.group)
                 catalogue.check_department(cmd.department)
                 catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")
         except InvalidInput as exc:

@@ -248,7 +248,10 @@ class Commands:
         if event.leg == "return":
             return _NOT_A_COMMAND  # created with its outbound leg
         data = _submit_data(event, self.exam_minutes)
-        return self.app.submit_job(parse(SubmitJob, data), event.key)
+        # The return leg under the id the log gave it (logs from before return legs had
+        # ids of their own name it differently from a new one).
+        back = UUID(event.linked_job_id) if event.leg == "outbound" else None
+        return self.app.submit_job(parse(SubmitJob, data), event.key, back)
 
     def _assigned(self, event: Any) -> None:
         jid = event.originator_id

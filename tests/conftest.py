@@ -7,10 +7,13 @@ dropped afterwards.
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -108,3 +111,19 @@ def app(make_app: AppFactory) -> DispatchApp:
 def memory_app(clock: ManualClock, hospital: Hospital) -> DispatchApp:
     """An in-memory application for fast unit tests of commands."""
     return bootstrap(Settings(store="memory"), clock, hospital)
+
+
+def hold_before_saving(monkeypatch: pytest.MonkeyPatch, app: DispatchApp, parties: int) -> None:
+    """Hold the first `parties` submitters after each has found its key unused (the policy
+    is read between that check and the save) until all have: then they race to the store.
+    The store's own refusal of all but one is what is under test, not the timing."""
+    gate = threading.Barrier(parties, timeout=10)
+    arrived = itertools.count()
+    read = app.policy_document
+
+    def policy_document() -> Any:
+        if next(arrived) < parties:
+            gate.wait()
+        return read()
+
+    monkeypatch.setattr(app, "policy_document", policy_document)

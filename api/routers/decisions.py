@@ -1,28 +1,50 @@
-"""Decisions: what a dispatch round knew, chose and why; and its replay, for auditors."""
+"""Decisions: every dispatch round in brief, to list and filter; what one knew, chose and
+why; and its replay. For auditors (and dispatchers, planners, admins)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
+from api.audit_schemas import DecisionPublic, DecisionSummary, ReplayPublic
 from api.deps import AppDep, Auditing, ServiceDep
+from api.schemas import refusals
 from engine.dispatch.decisions import get_decision
 from engine.dispatch.explaining import decision_view, replay
 
-router = APIRouter(prefix="/decisions", tags=["decisions"])
+router = APIRouter(prefix="/decisions", tags=["decisions"], responses=refusals(401, 403, 422))
 
 Number = Annotated[int, Path(ge=1, description="rounds are numbered from 1 per site")]
 
 
-@router.get("/{number}")
+@router.get("", responses=refusals(404))
+def list_decisions(
+    principal: Auditing,
+    service: ServiceDep,
+    job: Annotated[UUID | None, Query(description="only the rounds this job was in")] = None,
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="made at or after (with offset)")
+    ] = None,
+    to: Annotated[datetime | None, Query(description="made before (with offset)")] = None,
+    after: Annotated[int, Query(ge=0, description="numbered above: the last one seen")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[DecisionSummary]:
+    """Rounds in brief, oldest first; page on with `after` = the last number answered."""
+    rows = service.decisions(job, from_, to, after, limit)
+    return [DecisionSummary(**r) for r in rows]
+
+
+@router.get("/{number}", responses=refusals(404))
 def get_decision_by_number(
     number: Number, principal: Auditing, app: AppDep, service: ServiceDep
-) -> dict[str, Any]:
-    return decision_view(get_decision(app, number), service)
+) -> DecisionPublic:
+    return DecisionPublic(**decision_view(get_decision(app, number), service))
 
 
-@router.get("/{number}/replay")
-def replay_decision(number: Number, principal: Auditing, app: AppDep) -> dict[str, Any]:
+@router.get("/{number}/replay", responses=refusals(404))
+def replay_decision(number: Number, principal: Auditing, app: AppDep) -> ReplayPublic:
     """Re-solve the round from its stored inputs and compare with what it recorded."""
-    return replay(app, number)
+    return ReplayPublic(**replay(app, number))

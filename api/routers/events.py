@@ -13,17 +13,21 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
 from api.auth import READERS, Principal
 from api.deps import AnyRole, ServiceDep
+from api.schemas import refusals
+from engine.domain.errors import InvalidInput
 from engine.projections.notices import audience
 from engine.projections.timeline import Change
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = APIRouter(
+    prefix="/events", tags=["events"], responses=refusals(401, 403, 422, stream=True)
+)
 
 
 def _event(change: Change) -> ServerSentEvent:
@@ -68,18 +72,36 @@ def page(
     """The same as the stream, a page at a time: for a phone that polls on a poor
     network, or a client catching up before it opens the stream."""
     end = service.refresh()
+    if after > end:
+        raise InvalidInput("after", f"{after} is past the end of the log ({end})")
     changes = service.changes_between(after, end) if after < end else []
     reached = changes[-1]["position"] if changes else max(after, end)
     items = [item for change in changes for item in visible(principal, change)]
     return EventPage(position=reached, items=items)
 
 
+async def resume_after(
+    service: ServiceDep,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, description="resume after this position")] = None,
+) -> int | None:
+    """Where a client resumes (`after` before `Last-Event-ID`), checked before the stream
+    starts: a position past the end of the log would wait for events that never come."""
+    given = {"after": after, "Last-Event-ID": last_event_id}
+    if all(v is None for v in given.values()):
+        return None
+    end = await run_in_threadpool(service.log_end)
+    for field, position in given.items():
+        if position is not None and position > end:
+            raise InvalidInput(field, f"{position} is past the end of the log ({end})")
+    return after if after is not None else last_event_id
+
+
 @router.get("/stream", response_class=EventSourceResponse)
 async def stream(
     principal: AnyRole,
     service: ServiceDep,
-    last_event_id: Annotated[int | None, Header(ge=0)] = None,
-    after: Annotated[int | None, Query(ge=0, description="resume after this position")] = None,
+    resume: Annotated[int | None, Depends(resume_after)],
 ) -> AsyncIterator[ServerSentEvent]:
     """`hello` first (with the position the live feed starts from), then one event per
     change; porters and wards get only their notices."""
@@ -91,7 +113,7 @@ async def stream(
 
     start = await run_in_threadpool(service.subscribe, push)
     try:
-        sent = after if after is not None else last_event_id if last_event_id is not None else start
+        sent = resume if resume is not None else start
         yield ServerSentEvent(event="hello", data={"position": start, "site": service.app.site})
         while sent < start:  # what the client missed, read back from the log
             missed = await run_in_threadpool(service.changes_between, sent, start)

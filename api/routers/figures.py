@@ -16,20 +16,17 @@ from fastapi.responses import PlainTextResponse, Response
 
 from api.auth import Principal
 from api.deps import AnyRole, Auditing, ServiceDep
-from api.schemas import Problem
+from api.figure_schemas import FiguresPublic, PorterPerformance
+from api.schemas import refusals
 from engine.projections.performance import as_csv
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/figures", tags=["figures"])
+router = APIRouter(prefix="/figures", tags=["figures"], responses=refusals(401, 403, 422))
 
 From = Annotated[date | None, Query(alias="from", description="first local day")]
 To = Annotated[date | None, Query(description="last local day, included")]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: one row per porter")]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "no such porter"},
-    422: {"model": Problem, "description": "a bad period: named in `field`"},
-}
-_CSV = {"content": {"text/csv": {}}, "description": "one row per porter (format=csv)"}
+_CSV = {"content": {"text/csv": {}}, "description": "rows as JSON, or one per porter as CSV"}
 
 
 def _period(service: Service, first: date | None, last: date | None) -> tuple[datetime, datetime]:
@@ -42,34 +39,30 @@ def _period(service: Service, first: date | None, last: date | None) -> tuple[da
     )
 
 
-@router.get("", responses={422: _ERRORS[422]})
+@router.get("")
 def figures(
     principal: Auditing, service: ServiceDep, from_: From = None, to: To = None
-) -> dict[str, Any]:
+) -> FiguresPublic:
     """The whole log by default; with `from`/`to`, the jobs requested in those days."""
     if from_ is None and to is None:
-        return service.figures()
-    return service.figures(*_period(service, from_, to))
+        return FiguresPublic(**service.figures())
+    return FiguresPublic(**service.figures(*_period(service, from_, to)))
 
 
-def _answer(rows: list[dict[str, Any]], fmt: str) -> Response | list[dict[str, Any]]:
+def _answer(rows: list[dict[str, Any]], fmt: str) -> Response | list[PorterPerformance]:
     if fmt == "csv":
         return PlainTextResponse(as_csv(rows), media_type="text/csv")
-    return rows
+    return [PorterPerformance(**r) for r in rows]
 
 
-@router.get(
-    "/porters",
-    response_model=None,
-    responses={200: {"content": {"text/csv": {}}}, 422: _ERRORS[422]},
-)
+@router.get("/porters", response_model=list[PorterPerformance], responses={200: _CSV})
 def porters(
     principal: Auditing,
     service: ServiceDep,
     from_: From = None,
     to: To = None,
     format: Format = "json",
-) -> Response | list[dict[str, Any]]:
+) -> Response | list[PorterPerformance]:
     """Every porter's work over the period (default: today): jobs by kind, a workload
     weighted by kind and distance, times to acknowledge, pick up and deliver, share
     within SLA, ratings, declines, incidents and overtime."""
@@ -78,8 +71,8 @@ def porters(
 
 @router.get(
     "/porters/{badge}",
-    response_model=None,
-    responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
+    response_model=list[PorterPerformance],
+    responses={200: _CSV, **refusals(404)},
 )
 def porter(
     badge: str,
@@ -88,7 +81,7 @@ def porter(
     from_: From = None,
     to: To = None,
     format: Format = "json",
-) -> Response | list[dict[str, Any]]:
+) -> Response | list[PorterPerformance]:
     """One porter's work over the period; a porter may see their own."""
     _own_or_staff(principal, badge)
     rows = service.porter_performance(*_period(service, from_, to), badge)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.schemas import Health
+from api.schemas import Health, refusals
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=refusals(422))
 
 
 @router.get("/health")

@@ -14,9 +14,9 @@ from fastapi import APIRouter
 from api.deps import AppDep, PorterOrStaff, ServiceDep, WardOrStaff
 from api.record_schemas import ComplaintCreate, IncidentCreate, RescheduleCreate
 from api.routers.jobs import act
-from api.schemas import JobPublic
+from api.schemas import JobPublic, refusals
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 404, 409, 422))
 
 
 @router.post("/{job_id}/incidents")

@@ -10,17 +10,19 @@ which they do a moment later in the background.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from api.auth import Principal, forbidden
+from api.audit_schemas import TimelinePublic, WhyPublic
+from api.auth import Principal
 from api.deps import (
     AnyRole,
     AppDep,
     Auditing,
     Dispatching,
+    IdempotencyKey,
     PorterOrStaff,
     Rater,
     ServiceDep,
@@ -39,6 +41,7 @@ from api.schemas import (
     PorterActionCreate,
     RateCreate,
     TransitionCreate,
+    refusals,
 )
 from engine.dispatch.explaining import why
 from engine.dispatch.manual import assign_by_hand
@@ -46,18 +49,22 @@ from engine.dispatch.manual import override as override_job
 from engine.domain.actor import acting
 from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.errors import JobNotFound
-from engine.domain.ids import job_id as make_job_id
 from engine.domain.ids import porter_id
 from engine.domain.values import Group, Kind, Priority, Status
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 422))
+_ONE = refusals(404)  # no such job (or porter)
+_ACT = refusals(404, 409)  # no such job or porter; the job's state refuses it
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": JobPublic, "description": "a retry: the job this key created"}},
+    responses={
+        200: {"model": JobPublic, "description": "a retry: the job this key created"},
+        **refusals(409),
+    },
 )
 def submit_job(
     body: JobCreate,
@@ -65,16 +72,16 @@ def submit_job(
     app: AppDep,
     service: ServiceDep,
     response: Response,
-    idempotency_key: Annotated[str, Header(min_length=1, max_length=200)],
+    idempotency_key: IdempotencyKey,
 ) -> JobPublic:
     """Record a request once per Idempotency-Key: 201 the first time, 200 for a retry."""
-    if principal.role == "ward" and principal.department not in (None, body.department):
-        raise forbidden(f"{principal.who} may request jobs only for {principal.department}")
-    existed = make_job_id(app.site, idempotency_key) in app.repository
+    principal.check_request(
+        body.department, body.group, app.layout.catalogue.departments.get(body.department)
+    )
     with acting(principal.actor(for_=body.department)):
-        jid = app.submit_job(body, idempotency_key)
+        jid, created = app.submit(body, idempotency_key)
     service.written()
-    if existed:
+    if not created:
         response.status_code = status.HTTP_200_OK
     return JobPublic(**service.stored_job(jid))
 
@@ -96,7 +103,7 @@ def job_board(
     return [JobPublic(**j) for j in jobs]
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", responses=_ONE)
 def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
     """One job, as of everything recorded before the request. Porters see only theirs,
     wards only their department's."""
@@ -104,22 +111,22 @@ def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
     return JobPublic(**service.job(job_id))
 
 
-@router.get("/{job_id}/timeline")
-def job_timeline(job_id: UUID, principal: Auditing, service: ServiceDep) -> dict[str, Any]:
+@router.get("/{job_id}/timeline", responses=_ONE)
+def job_timeline(job_id: UUID, principal: Auditing, service: ServiceDep) -> TimelinePublic:
     """Every event of the job and every dispatch round that considered it, oldest first."""
-    return {"job": service.job(job_id), "entries": service.timeline(job_id)}
+    return TimelinePublic(job=service.job(job_id), entries=service.timeline(job_id))
 
 
-@router.get("/{job_id}/why")
+@router.get("/{job_id}/why", responses=_ONE)
 def job_why(
     job_id: UUID,
     principal: Auditing,
     app: AppDep,
     service: ServiceDep,
     porter: Annotated[str | None, Query(description="a badge: why (not) this porter")] = None,
-) -> dict[str, Any]:
+) -> WhyPublic:
     """Why the engine chose who it chose for this job, and why not `porter`."""
-    return why(app, service, job_id, porter)
+    return WhyPublic(**why(app, service, job_id, porter))
 
 
 def _check(service: Service, principal: Principal, job_id: UUID) -> None:
@@ -148,7 +155,7 @@ def _act(
     return JobPublic(**service.stored_job(job_id))
 
 
-@router.post("/{job_id}/assign")
+@router.post("/{job_id}/assign", responses=_ACT)
 def assign(
     job_id: UUID, body: AssignCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -163,7 +170,7 @@ def assign(
     )
 
 
-@router.post("/{job_id}/override")
+@router.post("/{job_id}/override", responses=_ACT)
 def override(
     job_id: UUID, body: OverrideCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -175,7 +182,7 @@ def override(
     )
 
 
-@router.post("/{job_id}/acknowledge")
+@router.post("/{job_id}/acknowledge", responses=_ACT)
 def acknowledge(
     job_id: UUID,
     principal: PorterOrStaff,
@@ -194,7 +201,7 @@ def acknowledge(
     )
 
 
-@router.post("/{job_id}/confirm-accompaniment")
+@router.post("/{job_id}/confirm-accompaniment", responses=_ACT)
 def confirm_accompaniment(
     job_id: UUID,
     body: AccompanimentCreate,
@@ -211,7 +218,7 @@ def confirm_accompaniment(
     )
 
 
-@router.post("/{job_id}/pick-up")
+@router.post("/{job_id}/pick-up", responses=_ACT)
 def pick_up(
     job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -226,7 +233,7 @@ def pick_up(
     )
 
 
-@router.post("/{job_id}/complete")
+@router.post("/{job_id}/complete", responses=_ACT)
 def complete(
     job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -237,7 +244,7 @@ def complete(
     )
 
 
-@router.post("/{job_id}/decline")
+@router.post("/{job_id}/decline", responses=_ACT)
 def decline(
     job_id: UUID, body: DeclineCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -250,7 +257,7 @@ def _transition(body: TransitionCreate, principal: Principal) -> Transition:
     return Transition(reason=body.reason, note=body.note, by=principal.who)
 
 
-@router.post("/{job_id}/hold")
+@router.post("/{job_id}/hold", responses=_ACT)
 def hold(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -258,14 +265,14 @@ def hold(
     return _act(service, principal, job_id, lambda: app.hold_job(job_id, cmd), wake=False)
 
 
-@router.post("/{job_id}/resume")
+@router.post("/{job_id}/resume", responses=_ACT)
 def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: ServiceDep) -> JobPublic:
     return _act(
         service, principal, job_id, lambda: app.resume_job(job_id, principal.who), wake=False
     )
 
 
-@router.post("/{job_id}/release")
+@router.post("/{job_id}/release", responses=_ACT)
 def release(
     job_id: UUID, body: TransitionCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -274,7 +281,7 @@ def release(
     return _act(service, principal, job_id, lambda: app.release_job(job_id, cmd))
 
 
-@router.post("/{job_id}/cancel")
+@router.post("/{job_id}/cancel", responses=_ACT)
 def cancel(
     job_id: UUID, body: TransitionCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -282,7 +289,7 @@ def cancel(
     return _act(service, principal, job_id, lambda: app.cancel_job(job_id, cmd))
 
 
-@router.post("/{job_id}/fail")
+@router.post("/{job_id}/fail", responses=_ACT)
 def fail(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -290,7 +297,7 @@ def fail(
     return _act(service, principal, job_id, lambda: app.fail_job(job_id, cmd))
 
 
-@router.post("/{job_id}/rate")
+@router.post("/{job_id}/rate", responses=_ACT)
 def rate(
     job_id: UUID, body: RateCreate, principal: Rater, app: AppDep, service: ServiceDep
 ) -> JobPublic:

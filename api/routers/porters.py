@@ -10,19 +10,19 @@ template is rostered by it from then on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, status
 
 from api.auth import Principal
 from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep, Staffing
 from api.rota_schemas import PorterCreate, PorterUpdate, RetireCreate
-from api.schemas import JobPublic, LocationCreate, PorterPublic, Problem, ShiftCreate
-from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter
+from api.schemas import JobPublic, LocationCreate, PorterPublic, ShiftCreate, refusals
+from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter, parse
 from engine.domain.values import Group
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/porters", tags=["porters"])
+router = APIRouter(prefix="/porters", tags=["porters"], responses=refusals(401, 403, 422))
 
 State = Literal["off_shift", "free", "busy", "on_break"]
 
@@ -42,56 +42,49 @@ def _self_or_reader(principal: Principal, badge: str) -> None:
         principal.require("dispatcher", "planner", "auditor", "admin")
 
 
-_STAFF_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "no such porter"},
-    409: {"model": Problem, "description": "the badge is taken, or the porter is retired"},
-    422: {"model": Problem, "description": "a field is wrong: named in `field`"},
-}
+_ONE = refusals(404)  # no such porter
+_ACT = refusals(404, 409)  # no such porter; their state refuses it (retired, off shift, ...)
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    responses={409: _STAFF_ERRORS[409], 422: _STAFF_ERRORS[422]},
-)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 def register_porter(
     body: PorterCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     """A new porter; with a shift template they are rostered by it at once."""
-    app.register_porter(RegisterPorter(**body.model_dump()))
+    app.register_porter(parse(RegisterPorter, body.model_dump()))
     service.written()
     return PorterPublic(**service.stored_porter(body.badge))
 
 
-@router.patch("/{badge}", responses=_STAFF_ERRORS)
+@router.patch("/{badge}", responses=_ACT)
 def change_porter(
     badge: str, body: PorterUpdate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     fields = body.model_dump(exclude_unset=True)
     if "skills" in fields and fields["skills"] is not None:
         fields["skills"] = tuple(fields["skills"])
-    app.change_porter(badge, ChangePorter(**fields, by=principal.who))
+    app.change_porter(badge, parse(ChangePorter, {**fields, "by": principal.who}))
     service.written()
     return PorterPublic(**service.stored_porter(badge))
 
 
-@router.post("/{badge}/retire", responses=_STAFF_ERRORS)
+@router.post("/{badge}/retire", responses=_ACT)
 def retire_porter(
     badge: str, body: RetireCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     """The porter leaves the service; their shifts to come are cancelled."""
-    app.retire_porter(badge, RetirePorter(reason=body.reason, by=principal.who))
+    app.retire_porter(badge, parse(RetirePorter, {"reason": body.reason, "by": principal.who}))
     service.written()
     return PorterPublic(**service.stored_porter(badge))
 
 
-@router.get("/{badge}")
+@router.get("/{badge}", responses=_ONE)
 def get_porter(badge: str, principal: AnyRole, service: ServiceDep) -> PorterPublic:
     _self_or_reader(principal, badge)
     return PorterPublic(**service.porter(badge))
 
 
-@router.get("/{badge}/jobs")
+@router.get("/{badge}/jobs", responses=_ONE)
 def my_jobs(badge: str, principal: AnyRole, service: ServiceDep) -> list[JobPublic]:
     """A porter's open jobs, most urgent first."""
     _self_or_reader(principal, badge)
@@ -111,34 +104,34 @@ def _act(
     return PorterPublic(**service.stored_porter(badge))
 
 
-@router.post("/{badge}/shift/start")
+@router.post("/{badge}/shift/start", responses=_ACT)
 def start_shift(
     badge: str, body: ShiftCreate, principal: Rostering, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     return _act(service, principal, badge, lambda: app.start_shift(badge, body.ends_at))
 
 
-@router.post("/{badge}/shift/end")
+@router.post("/{badge}/shift/end", responses=_ACT)
 def end_shift(badge: str, principal: Rostering, app: AppDep, service: ServiceDep) -> PorterPublic:
     """Ends the shift; jobs not yet picked up go back to the pool for the next round."""
     return _act(service, principal, badge, lambda: app.end_shift(badge, by=principal.who))
 
 
-@router.post("/{badge}/break/start")
+@router.post("/{badge}/break/start", responses=_ACT)
 def start_break(
     badge: str, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     return _act(service, principal, badge, lambda: app.start_break(badge), wake=False)
 
 
-@router.post("/{badge}/break/end")
+@router.post("/{badge}/break/end", responses=_ACT)
 def end_break(
     badge: str, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
     return _act(service, principal, badge, lambda: app.end_break(badge))
 
 
-@router.post("/{badge}/location")
+@router.post("/{badge}/location", responses=_ACT)
 def report_location(
     badge: str, body: LocationCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:

@@ -9,7 +9,7 @@ ends shifts by what the rota says, so an edit takes effect on its own.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -21,19 +21,15 @@ from api.rota_schemas import (
     ShiftIds,
     SwapCreate,
 )
-from api.schemas import Problem
-from engine.domain.commands import Absence, AddShift, SwapShifts
+from api.schemas import refusals
+from engine.domain.commands import Absence, AddShift, SwapShifts, parse
 
-router = APIRouter(prefix="/rota", tags=["rota"])
+router = APIRouter(prefix="/rota", tags=["rota"], responses=refusals(401, 403, 422))
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "no such porter"},
-    409: {"model": Problem, "description": "the edit clashes with the rota (an overlap, ...)"},
-    422: {"model": Problem, "description": "a field is wrong: named in `field`"},
-}
+_ERRORS = refusals(404, 409)  # no such porter; the edit clashes with the rota
 
 
-@router.get("", responses={422: _ERRORS[422]})
+@router.get("")
 def get_rota(
     principal: Reader,
     service: ServiceDep,
@@ -54,7 +50,7 @@ def record_absence(
 ) -> ShiftIds:
     """Leave or sickness: the porter's shifts in that time are cancelled; one under way
     ends once their hands are free."""
-    cancelled = app.absence(Absence(**body.model_dump(), by=principal.who))
+    cancelled = app.absence(parse(Absence, {**body.model_dump(), "by": principal.who}))
     service.written()
     return ShiftIds(shifts=cancelled)
 
@@ -64,7 +60,7 @@ def add_shift(
     body: RotaShiftCreate, principal: Staffing, app: AppDep, service: ServiceDep
 ) -> ShiftIds:
     """An extra shift, or a call-in (starting now): the engine starts it when due."""
-    added = app.add_shift(AddShift(**body.model_dump(), by=principal.who))
+    added = app.add_shift(parse(AddShift, {**body.model_dump(), "by": principal.who}))
     service.written()
     return ShiftIds(shifts=[added])
 

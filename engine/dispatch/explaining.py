@@ -16,7 +16,6 @@ from engine.assign import AssignmentResult, explain
 from engine.dispatch.decisions import get_decision, recorded_problem
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.decision.aggregate import Decision
-from engine.domain.errors import IllegalTransition
 from engine.domain.ids import porter_id
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
@@ -101,30 +100,60 @@ def _round_for(app: DispatchApp, service: Service, job_id: UUID) -> Decision | N
 
 
 def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> dict[str, Any]:
+    """One shape whatever the job's history: `considered` says whether a recorded round
+    did, `explanation` says in plain words what is known, and what is not is null."""
     decision = _round_for(app, service, job_id)
     result: AssignmentResult | None = None
     names: Mapping[str, str]
     if decision is None:
         problem = Dispatcher(app, service.board).build_problem()
-        source: dict[str, Any] = {"source": "now", "decision": None}
         names = service.badges()
     else:
         problem = recorded_problem(app, decision)
         result = AssignmentResult.from_data(decision.result)
-        source = {"source": "decision", "decision": decision.number}
         names = _names(decision, service)
     jid = str(job_id)
-    if jid not in problem.job_index:
+    pid = None if badge is None else str(porter_id(app.site, app.porter(badge).badge))
+    answer: dict[str, Any] = {
+        "job_id": jid,
+        "considered": decision is not None,
+        "source": None,
+        "decision": None if decision is None else decision.number,
+        "chosen": None,
+        "waiting_reason": None,
+        "explanation": "",
+        "porter": None,
+    }
+    if jid not in problem.job_index:  # no round saw it, and none would now
         job = app.job(job_id)
-        raise IllegalTransition(f"job {jid}", job.status.value, "explain (no round considered)")
-    answer: dict[str, Any] = {"job_id": jid, **source}
-    if result is not None:
+        ready = f", ready at {job.ready_at.isoformat()}" if job.ready_at else ""
+        answer["explanation"] = (
+            f"no dispatch round has considered this job; it is {job.status.value}{ready}"
+        )
+        return answer
+    if decision is None:
+        answer["source"] = "now"
+        answer["explanation"] = (
+            "no dispatch round has considered this job yet; explained against the problem "
+            "as it stands now"
+        )
+    else:
+        assert result is not None
+        answer["source"] = "decision"
         chosen = next((a for a in result.assignments if a.job_id == jid), None)
         waiting = next((u for u in result.unassigned if u.job_id == jid), None)
         answer["chosen"] = None if chosen is None else _assignment(chosen.to_data(), names)
         answer["waiting_reason"] = None if waiting is None else waiting.reason
-    if badge is not None:
-        pid = str(porter_id(app.site, app.porter(badge).badge))
+        if chosen is not None:
+            whom = ", ".join(answer["chosen"]["badges"])
+            answer["explanation"] = (
+                f"round {decision.number} assigned it to {whom} at cost {chosen.cost:.1f}"
+            )
+        else:
+            answer["explanation"] = (
+                f"round {decision.number} left it waiting: {answer['waiting_reason']}"
+            )
+    if badge is not None and pid is not None:
         if pid not in problem.porter_index:
             answer["porter"] = {
                 "badge": badge,
@@ -139,6 +168,4 @@ def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> 
             data["badge"] = badge
             data["chosen"] = [names.get(p, p) for p in data["chosen"]]
             answer["porter"] = data
-        if result is None:
-            answer["chosen"] = answer["porter"].get("chosen")
     return answer

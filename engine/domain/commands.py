@@ -12,7 +12,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.domain.errors import InvalidInput
+from engine.domain.errors import InvalidInput, field_error, field_path
 from engine.domain.values import Accompaniment, Group, Kind, Mode, Priority, Reason, Skill
 
 PATIENT_REF = r"^[A-Z0-9][A-Z0-9-]{3,63}$"
@@ -30,7 +30,7 @@ def parse(model: type[C], data: dict[str, Any]) -> C:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or model.__name__
+        where = field_path(first["loc"], first.get("ctx")) or model.__name__
         raise InvalidInput(where, first["msg"]) from None
 
 
@@ -50,7 +50,13 @@ class SubmitJob(Command):
     origin: str = Field(min_length=1, max_length=64)
     destination: str = Field(min_length=1, max_length=64)
     department: str = Field(min_length=1, max_length=64)
-    group: Group
+    group: Group | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="whose porters serve it; left out: the group the site says serves the "
+        "department",
+    )
     requirements: RequirementsIn = RequirementsIn()
     patient_ref: str | None = Field(
         default=None,
@@ -79,12 +85,12 @@ class SubmitJob(Command):
     @model_validator(mode="after")
     def _consistent(self) -> SubmitJob:
         if self.origin == self.destination:
-            raise ValueError("destination must differ from origin")
+            raise field_error("destination", "must differ from origin")
         patient_kinds = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
         if self.kind in patient_kinds and not self.patient_ref:
-            raise ValueError(f"patient_ref is required for {self.kind.value} jobs")
+            raise field_error("patient_ref", f"is required for {self.kind.value} jobs")
         if self.with_return and self.kind is not Kind.ESCORT:
-            raise ValueError("only escort jobs have a return leg")
+            raise field_error("with_return", "only escort jobs have a return leg")
         return self
 
     def request_data(self) -> dict[str, Any]:
@@ -133,10 +139,11 @@ class _Period(Command):
 
     @model_validator(mode="after")
     def _ordered(self) -> _Period:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("start and end must include a timezone offset")
+        for name, value in (("start", self.start), ("end", self.end)):
+            if value.tzinfo is None:
+                raise field_error(name, "must include a timezone offset")
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise field_error("end", "must be after start")
         return self
 
 
@@ -148,7 +155,7 @@ class AddShift(_Period):
     @model_validator(mode="after")
     def _short_enough(self) -> AddShift:
         if self.end - self.start > timedelta(hours=24):
-            raise ValueError("a shift lasts at most 24 hours")
+            raise field_error("end", "a shift lasts at most 24 hours")
         return self
 
 

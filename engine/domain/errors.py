@@ -5,6 +5,11 @@ Each carries enough for an HTTP status and a message that a dispatcher can act o
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
 
 class DomainError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -17,6 +22,25 @@ class InvalidInput(DomainError):  # noqa: N818 - reads better at call sites
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+def field_error(field: str, reason: str) -> PydanticCustomError:
+    """What a model validator raises: pydantic places a model's own complaints at the
+    model, not at a field, so the field at fault travels in the error's context."""
+    return PydanticCustomError("invalid", "{reason}", {"field": field, "reason": reason})
+
+
+def field_path(loc: Sequence[int | str], ctx: Mapping[str, Any] | None = None) -> str:
+    """A pydantic error's place as callers name fields: `requirements.equipment[0]`,
+    with the field a model validator named (`field_error`) at the end."""
+    parts = [*loc, *([ctx["field"]] if ctx and ctx.get("field") else [])]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
 
 
 class NotFound(DomainError):  # noqa: N818

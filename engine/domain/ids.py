@@ -20,6 +20,13 @@ def job_id(site: str, idempotency_key: str) -> UUID:
     return uuid5(site_namespace(site), f"job:{idempotency_key}")
 
 
+def return_leg_id(site: str, idempotency_key: str) -> UUID:
+    """An escort's return leg, from its outbound's key but apart from every `job_id`, so
+    no key a caller sends can name it. Legs recorded before were at
+    `job_id(site, f"{key}:return")` and stay there: the outbound names its leg by id."""
+    return uuid5(site_namespace(site), f"return:{idempotency_key}")
+
+
 @lru_cache(maxsize=4096)
 def porter_id(site: str, badge: str) -> UUID:
     return uuid5(site_namespace(site), f"porter:{badge}")

@@ -125,6 +125,16 @@ class Catalogue:
     def check_department(self, value: str, where: str = "department") -> None:
         self._check("department", self.departments, value, where)
 
+    def serving(self, department: str) -> str:
+        """The group whose porters serve `department`: where a request naming no group goes."""
+        self.check_department(department)
+        group = self.departments.get(department)
+        if group is None:
+            raise InvalidInput(
+                "group", f"name one: this site does not say which group serves {department!r}"
+            )
+        return group
+
     def check_shift(self, value: str, where: str = "shift") -> None:
         """A template, or a weekly pattern of them (`pattern:mon=early,thu=night`)."""
         week = pattern_of(value)

@@ -26,6 +26,7 @@ from engine.projections.feed import Feed
 from engine.projections.figures import Figures
 from engine.projections.notices import notices_of
 from engine.projections.performance import Performance
+from engine.projections.rounds import Rounds
 from engine.projections.timeline import Change, Timelines, change_record
 from engine.projections.views import job_view, porter_view, rota_view
 from engine.write.application import DispatchApp
@@ -42,6 +43,7 @@ class Service:
         self.timelines = Timelines(tz)
         self.figures_fold = Figures(tz)
         self.performance = Performance(app.layout.travel_minutes)
+        self.rounds = Rounds(tz)
         self.board = Feed(app, self._fold if read_models else _board_only)
         self._lock = self.board.lock
         self.wakeup = threading.Event()
@@ -54,6 +56,7 @@ class Service:
         return self.board.position
 
     def _fold(self, position: int, event: Any) -> Change:
+        self.rounds.apply(position, event)
         self.timelines.apply(position, event)
         self.figures_fold.apply(position, event)
         self.performance.apply(position, event)
@@ -77,6 +80,10 @@ class Service:
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.board.unsubscribe(subscriber)
+
+    def log_end(self) -> int:
+        """The last position recorded in the store, whether or not the board has it yet."""
+        return int(self.app.recorder.max_notification_id() or 0)
 
     def changes_between(self, after: int, until: int, limit: int = PAGE) -> list[Change]:
         """Changes recorded after one position up to another, read from the log itself."""
@@ -119,7 +126,7 @@ class Service:
                 and (kind is None or j.kind.value == kind)
             ]
             jobs.sort(key=lambda j: (j.priority.rank, j.pickup_due, str(j.id)))
-            return [job_view(j, now, badges, self.tz) for j in jobs]
+            return [job_view(j, now, badges, self.tz, self.rounds.numbers) for j in jobs]
 
     def job_record(self, job_id: UUID, refresh: bool = True) -> Job:
         """A job from the board: as of everything recorded before the call, or as
@@ -135,7 +142,7 @@ class Service:
     def job(self, job_id: UUID, refresh: bool = True) -> dict[str, Any]:
         job = self.job_record(job_id, refresh)
         with self._lock:
-            return job_view(job, self.now(), self.badges(), self.tz)
+            return job_view(job, self.now(), self.badges(), self.tz, self.rounds.numbers)
 
     def stored_job(self, job_id: UUID) -> dict[str, Any]:
         """The answer to a command, which must show its effect: the board caught up past
@@ -178,7 +185,7 @@ class Service:
             now, badges = self.now(), self.badges()
             mine = [j for j in self.board.jobs.values() if j.is_open and str(pid) in j.porter_ids]
             mine.sort(key=lambda j: (j.priority.rank, j.pickup_due, str(j.id)))
-            return [job_view(j, now, badges, self.tz) for j in mine]
+            return [job_view(j, now, badges, self.tz, self.rounds.numbers) for j in mine]
 
     def timeline(self, job_id: UUID) -> list[dict[str, Any]]:
         self.refresh()
@@ -187,6 +194,26 @@ class Service:
         if entries is None:
             raise JobNotFound(job_id)
         return entries
+
+    def decisions(
+        self,
+        job: UUID | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        after: int = 0,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Rounds in brief, oldest first: those `job` was in, made in [start, end), numbered
+        above `after`; at most `limit`."""
+        for name, value in (("from", start), ("to", end)):
+            if value is not None and value.tzinfo is None:
+                raise InvalidInput(name, "must include a timezone offset")
+        _period(start, end)
+        self.refresh()
+        with self._lock:
+            if job is not None and job not in self.board.jobs:
+                raise JobNotFound(job)
+            return self.rounds.listing(job, start, end, after, limit)
 
     def figures(self, start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
         """The service's figures, over jobs requested in [start, end) when given."""

@@ -28,9 +28,14 @@ def _minutes(due: datetime, now: datetime) -> float:
 
 
 def job_view(
-    job: Job, now: datetime, badges: Mapping[str, str], tz: tzinfo | None = None
+    job: Job,
+    now: datetime,
+    badges: Mapping[str, str],
+    tz: tzinfo | None = None,
+    rounds: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """A job as dispatchers see it: minutes left are negative once overdue."""
+    """A job as dispatchers see it: minutes left are negative once overdue; the round that
+    placed it by number (`rounds`: decision id -> number), as `/decisions/{number}` takes."""
     picked = job.picked_up_at is not None
     return {
         "id": str(job.id),
@@ -72,6 +77,7 @@ def job_view(
         "leg": job.leg,
         "linked_job_id": job.linked_job_id,
         "decision_id": job.decision_id,
+        "decision_number": (rounds or {}).get(job.decision_id) if job.decision_id else None,
     }
 
 

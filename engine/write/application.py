@@ -8,11 +8,9 @@ leaves a job assigned to a porter who does not know it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,29 +21,27 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 
 from engine.clock import Clock
 from engine.domain.actor import current
-from engine.domain.commands import RegisterPorter, SubmitJob
+from engine.domain.commands import RegisterPorter
 from engine.domain.errors import (
     ConcurrentUpdate,
-    IdempotencyConflict,
-    InvalidInput,
     JobNotFound,
     PorterAlreadyRegistered,
     PorterNotFound,
 )
-from engine.domain.ids import job_id as make_job_id
 from engine.domain.ids import porter_id as make_porter_id
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.aggregate import Policy
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.site import SiteLayout
-from engine.domain.values import Kind, Priority, Reason, Requirements
+from engine.domain.values import Reason
 from engine.write.legacy import adopt_shared_table
 from engine.write.lifecycle import JobLifecycle
 from engine.write.staffing import Staffing
+from engine.write.submission import Submission
 
 
-class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
+class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
     def __init__(self, layout: SiteLayout, clock: Clock, env: dict[str, str]) -> None:
         self.name = f"dispatch_{layout.site}"
         self.site = layout.site
@@ -152,6 +148,15 @@ class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
         self.record(policy)
         return policy.number
 
+    def amend_policy(self, changes: dict[str, Any], published_by: str, note: str = "") -> int:
+        """A new version: the current one with `changes` merged in. Merged into the version
+        it saves over, so a publish in between is a stale write (409), never lost."""
+        policy = self.policy()
+        document = PolicyDocument.parse(PolicyDocument.merged(policy.document_data, changes))
+        policy.publish(document, published_by, note, self.clock.now())
+        self.record(policy)
+        return policy.number
+
     # -- porters ------------------------------------------------------------
 
     def register_porter(self, cmd: RegisterPorter) -> UUID:
@@ -214,112 +219,7 @@ class DispatchApp(JobLifecycle, Staffing, Application[UUID]):
         porter.report_location(location, self.clock.now())
         self.record(porter)
 
-    # -- jobs: submission ---------------------------------------------------
-
-    def submit_job(self, cmd: SubmitJob, idempotency_key: str) -> UUID:
-        """Record a request once per key; a retry with the same key returns the same job."""
-        if not idempotency_key.strip() or len(idempotency_key) > 200:
-            raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
-        fingerprint = hashlib.sha256(
-            json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
-        ).hexdigest()
-        existing = self._existing(idempotency_key, fingerprint)
-        if existing is not None:
-            return existing
-        now = self.clock.now()
-        origin = self.layout.location(cmd.origin, "origin")
-        destination = self.layout.location(cmd.destination, "destination")
-        catalogue = self.layout.catalogue
-        catalogue.check_group(cmd.group)
-        catalogue.check_department(cmd.department)
-        catalogue.check_equipment(cmd.requirements.equipment, "requirements.equipment")
-        policy_number, document = self.policy_document()
-        if cmd.ready_at is not None:
-            tolerance = timedelta(minutes=document.scheduled.past_tolerance_minutes)
-            if cmd.ready_at < now - tolerance:
-                raise InvalidInput(
-                    "ready_at", f"is in the past by more than {tolerance.seconds // 60} minutes"
-                )
-        request = cmd.request_data()
-        request["origin"] = origin.to_dict()
-        request["destination"] = destination.to_dict()
-        leg = "outbound" if cmd.with_return else "single"
-        return_id = make_job_id(self.site, f"{idempotency_key}:return")
-        linked = str(return_id) if cmd.with_return else None
-        jobs = [
-            self._new_job(
-                request, idempotency_key, fingerprint, policy_number, document, linked, leg
-            )
-        ]
-        if cmd.with_return:
-            back = dict(request, origin=request["destination"], destination=request["origin"])
-            back["ready_at"] = (
-                (cmd.ready_at or now) + timedelta(minutes=cmd.exam_minutes)
-            ).isoformat()
-            back_job = self._new_job(
-                back,
-                f"{idempotency_key}:return",
-                fingerprint,
-                policy_number,
-                document,
-                str(jobs[0].id),
-                "return",
-            )
-            jobs.append(back_job)
-        try:
-            self.save(*jobs)
-        except IntegrityError:
-            # A concurrent retry with the same key won the race: answer as it did.
-            existing = self._existing(idempotency_key, fingerprint)
-            if existing is None:
-                raise ConcurrentUpdate("submission raced another writer; retry") from None
-            return existing
-        return jobs[0].id
-
-    def _existing(self, key: str, fingerprint: str) -> UUID | None:
-        jid = make_job_id(self.site, key)
-        if jid not in self.repository:
-            return None
-        job = self.job(jid)
-        if job.fingerprint != fingerprint:
-            raise IdempotencyConflict(
-                f"idempotency key {key!r} was already used for a different request (job {jid})"
-            )
-        return jid
-
-    def _new_job(
-        self,
-        request: dict[str, Any],
-        key: str,
-        fingerprint: str,
-        policy_number: int,
-        document: PolicyDocument,
-        linked: str | None,
-        leg: str,
-    ) -> Job:
-        now = self.clock.now()
-        kind = Kind(request["kind"])
-        priority = document.effective_priority(kind, Priority(request["priority"]))
-        needs = self.layout.catalogue.rules.required(
-            kind.value, Requirements.from_dict(request["requirements"])
-        )
-        ready_at = datetime.fromisoformat(request["ready_at"]) if request["ready_at"] else None
-        pickup_due, delivery_due = document.due_times(kind, priority, now, ready_at)
-        return Job(
-            site=self.site,
-            key=key,
-            fingerprint=fingerprint,
-            request=request,
-            priority=priority.value,
-            policy_version=policy_number,
-            pickup_due=pickup_due,
-            delivery_due=delivery_due,
-            linked_job_id=linked,
-            leg=leg,
-            timestamp=now,
-            required_skills=sorted(needs),
-            actor=current(),
-        )
+    # -- jobs --------------------------------------------------------------
 
     def events_of(self, aggregate_id: UUID) -> list[Any]:
         return list(self.events.get(aggregate_id))

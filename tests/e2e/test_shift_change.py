@@ -72,7 +72,9 @@ def test_the_rota_changes_shifts_by_itself_and_after_a_restart(tmp_path: Path) -
         client = server.client("t-disp")
         # Riverside's night team covers the wards' and theatres' requests: its policy.
         lending = {"wards": ["night_team"], "theatres": ["night_team", "wards"]}
-        published = server.client("t-plan").put("/policy", json={"document": {"lending": lending}})
+        published = server.client("t-plan").patch(
+            "/policy", json={"document": {"lending": lending}}
+        )
         assert published.status_code == 200, published.text
         assert eventually(lambda: _on_shift(client) == DAY)
         # Seconds before 19:00 nobody on the day shift could finish a job before it

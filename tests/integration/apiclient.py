@@ -41,3 +41,48 @@ def wait_for(api: Api, job_id: str, status: str) -> Any:
             return job
         time.sleep(0.01)
     raise AssertionError(f"job {job_id} never became {status}: {job}")
+
+
+def considered(api: Api, job_id: str) -> Any:
+    """Why the job went where it did, once a dispatch round has considered it."""
+    import time
+
+    for _ in range(200):
+        why = api.call("demo-dispatcher", "GET", f"/jobs/{job_id}/why")
+        if why["considered"]:
+            return why
+        time.sleep(0.01)
+    raise AssertionError(f"no round considered job {job_id}: {why}")
+
+
+def log_end(api: Api) -> int:
+    """The last position in the site's log, read from the store itself."""
+    recorder = api.client.app.state.runtime.app.recorder  # type: ignore[attr-defined]
+    return int(recorder.max_notification_id() or 0)
+
+
+def settled(api: Api) -> int:
+    """The log's end once the loop has stopped writing (the rota starting shifts, rounds):
+    unchanged for longer than a round takes from the write that called for it."""
+    import time
+
+    last, same = log_end(api), 0
+    while same < 6:
+        time.sleep(0.025)
+        now = log_end(api)
+        last, same = now, same + 1 if now == last else 0
+    return last
+
+
+def refused(
+    api: Api, token: str, method: str, path: str, status: int, field: str | None, **kwargs: Any
+) -> dict[str, Any]:
+    """A refusal: its status, one shape naming `field`, and the log as it was: checked
+    against the store's own log, not the read models."""
+    before = settled(api)
+    body: dict[str, Any] = api.call(token, method, path, status, **kwargs)
+    assert set(body) == {"error", "message", "field"}, body
+    assert body["field"] == field, body
+    assert body["message"]
+    assert log_end(api) == before, f"{method} {path} wrote to the log although refused"
+    return body

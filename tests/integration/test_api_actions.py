@@ -7,7 +7,7 @@ by a manual clock; the end-to-end tests do the same against real processes.
 from __future__ import annotations
 
 from engine.clock import ManualClock
-from tests.integration.apiclient import Api, post, submit, wait_for
+from tests.integration.apiclient import Api, considered, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
 
 
@@ -16,7 +16,7 @@ def test_a_patient_transport_through_every_step(api: Api) -> None:
     assert submit(api, CT, "ct-1", status=200)["id"] == job["id"]  # a retry
     jid = job["id"]
     # Not assignable until the ward confirms the clinician: the engine waits.
-    assert api.call("demo-dispatcher", "GET", f"/jobs/{jid}/why")["waiting_reason"]
+    assert considered(api, jid)["waiting_reason"]
     post(api, "demo-ward-surgery", f"/jobs/{jid}/confirm-accompaniment", companion="Dr Wang")
     badge = wait_for(api, jid, "assigned")["porters"][0]
     me = f"demo-porter-{badge}"

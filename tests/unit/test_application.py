@@ -50,7 +50,7 @@ def log_size(app: DispatchApp) -> int:
 
 BAD_INPUT = [
     ("unknown kind", {"kind": "teleport"}, "kind"),
-    ("destination equal to origin", {"destination": "SU-W7"}, "destination must differ"),
+    ("destination equal to origin", {"destination": "SU-W7"}, "^destination: must differ"),
     ("negative porters", {"requirements": {"porters_needed": -1}}, "requirements.porters_needed"),
     ("three porters", {"requirements": {"porters_needed": 3}}, "requirements.porters_needed"),
     ("a patient's name as reference", {"patient_ref": "ZHANG SAN"}, "patient_ref"),

@@ -7,12 +7,13 @@ later change never rewrites history.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from engine.domain.errors import InvalidInput
+from engine.domain.errors import InvalidInput, field_error, field_path
 from engine.domain.values import Group, Kind, Priority
 
 
@@ -27,7 +28,7 @@ class Target(BaseModel):
     @model_validator(mode="after")
     def _delivery_after_pickup(self) -> Target:
         if self.delivery < self.pickup:
-            raise ValueError("delivery target must not be shorter than pickup target")
+            raise field_error("delivery", "delivery target must not be shorter than pickup target")
         return self
 
 
@@ -202,21 +203,41 @@ class PolicyDocument(BaseModel):
     def _every_priority_has_targets(self) -> PolicyDocument:
         missing = [p.value for p in Priority if p not in self.targets]
         if missing:
-            raise ValueError(f"targets missing for priorities: {', '.join(missing)}")
+            raise field_error("targets", f"missing for priorities: {', '.join(missing)}")
         missing = [p.value for p in Priority if p not in self.escalation]
         if missing:
-            raise ValueError(f"escalation missing for priorities: {', '.join(missing)}")
+            raise field_error("escalation", f"missing for priorities: {', '.join(missing)}")
         return self
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> PolicyDocument:
-        """Validate raw data, turning pydantic's error into one naming the field."""
+    def parse(cls, data: dict[str, Any], where: str = "document") -> PolicyDocument:
+        """Validate raw data, turning pydantic's error into one naming the field, under
+        `where`: what the caller calls the document (a request's `document`)."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "policy"
-            raise InvalidInput(f"policy.{where}", first["msg"]) from None
+            path = field_path(first["loc"], first.get("ctx"))
+            raise InvalidInput(f"{where}.{path}" if path else where, first["msg"]) from None
+
+    @classmethod
+    def missing(cls, data: Mapping[str, Any]) -> str | None:
+        """The first field a whole document leaves out (`scheduled.window_minutes`), or
+        None: what would otherwise silently take its default."""
+        return _missing(cls, data)
+
+    @classmethod
+    def merged(cls, base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+        """`changes` over `base`: objects merge member by member, anything else replaces
+        (JSON merge patch, except that null is a value, not a removal)."""
+        out = dict(base)
+        for name, value in changes.items():
+            below = out.get(name)
+            if isinstance(value, Mapping) and isinstance(below, Mapping):
+                out[name] = cls.merged(below, value)
+            else:
+                out[name] = value
+        return out
 
     def capacity_for(self, kind: Kind) -> int:
         """How many jobs a porter may hold when one of them is of this kind."""
@@ -243,3 +264,15 @@ class PolicyDocument(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+def _missing(model: type[BaseModel], data: Mapping[str, Any]) -> str | None:
+    for name, field in model.model_fields.items():
+        if name not in data:
+            return name
+        inner, value = field.annotation, data[name]
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(value, Mapping):
+            below = _missing(inner, value)
+            if below is not None:
+                return f"{name}.{below}"
+    return None

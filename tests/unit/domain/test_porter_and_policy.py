@@ -124,7 +124,7 @@ def test_publishing_a_policy_makes_a_new_numbered_version() -> None:
 
 
 def test_a_policy_with_a_bad_target_is_refused_naming_the_field() -> None:
-    with pytest.raises(InvalidInput, match=r"policy\.targets\.stat\.pickup"):
+    with pytest.raises(InvalidInput, match=r"document\.targets\.stat\.pickup"):
         PolicyDocument.parse({"targets": {"stat": {"pickup": -1, "delivery": 5}}})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -29,6 +30,7 @@ def snapshot(service: Service, morning: Morning) -> dict[str, Any]:
         "porters": service.porter_board(),
         "timelines": {name: service.timeline(jid) for name, jid in morning.jobs.items()},
         "figures": service.figures(),
+        "decisions": service.decisions(),
         "jobs": {name: service.job(jid) for name, jid in morning.jobs.items()},
     }
 
@@ -46,12 +48,15 @@ def test_each_event_is_applied_once_however_often_it_is_offered(morning: Morning
     service = morning.service
     before = service.figures()
     timeline = service.timeline(morning.jobs["ct"])
+    rounds = service.decisions()
     for position in range(1, service.board.position + 1):
         for notification in morning.app.recorder.select_notifications(position, 1):
             event = morning.app.mapper.to_domain_event(notification)
             service.timelines.apply(notification.id, event)
             service.figures_fold.apply(notification.id, event)
+            service.rounds.apply(notification.id, event)
     assert service.figures() == before
+    assert service.decisions() == rounds
     assert service.timeline(morning.jobs["ct"]) == timeline
 
 
@@ -152,3 +157,23 @@ def test_the_badge_map_answers_share_cannot_be_edited_by_a_caller(morning: Morni
     with pytest.raises(TypeError):
         names[pid] = "someone else"  # type: ignore[index]
     assert morning.service.badges()[pid] == badge
+
+
+def test_rounds_are_summed_up_with_the_jobs_they_placed_and_the_overrides_they_met(
+    morning: Morning,
+) -> None:
+    service = morning.service
+    rounds = service.decisions()
+    assert [r["number"] for r in rounds] == list(range(1, len(rounds) + 1))
+    overridden = sum(r["overrides"] for r in rounds)
+    assert overridden >= 1
+    assert overridden == sum(
+        len(morning.app.repository.get(UUID(r["id"])).overrides) for r in rounds
+    )
+    ct = service.job(morning.jobs["ct"])
+    if ct["decision_id"] is not None:
+        assert service.rounds.numbers[ct["decision_id"]] == ct["decision_number"]
+    considered = service.decisions(job=morning.jobs["blood"])
+    assert considered
+    assert all(r["jobs_considered"] >= 1 for r in considered)
+    assert service.decisions(after=rounds[-1]["number"]) == []
