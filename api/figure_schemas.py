@@ -57,6 +57,11 @@ class Ratings(BaseModel):
     by_score: dict[str, int]
 
 
+class Reports(BaseModel):
+    count: int
+    by_category: dict[str, int]
+
+
 class PorterFigures(BaseModel):
     group: str
     taken: int
@@ -65,6 +70,8 @@ class PorterFigures(BaseModel):
     busy_minutes: float
     ratings: int
     mean_rating: float | None
+    incidents: int = Field(description="incidents they reported")
+    complaints: int = Field(description="complaints about jobs they held")
 
 
 class FiguresPublic(BaseModel):
@@ -81,6 +88,8 @@ class FiguresPublic(BaseModel):
         description="held, released, cancelled, failed, escalated: counts by reason"
     )
     ratings: Ratings
+    incidents: Reports = Field(description="reported by porters during transports")
+    complaints: Reports = Field(description="filed by wards")
     porters: dict[str, PorterFigures] = Field(description="by badge, those who took jobs")
 
 
@@ -92,8 +101,10 @@ class PorterPerformance(BaseModel):
     completed: int
     by_kind: dict[str, int]
     workload: float = Field(description="jobs weighted by kind and distance")
-    declines: int
-    incidents: int
+    declines: int = Field(description="jobs they declined, whatever the reason")
+    incidents: int = Field(description="incidents they reported")
+    holds: int = Field(description="jobs held or failed on their watch")
+    complaints: int = Field(description="complaints about jobs they held")
     overtime_minutes: float
     minutes_to_acknowledge: float | None
     minutes_to_pickup: float | None
