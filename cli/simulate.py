@@ -27,8 +27,8 @@ from simulations import report
 from simulations.progress import Task, run_all, simulate_one
 from simulations.scenario import Scenario, Staffing, standard
 
-Strategy = Literal["optimal", "greedy"]
-STRATEGIES: tuple[Strategy, ...] = ("optimal", "greedy")
+Strategy = Literal["optimal", "greedy", "phone_desk"]
+STRATEGIES: tuple[Strategy, ...] = ("optimal", "greedy", "phone_desk")
 MAX_SEEDS = 1000
 
 

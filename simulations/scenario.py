@@ -111,11 +111,11 @@ class Scenario(BaseModel):
     demand: Demand = Field(default_factory=Demand)
     service: Service = Field(default_factory=Service)
     policy: dict[str, Any] = Field(default_factory=dict)
-    strategy: Literal["optimal", "greedy"] = "optimal"
+    strategy: Literal["optimal", "greedy", "phone_desk"] = "optimal"
     tick_minutes: float = Field(default=1.0, gt=0, le=15)
     hours: float = Field(default=24.0, gt=0, le=24 * 35, description="up to five weeks")
 
-    def with_strategy(self, strategy: Literal["optimal", "greedy"]) -> Scenario:
+    def with_strategy(self, strategy: Literal["optimal", "greedy", "phone_desk"]) -> Scenario:
         return self.model_copy(update={"strategy": strategy, "name": f"{self.name} ({strategy})"})
 
 

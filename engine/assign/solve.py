@@ -30,6 +30,7 @@ from engine.assign.cpsat import candidates, solve_cpsat
 from engine.assign.flow import Relaxation
 from engine.assign.greedy import repair, solve_greedy
 from engine.assign.model import Plan, Round, plan_units
+from engine.assign.phone_desk import solve_phone_desk
 from engine.assign.problem import AssignmentProblem
 from engine.assign.result import AssignmentResult, build_result
 
@@ -48,7 +49,7 @@ class SolverParams:
     deterministic time limit bounds CP-SAT, so no wall clock changes answers.
     """
 
-    strategy: Literal["optimal", "greedy"] = "optimal"
+    strategy: Literal["optimal", "greedy", "phone_desk"] = "optimal"
     seed: int = 0
     alternatives: int = 3
     cpsat_workers: int = 1
@@ -59,7 +60,7 @@ class SolverParams:
     cpsat_max_pairs: int = 1000
 
     def __post_init__(self) -> None:
-        if self.strategy not in ("optimal", "greedy"):
+        if self.strategy not in ("optimal", "greedy", "phone_desk"):
             raise ValueError(f"unknown strategy {self.strategy!r}")
         if self.backend not in ("auto", "lsa", "mcf", "cpsat"):
             raise ValueError(f"unknown backend {self.backend!r}")
@@ -94,6 +95,23 @@ class GreedyStrategy:
         )
 
 
+class PhoneDeskStrategy:
+    """The practice a hospital compares with: see `engine.assign.phone_desk`."""
+
+    name = "phone_desk"
+
+    def solve(self, problem: AssignmentProblem, params: SolverParams) -> AssignmentResult:
+        rnd = Round.build(problem, params.seed)
+        return build_result(
+            rnd,
+            solve_phone_desk(rnd),
+            status="FEASIBLE",
+            strategy=self.name,
+            method="phone_desk",
+            alternatives=params.alternatives,
+        )
+
+
 class OptimalStrategy:
     name = "optimal"
 
@@ -111,7 +129,7 @@ class OptimalStrategy:
 
 
 STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
-    {"optimal": OptimalStrategy(), "greedy": GreedyStrategy()}
+    {"optimal": OptimalStrategy(), "greedy": GreedyStrategy(), "phone_desk": PhoneDeskStrategy()}
 )
 
 
