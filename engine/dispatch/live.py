@@ -21,6 +21,7 @@ from datetime import datetime
 
 from engine.dispatch.driver import Driver
 from engine.dispatch.lease import Lease
+from engine.dispatch.listen import Listener
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class LiveLoop:
         self._thread: threading.Thread | None = None
         self._next_try = 0.0
         self._next_check = 0.0
+        self.listener = Listener(driver.app.recorder, self.wake)
 
     @property
     def rounds(self) -> int:
@@ -58,10 +60,12 @@ class LiveLoop:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="dispatch-loop", daemon=True)
         self._thread.start()
+        self.listener.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
+        self.listener.stop()
         if self._thread is not None:
             self._thread.join(timeout)
         self.lease.release()

@@ -243,3 +243,29 @@ def test_the_loop_itself_tells_subscribers_of_its_assignments(site: Site) -> Non
         assert loop.driver.board is site.service.board
     finally:
         loop.stop()
+
+
+@pytest.mark.postgres
+def test_on_postgres_another_process_write_arrives_by_notify_not_by_the_poll(
+    clock: ManualClock, hospital: Hospital
+) -> None:
+    """The listening process polls only every 30 s, yet sees the other's job at once."""
+    require_postgres()
+    site = f"t{uuid4().hex[:12]}"
+    settings = Settings(store="postgres", site=site, poll_seconds=30, standby_seconds=0.05)
+    writer, reader = (live_site(settings, clock, hospital) for _ in range(2))
+    loop = reader.live(decide=False)
+    try:
+        loop.start()
+        eventually(lambda: loop.listener.listening)
+        time.sleep(0.3)  # the loop is now waiting out its long poll
+        jid = submit(writer.app, "notified")
+        started = time.monotonic()
+        eventually(lambda: jid in reader.service.board.jobs)
+        assert time.monotonic() - started < 5
+        assert loop.listener.heard >= 1
+    finally:
+        loop.stop()
+        writer.close()
+        reader.close()
+    drop_site_tables(site)
