@@ -25,7 +25,7 @@ from engine.write.application import DispatchApp
 
 _bearer = HTTPBearer(
     auto_error=False,
-    description="a static token from DISPATCH_TOKENS (or a demo token, in demo mode)",
+    description="a static token from DISPATCH_TOKENS, or a token (JWT) of the identity provider",
 )
 
 

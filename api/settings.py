@@ -8,18 +8,24 @@ with a grant it cannot honour never starts.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from hashlib import sha256
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 Role = Literal["dispatcher", "porter", "planner", "auditor", "admin", "ward"]
+ROLES: tuple[Role, ...] = ("admin", "dispatcher", "planner", "auditor", "ward", "porter")
+"""Every role, broadest first: a signed-in user the provider gives several takes the first."""
+
+# Asymmetric only: a shared-secret (HS*) or unsigned (`none`) token is never accepted.
+Algorithm = Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
 
 DIGEST = "sha256:"
 _HEX = re.compile(r"[0-9a-f]{64}")
@@ -107,6 +113,62 @@ def hash_tokens(raw: dict[str, Any]) -> dict[str, Grant]:
     return table
 
 
+def _names(value: Any) -> Any:
+    """A list setting given as `RS256,ES256` as well as JSON."""
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class OidcSettings(BaseSettings):
+    """Signing in with an OpenID Connect provider's signed tokens (JWT): off until
+    DISPATCH_OIDC_ISSUER is set, and then the audience and the keys' URL are needed too."""
+
+    model_config = SettingsConfigDict(env_prefix="DISPATCH_OIDC_", env_file=".env", extra="ignore")
+
+    issuer: str | None = Field(default=None, description="the `iss` tokens must carry, exactly")
+    audience: str | None = Field(default=None, description="the `aud` tokens must be for")
+    jwks_url: str | None = Field(default=None, description="the provider's published keys")
+    algorithms: Annotated[list[Algorithm], NoDecode] = Field(
+        default=["RS256", "ES256"], min_length=1, description="e.g. RS256,ES256"
+    )
+    leeway: int = Field(default=30, ge=0, le=300, description="seconds of clock skew allowed")
+    jwks_cache_seconds: float = Field(default=300, gt=0, description="keys kept this long")
+    jwks_cooldown_seconds: float = Field(
+        default=30, ge=0, description="shortest gap between fetches an unknown key id forces"
+    )
+    role_claim: str = Field(default="roles", min_length=1, description="e.g. realm_access.roles")
+    roles: dict[str, Role] = Field(
+        default={role: role for role in ROLES}, description="the provider's role name -> ours"
+    )
+    badge_claim: str = Field(default="badge", min_length=1)
+    department_claim: str = Field(default="department", min_length=1)
+    name_claim: str = Field(default="name", min_length=1, description="recorded as `by`")
+
+    _parse_algorithms = field_validator("algorithms", mode="before")(_names)
+
+    @field_validator("jwks_url")
+    @classmethod
+    def _web(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise PydanticCustomError("url", "the keys' URL is an https:// (or http://) URL")
+        return url
+
+    @model_validator(mode="after")
+    def _whole(self) -> Self:
+        given = {"ISSUER": self.issuer, "AUDIENCE": self.audience, "JWKS_URL": self.jwks_url}
+        missing = [f"DISPATCH_OIDC_{name}" for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            raise PydanticCustomError(
+                "oidc", f"signing in with OpenID Connect needs {' and '.join(missing)} too"
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self.issuer is not None
+
+
 class ApiSettings(BaseSettings):
     # A complaint about these settings must not quote them: their input holds the tokens.
     model_config = SettingsConfigDict(
@@ -123,6 +185,7 @@ class ApiSettings(BaseSettings):
     demo: bool = Field(
         default=False, description="accept the well-known demo-* tokens: never anywhere real"
     )
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
     threads: int = Field(
         default=8, ge=1, description="request threads; fewer leave the dispatch loop more time"
     )

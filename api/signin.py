@@ -1,5 +1,5 @@
-"""Every way in, built once at start-up: static tokens for machine clients, and the
-well-known demo tokens in demo mode only.
+"""Every way in, built once at start-up: static tokens for machine clients, the
+well-known demo tokens in demo mode only, and an identity provider's signed tokens.
 
 Static tokens are kept and looked up by their SHA-256 digest. A lookup compares
 the digest of what was presented with the digests kept, so its timing can tell
@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 
 from api.auth import Principal, unauthorised
+from api.oidc import OidcSignIn
 from api.settings import ApiSettings, Grant, token_digest
 from engine.domain.errors import InvalidInput
 from engine.domain.site import Catalogue
@@ -63,8 +64,9 @@ def check_grants(settings: ApiSettings, catalogue: Catalogue) -> None:
 
 
 class SignIn:
-    def __init__(self, static: dict[str, Grant]) -> None:
+    def __init__(self, static: dict[str, Grant], oidc: OidcSignIn | None = None) -> None:
         self.static = {digest: Principal.of(grant) for digest, grant in static.items()}
+        self.oidc = oidc
 
     @classmethod
     def build(cls, settings: ApiSettings, catalogue: Catalogue, porters: Iterable[str]) -> SignIn:
@@ -74,11 +76,15 @@ class SignIn:
             log.warning(DEMO_BANNER)
             static = {token_digest(t): g for t, g in demo_tokens(porters).items()}
         static.update(settings.tokens)  # a configured token wins over a demo one
-        return cls(static)
+        oidc = OidcSignIn(settings.oidc, catalogue) if settings.oidc.enabled else None
+        return cls(static, oidc)
 
     async def principal(self, token: str) -> Principal:
-        """Who the bearer token names: 401 if nobody."""
+        """Who the bearer token names: 401 if nobody, 403 if a signed token names no
+        role, porter or ward this service can honour."""
         principal = self.static.get(token_digest(token))
         if principal is not None:
             return principal
+        if self.oidc is not None and token.count(".") == 2:
+            return await self.oidc.principal(token)
         raise unauthorised("unknown token")
