@@ -169,9 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_hospital_check)
     schema = hosp_sub.add_parser("schema", help="print the hospital file's JSON Schema")
     schema.set_defaults(func=_hospital_schema)
-    from cli.simulate import add_commands
+    from cli import signin, simulate
 
-    add_commands(sub)
+    simulate.add_commands(sub)
+    signin.add_commands(sub)
     return parser
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,7 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.main import create_app
-from api.settings import ApiSettings, token_digest
+from api.settings import ApiSettings, Grant, token_digest
+from cli.main import main
 from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
@@ -101,3 +104,31 @@ def test_a_configured_token_wins_over_a_demo_one_of_the_same_text(hospital: Hosp
     with serving(hospital, demo=True, tokens={"demo-admin": {"role": "auditor"}}) as api:
         api.call("demo-admin", "GET", "/jobs")
         api.call("demo-admin", "PATCH", "/policy", 403, json={"document": {}})
+
+
+def test_dispatch_token_new_shows_a_token_once_with_the_entry_that_signs_it_in(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["token", "new", "--role", "porter", "--badge", "EM-GC-01"]) == 0
+    shown, entry = capsys.readouterr().out.splitlines()
+    token = shown.rsplit(" ", 1)[1]
+    configured = json.loads("{" + entry.split(": ", 1)[1] + "}")
+    settings = ApiSettings(tokens=configured)
+    assert settings.tokens == {token_digest(token): Grant(role="porter", badge="EM-GC-01")}
+
+
+def test_dispatch_token_new_refuses_a_grant_it_could_not_honour(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["token", "new", "--role", "ward"]) == 2
+    assert "a ward grant needs a department" in capsys.readouterr().err
+
+
+def test_dispatch_token_hash_reads_the_token_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(DESK_TOKEN + "\n"))
+    assert main(["token", "hash"]) == 0
+    assert capsys.readouterr().out.strip() == token_digest(DESK_TOKEN)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["token", "hash"]) == 2
