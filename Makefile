@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 
 .PHONY: run demo test lint bench
 run: $(VENV)/.installed
-	$(VENV)/bin/dispatch serve
+	$(VENV)/bin/dispatch serve --demo
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/dispatch demo

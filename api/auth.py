@@ -1,4 +1,5 @@
-"""Who is calling: a bearer token names a role, and for porters and wards whose it is.
+"""Who is calling: a bearer token names a role, and for porters and wards whose it is
+(`api/signin.py` says which tokens are accepted).
 
 No or an unknown token is 401, a known token with the wrong role 403; both
 are decided before the command runs, so a refused request changes nothing.
@@ -26,6 +27,13 @@ class Principal:
     who: str
     badge: str | None = None
     department: str | None = None
+
+    def __post_init__(self) -> None:
+        # Sign-in refuses these with a reason first; this guards every other way in.
+        if self.role == "porter" and not self.badge:
+            raise ValueError("a porter acts as a badge")
+        if self.role == "ward" and not self.department:
+            raise ValueError("a ward acts for a department")
 
     @classmethod
     def of(cls, grant: Grant) -> Principal:
@@ -58,7 +66,7 @@ class Principal:
         may send a job to any group: lending a team's work to another is theirs to decide."""
         if self.role != "ward":
             return
-        if self.department not in (None, department):
+        if self.department != department:
             raise forbidden(f"{self.who} may request jobs only for {self.department}")
         if group is not None and serving is not None and group != serving:
             raise InvalidInput(
@@ -75,7 +83,7 @@ class Principal:
         """Porters: only jobs assigned to them; wards: only their department's."""
         if self.role == "porter" and porter_id not in job.porter_ids:
             raise forbidden(f"job {job.id} is not assigned to porter {self.badge}")
-        if self.role == "ward" and self.department and job.department != self.department:
+        if self.role == "ward" and job.department != self.department:
             raise forbidden(f"job {job.id} was not requested by {self.department}")
 
 

@@ -23,7 +23,10 @@ from engine.domain.recurring import KEY_PREFIX, is_recurring
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
-_bearer = HTTPBearer(auto_error=False, description="a token from DISPATCH_TOKENS")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="a static token from DISPATCH_TOKENS, or a token (JWT) of the identity provider",
+)
 
 
 # Dependencies are `async def` although they never await: FastAPI runs a plain `def`
@@ -84,10 +87,7 @@ async def authenticate(
 ) -> Principal:
     if credentials is None:
         raise unauthorised("send a bearer token: Authorization: Bearer <token>")
-    grant = runtime.grants.get(credentials.credentials)
-    if grant is None:
-        raise unauthorised("unknown token")
-    principal = Principal.of(grant)
+    principal = await runtime.signin.principal(credentials.credentials)
     # Whatever this request records names its caller. Set here, in the request's own
     # task, it reaches the endpoint, which runs in a copy of this context.
     act_as(principal.actor())

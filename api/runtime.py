@@ -1,12 +1,13 @@
 """Everything one running API process holds, built in the lifespan and torn down after it:
-a site from the composition root, the live loop stepping its driver, and the grants."""
+a site from the composition root, the live loop stepping its driver, and the ways in."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from api.settings import ApiSettings, Grant
+from api.settings import ApiSettings
+from api.signin import SignIn
 from engine.bootstrap import Site, open_site, seed_roster
 from engine.clock import Clock
 from engine.dispatch.live import LiveLoop
@@ -25,7 +26,7 @@ class Runtime:
     engine: Settings
     site: Site
     loop: LiveLoop
-    grants: dict[str, Grant]
+    signin: SignIn
     ready: bool = False
 
     @property
@@ -49,6 +50,8 @@ class Runtime:
         hospital: Hospital | None = None,
     ) -> Runtime:
         site = open_site(engine, clock, hospital)
+        porters = [entry.badge for entry in site.hospital.porters()]
+        signin = SignIn.build(api, site.hospital.layout.catalogue, porters)
         if api.seed_demo:
             for attempt in range(3):  # another process may be seeding the same site
                 try:
@@ -61,8 +64,7 @@ class Runtime:
         site.service.refresh()
         loop = site.live(decide=api.decide)
         loop.start()
-        grants = api.grants(entry.badge for entry in site.hospital.porters())
-        return cls(api, engine, site, loop, grants, ready=True)
+        return cls(api, engine, site, loop, signin, ready=True)
 
     def stop(self) -> None:
         self.ready = False

@@ -269,6 +269,10 @@ class Health(BaseModel):
     position: int | None = None
     loop: str | None = None
     rounds: int | None = None
+    demo: bool | None = Field(
+        default=None,
+        description="true: demo mode, where the well-known demo-* tokens let anyone in",
+    )
 
 
 class Problem(BaseModel):

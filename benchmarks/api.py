@@ -66,6 +66,7 @@ def start_server(
         **os.environ,
         "DISPATCH_STORE": store,
         "DISPATCH_SITE": site,
+        "DISPATCH_DEMO": "true",  # the load signs in with the well-known demo tokens
         "DISPATCH_SQLITE_PATH": str(tmp / "bench.sqlite"),
         "DISPATCH_POSTGRES_HOST": PG["host"],
         "DISPATCH_POSTGRES_PORT": PG["port"],

@@ -100,19 +100,18 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.main import create_app
-    from api.settings import ApiSettings
+    from cli.signin import api_settings
 
     overrides: dict[str, object] = {"seed_demo": not args.no_seed}
+    if args.demo:
+        overrides["demo"] = True
     if args.host is not None:
         overrides["host"] = args.host
     if args.port is not None:
         overrides["port"] = args.port
     engine = engine_settings(args)
     hospital = Hospital.load(engine.hospital)  # checked whole before the server starts
-    try:
-        api = ApiSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise settings_error(exc) from None
+    api = api_settings(hospital.layout.catalogue, **overrides)  # so is every way in
     options: dict[str, Any] = {
         "host": api.host,
         "port": api.port,
@@ -124,6 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Each worker process builds its own app from the environment; one of them
         # holds the site's dispatch lease and decides, the others stand by.
         os.environ["DISPATCH_SEED_DEMO"] = str(api.seed_demo).lower()
+        os.environ["DISPATCH_DEMO"] = str(api.demo).lower()
         os.environ["DISPATCH_HOSPITAL"] = engine.hospital
         uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
     else:
@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--no-seed", action="store_true", help="do not register the demo roster at start-up"
     )
+    srv.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo mode: accept the well-known demo-* tokens (default DISPATCH_DEMO or off)",
+    )
     srv.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     srv.add_argument("--no-access-log", action="store_true", help="do not log every request")
     srv.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
@@ -164,9 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_hospital_check)
     schema = hosp_sub.add_parser("schema", help="print the hospital file's JSON Schema")
     schema.set_defaults(func=_hospital_schema)
-    from cli.simulate import add_commands
+    from cli import signin, simulate
 
-    add_commands(sub)
+    simulate.add_commands(sub)
+    signin.add_commands(sub)
     return parser
 
 

@@ -29,4 +29,5 @@ def ready(request: Request) -> Health | JSONResponse:
         position=runtime.service.refresh(),
         loop="deciding" if runtime.loop.leading else "standing_by",
         rounds=runtime.loop.rounds,
+        demo=runtime.api.demo,
     )

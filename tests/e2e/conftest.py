@@ -17,6 +17,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     site = f"e{uuid4().hex[:12]}"
     env = {
         "DISPATCH_SITE": site,
+        "DISPATCH_DEMO": "true",  # the tests sign in with the well-known demo tokens
         "DISPATCH_STORE": request.param,
         "DISPATCH_SQLITE_PATH": str(tmp_path / "events.sqlite"),
         "DISPATCH_TICK_SECONDS": "0.5",

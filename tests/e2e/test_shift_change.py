@@ -64,7 +64,6 @@ def test_the_rota_changes_shifts_by_itself_and_after_a_restart(tmp_path: Path) -
         "DISPATCH_POLL_SECONDS": "0.05",
         "DISPATCH_TOKENS": '{"t-disp": {"role": "dispatcher", "name": "dispatcher:test"}, '
         '"t-plan": {"role": "planner", "name": "planner:test"}}',
-        "DISPATCH_DEMO_TOKENS": "false",
     }
     server = Server(env, tmp_path / "server.log")
     server.start()

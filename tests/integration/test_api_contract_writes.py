@@ -120,7 +120,7 @@ def riverside_api(clock: ManualClock) -> Iterator[Api]:
         "theatre-ward": Grant(role="ward", department="surgery"),
         "rv-dispatcher": Grant(role="dispatcher"),
     }
-    settings = ApiSettings(seed_demo=True, demo_tokens=False, tokens=tokens)
+    settings = ApiSettings(seed_demo=True, tokens=tokens)
     engine = Settings(store="memory", site="rvapi", round_interval=0, poll_seconds=0.01)
     app = create_app(settings, engine, clock, Hospital.from_data(riverside()))
     with TestClient(app) as client:

@@ -42,7 +42,7 @@ STAT_DRUG = {**DRUG, "priority": "stat"}
 def desk(store: Settings, clock: ManualClock, hospital: Hospital) -> Iterator[Api]:
     engine = store.model_copy(update={"round_interval": 0, "poll_seconds": 0.01})
     medicine = Grant(role="ward", department="internal_medicine_5")
-    settings = ApiSettings(seed_demo=True, tokens={WARD: medicine})
+    settings = ApiSettings(seed_demo=True, demo=True, tokens={WARD: medicine})
     app = create_app(settings, engine, clock, hospital)
     with TestClient(app) as client:
         yield Api(client)
