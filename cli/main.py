@@ -164,9 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_hospital_check)
     schema = hosp_sub.add_parser("schema", help="print the hospital file's JSON Schema")
     schema.set_defaults(func=_hospital_schema)
+    from cli import keys
     from cli.simulate import add_commands
 
     add_commands(sub)
+    keys.add_commands(sub)
     return parser
 
 
