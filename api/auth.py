@@ -41,6 +41,11 @@ class Principal:
         if self.role not in roles:
             raise forbidden(f"the {self.role} role may not do this (allowed: {', '.join(roles)})")
 
+    def key_scope(self) -> str | None:
+        """Whose Idempotency-Keys these are: a ward's its department's alone; staff, who
+        read every job anyway, share one space (None)."""
+        return f"ward:{self.department}" if self.role == "ward" and self.department else None
+
     def acting_badge(self, badge: str | None) -> str:
         """The porter a porter-action is for: the token's own, or named by staff."""
         if self.role == "porter":

@@ -14,7 +14,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import collector, errors
+from api import collector, errors, logs
 from api.deps import declared_query_only
 from api.routers import (
     decisions,
@@ -68,6 +68,7 @@ def create_app(
         dependencies=[Depends(declared_query_only)],
     )
     errors.install(app)
+    logs.install()
     for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
         app.include_router(module.router)
     return app

@@ -263,7 +263,10 @@ class PolicyPublic(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    """Anonymous callers get `status` alone; readers the rest too."""
+
+    status: str = Field(description="ok (/health); ready or not_ready (/ready)")
+    reason: str | None = Field(default=None, description="readers: why not ready")
     site: str | None = None
     store: str | None = None
     position: int | None = None

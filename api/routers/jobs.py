@@ -77,7 +77,7 @@ def submit_job(
         body.department, body.group, app.layout.catalogue.departments.get(body.department)
     )
     with acting(principal.actor(for_=body.department)):
-        jid, created = app.submit(body, idempotency_key)
+        jid, created = app.submit(body, idempotency_key, scope=principal.key_scope())
     service.written()
     if not created:
         response.status_code = status.HTTP_200_OK

@@ -32,8 +32,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, args: tuple[str, ...] = ("--no-access-log",)
+    ) -> None:
         self.env = {**os.environ, **env}
+        self.args = args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -42,7 +45,7 @@ class Server:
     def start(self, timeout: float = 30.0) -> None:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
-                [str(DISPATCH), "serve", "--port", str(self.port), "--no-access-log"],
+                [str(DISPATCH), "serve", "--port", str(self.port), *self.args],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
