@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import collector, errors, logs
 from api.deps import declared_query_only
+from api.limits import BodyLimit
 from api.routers import (
     decisions,
     events,
@@ -69,6 +70,7 @@ def create_app(
     )
     errors.install(app)
     logs.install()
+    app.add_middleware(BodyLimit)
     for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
         app.include_router(module.router)
     return app

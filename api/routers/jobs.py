@@ -121,7 +121,9 @@ def job_why(
     principal: Auditing,
     app: AppDep,
     service: ServiceDep,
-    porter: Annotated[str | None, Query(description="a badge: why (not) this porter")] = None,
+    porter: Annotated[
+        str | None, Query(max_length=32, description="a badge: why (not) this porter")
+    ] = None,
 ) -> WhyPublic:
     """Why the engine chose who it chose for this job, and why not `porter`."""
     return WhyPublic(**why(app, service, job_id, porter))

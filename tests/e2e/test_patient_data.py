@@ -4,11 +4,12 @@ and neither the server's log nor the store's raw bytes hold any of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
+import httpx
 import pytest
 from eventsourcing.cipher import AESCipher
 
@@ -38,6 +39,15 @@ def private(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Se
         drop_site_tables(site)
 
 
+def retried(call: Callable[[], httpx.Response]) -> httpx.Response:
+    """The engine's own writes (rounds, the rota) may win a race: a stale write, again."""
+    for _ in range(20):
+        response = call()
+        if response.status_code != 409 or "ConcurrentUpdate" not in response.text:
+            return response
+    return response
+
+
 def test_no_patient_reference_or_note_reaches_the_log_or_the_stores_bytes(
     private: tuple[Server, Settings],
 ) -> None:
@@ -55,9 +65,12 @@ def test_no_patient_reference_or_note_reaches_the_log_or_the_stores_bytes(
     dispatcher = server.client("demo-dispatcher")
     if ok(dispatcher.get("/porters/SU-ESC-01"))["state"] == "off_shift":  # whatever the hour
         ends = (datetime.now(UTC) + timedelta(hours=8)).isoformat()
-        ok(dispatcher.post("/porters/SU-ESC-01/shift/start", json={"ends_at": ends}))
+        start = retried(
+            lambda: dispatcher.post("/porters/SU-ESC-01/shift/start", json={"ends_at": ends})
+        )
+        assert start.status_code in (200, 409), start.text  # or the rota started it
     move = {"porters": ["SU-ESC-01"], "reason": "the test's porter"}
-    ok(dispatcher.post(f"/jobs/{job['id']}/override", json=move))
+    ok(retried(lambda: dispatcher.post(f"/jobs/{job['id']}/override", json=move)))
     porter = server.client("demo-porter-SU-ESC-01")
     ok(porter.post(f"/jobs/{job['id']}/acknowledge"))
     ok(porter.post(f"/jobs/{job['id']}/hold", json={"reason": "patient_not_ready", "note": HOLD}))
