@@ -15,7 +15,7 @@ from fastapi import HTTPException, status
 
 from api.settings import Grant, Role
 from engine.domain.actor import Actor
-from engine.domain.errors import InvalidInput
+from engine.domain.errors import InvalidInput, JobNotFound
 from engine.domain.job.aggregate import Job
 
 READERS: tuple[Role, ...] = ("dispatcher", "planner", "auditor", "admin")
@@ -49,6 +49,11 @@ class Principal:
         if self.role not in roles:
             raise forbidden(f"the {self.role} role may not do this (allowed: {', '.join(roles)})")
 
+    def key_scope(self) -> str | None:
+        """Whose Idempotency-Keys these are: a ward's its department's alone; staff, who
+        read every job anyway, share one space (None)."""
+        return f"ward:{self.department}" if self.role == "ward" and self.department else None
+
     def acting_badge(self, badge: str | None) -> str:
         """The porter a porter-action is for: the token's own, or named by staff."""
         if self.role == "porter":
@@ -80,11 +85,12 @@ class Principal:
             raise forbidden(f"porter {self.badge} may act only on their own shift")
 
     def check_job(self, job: Job, porter_id: str | None = None) -> None:
-        """Porters: only jobs assigned to them; wards: only their department's."""
+        """Porters: only jobs assigned to them; wards: only their department's. Another's
+        job answers as a job that does not exist (404), so none is found by probing."""
         if self.role == "porter" and porter_id not in job.porter_ids:
-            raise forbidden(f"job {job.id} is not assigned to porter {self.badge}")
+            raise JobNotFound(job.id)
         if self.role == "ward" and job.department != self.department:
-            raise forbidden(f"job {job.id} was not requested by {self.department}")
+            raise JobNotFound(job.id)
 
 
 def forbidden(message: str) -> HTTPException:

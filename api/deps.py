@@ -7,6 +7,7 @@ route's signature says who may call it.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from datetime import date
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
@@ -59,6 +60,18 @@ async def declared_query_only(request: Request) -> None:
         if name not in known:
             takes = ", ".join(sorted(known)) or "none"
             raise InvalidInput(name, f"not a query parameter of this route (it takes: {takes})")
+
+
+def check_period(first: date, last: date, today: date, days: int) -> None:
+    """A period of local days a reader asks for: in order, at most `days` long, and within
+    years that can hold records (a year 9999 is no question worth a 500)."""
+    for name, day in (("from", first), ("to", last)):
+        if abs((day - today).days) > 20 * 366:
+            raise InvalidInput(name, "must be within 20 years of today")
+    if last < first:
+        raise InvalidInput("to", "must not be before from")
+    if (last - first).days >= days:
+        raise InvalidInput("to", f"a period is at most {days} days")
 
 
 async def get_runtime(request: Request) -> Runtime:

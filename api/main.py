@@ -14,8 +14,9 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import collector, errors
+from api import collector, errors, logs
 from api.deps import declared_query_only
+from api.limits import BodyLimit
 from api.routers import (
     decisions,
     events,
@@ -68,6 +69,8 @@ def create_app(
         dependencies=[Depends(declared_query_only)],
     )
     errors.install(app)
+    logs.install()
+    app.add_middleware(BodyLimit)
     for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
         app.include_router(module.router)
     return app

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from api.body import Body
 from engine.domain.values import Complaint, Incident
 
 
-class IncidentCreate(BaseModel):
+class IncidentCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -17,12 +18,14 @@ class IncidentCreate(BaseModel):
             "examples": [{"category": "line_dislodged", "note": "IV line out in lift 3"}]
         },
     )
-    badge: str | None = Field(default=None, description="staff reporting for a porter name them")
+    badge: str | None = Field(
+        default=None, min_length=1, max_length=32, description="staff reporting for a porter"
+    )
     category: Incident
     note: str = Field(min_length=1, max_length=2000, description="what happened, truthfully")
 
 
-class ComplaintCreate(BaseModel):
+class ComplaintCreate(Body):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -32,7 +35,7 @@ class ComplaintCreate(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class RescheduleCreate(BaseModel):
+class RescheduleCreate(Body):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"ready_at": "2026-12-02T10:30:00+08:00"}]}
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from api.body import Body
 from api.schemas import _examples
 
+Skill = Annotated[str, Field(min_length=1, max_length=40)]
 
-class PorterCreate(BaseModel):
+
+class PorterCreate(Body):
     model_config = _examples(
         {
             "badge": "IM-ESC-31",
@@ -26,28 +29,30 @@ class PorterCreate(BaseModel):
     name: str = Field(default="", max_length=100)
     group: str = Field(min_length=1, max_length=40)
     role: str = Field(min_length=1, max_length=40)
-    skills: list[str] = Field(default=[], max_length=20)
-    shift: str | None = Field(default=None, description="their rota's shift template")
-    base: str | None = Field(default=None, description="where their shifts start")
+    skills: list[Skill] = Field(default=[], max_length=20)
+    shift: str | None = Field(
+        default=None, max_length=400, description="their rota's shift template"
+    )
+    base: str | None = Field(default=None, max_length=64, description="where their shifts start")
 
 
-class PorterUpdate(BaseModel):
+class PorterUpdate(Body):
     """Only what changes; the rest stays. A new template applies to days to come."""
 
     model_config = _examples({"shift": "night"}, {"skills": ["stretcher_bed", "isolation"]})
     group: str | None = Field(default=None, min_length=1, max_length=40)
     role: str | None = Field(default=None, min_length=1, max_length=40)
-    skills: list[str] | None = Field(default=None, max_length=20)
-    shift: str | None = None
-    base: str | None = None
+    skills: list[Skill] | None = Field(default=None, max_length=20)
+    shift: str | None = Field(default=None, max_length=400)
+    base: str | None = Field(default=None, max_length=64)
 
 
-class RetireCreate(BaseModel):
+class RetireCreate(Body):
     model_config = _examples({"reason": "left the service"})
     reason: str = Field(min_length=1, max_length=200)
 
 
-class AbsenceCreate(BaseModel):
+class AbsenceCreate(Body):
     model_config = _examples(
         {
             "badge": "IM-ESC-01",
@@ -62,7 +67,7 @@ class AbsenceCreate(BaseModel):
     reason: Literal["leave", "sickness"]
 
 
-class RotaShiftCreate(BaseModel):
+class RotaShiftCreate(Body):
     model_config = _examples(
         {
             "badge": "IM-ESC-02",
@@ -77,7 +82,7 @@ class RotaShiftCreate(BaseModel):
     reason: Literal["extra", "call_in"] = "extra"
 
 
-class SwapCreate(BaseModel):
+class SwapCreate(Body):
     model_config = _examples(
         {
             "first": "IM-ESC-01@2026-11-24T07:30:00+08:00",

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.body import Badge, Body
 from engine.domain.commands import SubmitJob
 from engine.domain.errors import field_error
 from engine.domain.policy.document import PolicyDocument
@@ -59,9 +60,9 @@ class JobCreate(SubmitJob):
     )
 
 
-class AssignCreate(BaseModel):
+class AssignCreate(Body):
     model_config = _examples({"porters": ["EM-GC-01"]})
-    porters: list[str] = Field(min_length=1, max_length=2, description="badges")
+    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
     force: str = Field(
         default="",
         max_length=500,
@@ -69,9 +70,9 @@ class AssignCreate(BaseModel):
     )
 
 
-class OverrideCreate(BaseModel):
+class OverrideCreate(Body):
     model_config = _examples({"porters": ["EM-GC-02"], "reason": "EM-GC-01 is needed in resus"})
-    porters: list[str] = Field(min_length=1, max_length=2, description="badges")
+    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
     reason: str = Field(min_length=1, max_length=2000, description="why the engine is overruled")
     code: Reason = Reason.DISPATCHER_OVERRIDE
     force: str = Field(
@@ -81,7 +82,7 @@ class OverrideCreate(BaseModel):
     )
 
 
-class PorterActionCreate(BaseModel):
+class PorterActionCreate(Body):
     """Porters may leave `badge` out; dispatchers acting for a porter must give it."""
 
     model_config = _examples({}, {"badge": "EM-GC-01"})
@@ -110,24 +111,24 @@ class DeclineCreate(PorterActionCreate):
     note: str = Field(default="", max_length=2000)
 
 
-class TransitionCreate(BaseModel):
+class TransitionCreate(Body):
     model_config = _examples({"reason": "patient_not_ready", "note": "still in theatre"})
     reason: Reason
     note: str = Field(default="", max_length=2000)
 
 
-class AccompanimentCreate(BaseModel):
+class AccompanimentCreate(Body):
     model_config = _examples({"companion": "Dr Wang (anaesthetist)"})
     companion: str = Field(min_length=1, max_length=100)
 
 
-class RateCreate(BaseModel):
+class RateCreate(Body):
     model_config = _examples({"score": 5, "comment": "on time and careful"})
     score: int = Field(ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
 
 
-class ShiftCreate(BaseModel):
+class ShiftCreate(Body):
     model_config = _examples({"ends_at": "2026-11-23T15:30:00+08:00"})
     ends_at: datetime
 
@@ -139,12 +140,12 @@ class ShiftCreate(BaseModel):
         return v
 
 
-class LocationCreate(BaseModel):
+class LocationCreate(Body):
     model_config = _examples({"location": "ED-TRIAGE"})
     location: str = Field(min_length=1, max_length=64)
 
 
-class PolicyCreate(BaseModel):
+class PolicyCreate(Body):
     """A whole policy (PUT): every field, as `GET /policy` shows it. A field left out is
     refused, not reset to its default; `PATCH /policy` changes some fields."""
 
@@ -165,7 +166,7 @@ class PolicyCreate(BaseModel):
         return v
 
 
-class PolicyUpdate(BaseModel):
+class PolicyUpdate(Body):
     """Some fields (PATCH): merged into the current policy, objects member by member."""
 
     model_config = _examples(
@@ -263,7 +264,10 @@ class PolicyPublic(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    """Anonymous callers get `status` alone; readers the rest too."""
+
+    status: str = Field(description="ok (/health); ready or not_ready (/ready)")
+    reason: str | None = Field(default=None, description="readers: why not ready")
     site: str | None = None
     store: str | None = None
     position: int | None = None

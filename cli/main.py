@@ -169,10 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_hospital_check)
     schema = hosp_sub.add_parser("schema", help="print the hospital file's JSON Schema")
     schema.set_defaults(func=_hospital_schema)
-    from cli import signin, simulate
+    from cli import keys, signin, simulate
 
     simulate.add_commands(sub)
     signin.add_commands(sub)
+    keys.add_commands(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ from engine.clock import Clock, SystemClock
 from engine.dispatch.driver import Driver, DriverParams
 from engine.dispatch.lease import FixedLease, lease_for
 from engine.dispatch.live import LiveLoop
+from engine.dispatch.policy_check import check_dispatchable
 from engine.domain.commands import RegisterPorter
 from engine.domain.errors import PorterAlreadyRegistered
 from engine.hospital import Hospital
@@ -40,6 +41,7 @@ def bootstrap(
     settings, hospital = resolve(settings, hospital)
     clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
     app = DispatchApp(hospital.layout, clock, settings.event_store_env())
+    app.policy_checks.append(check_dispatchable)
     if publish_default_policy:
         app.policy()
     return app

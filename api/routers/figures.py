@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from api.auth import Principal
-from api.deps import AnyRole, Auditing, ServiceDep
+from api.deps import AnyRole, Auditing, ServiceDep, check_period
 from api.figure_schemas import FiguresPublic, PorterPerformance
 from api.schemas import refusals
 from engine.projections.performance import as_csv
@@ -33,6 +33,7 @@ def _period(service: Service, first: date | None, last: date | None) -> tuple[da
     today = service.now().astimezone(service.tz).date()
     first = first or last or today
     last = last or first
+    check_period(first, last, today, 366)
     return (
         datetime.combine(first, time(0), service.tz),
         datetime.combine(last + timedelta(days=1), time(0), service.tz),

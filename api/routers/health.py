@@ -1,13 +1,26 @@
-"""Liveness and readiness, unauthenticated, for process supervisors and load balancers."""
+"""Liveness and readiness, for process supervisors and load balancers.
+
+Anyone may ask; only a reader's token (dispatcher, planner, auditor, admin) is told
+more than ready or not: the site, store, log position, loop and, when not ready,
+why. An anonymous caller learns nothing of the site.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import READERS
+from api.deps import authenticate
+from api.runtime import Runtime
 from api.schemas import Health, refusals
 
 router = APIRouter(tags=["health"], responses=refusals(422))
+
+_bearer = HTTPBearer(auto_error=False, description="a reader's token: the details too")
 
 
 @router.get("/health")
@@ -16,18 +29,55 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/ready", response_model=Health, responses={503: {"model": Health}})
-def ready(request: Request) -> Health | JSONResponse:
-    """The store is open, the board has caught up and the dispatch loop runs."""
+async def _reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> bool:
+    """Whether the caller may see the details: a known reader's token. No token, an
+    unknown one or another role's is no refusal here, only the short answer."""
     runtime = getattr(request.app.state, "runtime", None)
-    if runtime is None or not runtime.ready or not runtime.loop.alive:
-        return JSONResponse(Health(status="starting").model_dump(), status_code=503)
-    return Health(
-        status="ready",
+    if runtime is None or credentials is None:
+        return False
+    try:
+        principal = await authenticate(runtime, credentials)
+    except HTTPException:
+        return False
+    return principal.role in READERS
+
+
+def _not_ready(runtime: Runtime | None) -> str | None:
+    if runtime is None or not runtime.ready:
+        return "starting"
+    if not runtime.loop.alive:
+        return "the dispatch loop is not running"
+    return runtime.loop.failure
+
+
+@router.get(
+    "/ready",
+    response_model=Health,
+    response_model_exclude_none=True,
+    responses={503: {"model": Health}},
+)
+def ready(request: Request, reader: Annotated[bool, Depends(_reader)]) -> Health | JSONResponse:
+    """The store is open, the board has caught up, the dispatch loop runs and its last
+    step (a round, an escalation, a shift's end) did not fail."""
+    runtime = getattr(request.app.state, "runtime", None)
+    reason = _not_ready(runtime)
+    if not reader or runtime is None:
+        if reason is not None:
+            return JSONResponse({"status": "not_ready"}, status_code=503)
+        return Health(status="ready")
+    details = Health(
+        status="ready" if reason is None else "not_ready",
+        reason=reason,
         site=runtime.app.site,
         store=runtime.engine.store,
-        position=runtime.service.refresh(),
+        position=runtime.service.refresh() if runtime.ready else None,
         loop="deciding" if runtime.loop.leading else "standing_by",
         rounds=runtime.loop.rounds,
         demo=runtime.api.demo,
     )
+    if reason is not None:
+        return JSONResponse(details.model_dump(exclude_none=True), status_code=503)
+    return details

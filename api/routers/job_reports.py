@@ -11,9 +11,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from api.access import act
 from api.deps import AppDep, PorterOrStaff, ServiceDep, WardOrStaff
 from api.record_schemas import ComplaintCreate, IncidentCreate, RescheduleCreate
-from api.routers.jobs import act
 from api.schemas import JobPublic, refusals
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 404, 409, 422))

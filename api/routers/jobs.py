@@ -1,7 +1,8 @@
 """Jobs: submit, read the board, and every lifecycle action, one route each.
 
-Each action looks the job up first so a porter or ward can be refused (403)
-before anything runs; the command itself then validates and saves atomically.
+A ward is refused another department's job before anything runs, a porter by the
+job itself (`api.access`), both as if it did not exist (404); the command then
+validates and saves atomically.
 The answer is the job read back from the store, so it shows the caller's own
 write even before the read models (and the event stream) have caught up,
 which they do a moment later in the background.
@@ -9,12 +10,12 @@ which they do a moment later in the background.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
+from api.access import act, check, own_badge
 from api.audit_schemas import TimelinePublic, WhyPublic
 from api.auth import Principal
 from api.deps import (
@@ -48,10 +49,7 @@ from engine.dispatch.manual import assign_by_hand
 from engine.dispatch.manual import override as override_job
 from engine.domain.actor import acting
 from engine.domain.commands import Complete, Rate, Transition
-from engine.domain.errors import JobNotFound
-from engine.domain.ids import porter_id
 from engine.domain.values import Group, Kind, Priority, Status
-from engine.projections.service import Service
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 422))
 _ONE = refusals(404)  # no such job (or porter)
@@ -79,7 +77,7 @@ def submit_job(
         body.department, body.group, app.layout.catalogue.departments.get(body.department)
     )
     with acting(principal.actor(for_=body.department)):
-        jid, created = app.submit(body, idempotency_key)
+        jid, created = app.submit(body, idempotency_key, scope=principal.key_scope())
     service.written()
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -107,7 +105,7 @@ def job_board(
 def get_job(job_id: UUID, principal: AnyRole, service: ServiceDep) -> JobPublic:
     """One job, as of everything recorded before the request. Porters see only theirs,
     wards only their department's."""
-    _check(service, principal, job_id)
+    check(service, principal, job_id)
     return JobPublic(**service.job(job_id))
 
 
@@ -123,36 +121,12 @@ def job_why(
     principal: Auditing,
     app: AppDep,
     service: ServiceDep,
-    porter: Annotated[str | None, Query(description="a badge: why (not) this porter")] = None,
+    porter: Annotated[
+        str | None, Query(max_length=32, description="a badge: why (not) this porter")
+    ] = None,
 ) -> WhyPublic:
     """Why the engine chose who it chose for this job, and why not `porter`."""
     return WhyPublic(**why(app, service, job_id, porter))
-
-
-def _check(service: Service, principal: Principal, job_id: UUID) -> None:
-    """Refuse a porter or ward another's job. The board as it stands usually answers;
-    only a refusal or an unknown job is worth a fresh look at the log first."""
-    own = str(porter_id(service.app.site, principal.badge)) if principal.badge else None
-    try:
-        principal.check_job(service.job_record(job_id, refresh=False), own)
-    except (HTTPException, JobNotFound):
-        principal.check_job(service.job_record(job_id), own)
-
-
-def _act(
-    service: Service,
-    principal: Principal,
-    job_id: UUID,
-    command: Callable[[], object],
-    wake: bool = True,
-    for_: str | None = None,
-) -> JobPublic:
-    """Check, run, answer; the record names the caller, and the porter they acted for."""
-    _check(service, principal, job_id)
-    with acting(principal.actor(for_)):
-        command()
-    service.written(wake)
-    return JobPublic(**service.stored_job(job_id))
 
 
 @router.post("/{job_id}/assign", responses=_ACT)
@@ -162,7 +136,7 @@ def assign(
     """A person's choice: pinned (no round moves it), refused with the rule it breaks
     unless `force` says why."""
     refs: list[UUID | str] = list(body.porters)
-    return _act(
+    return act(
         service,
         principal,
         job_id,
@@ -177,9 +151,7 @@ def override(
     """Overrule the engine: the job moves and its decision records who, why and what it chose."""
     cmd = Transition(reason=body.code, note=body.reason, by=principal.who)
     refs: list[UUID | str] = list(body.porters)
-    return _act(
-        service, principal, job_id, lambda: override_job(app, job_id, refs, cmd, body.force)
-    )
+    return act(service, principal, job_id, lambda: override_job(app, job_id, refs, cmd, body.force))
 
 
 @router.post("/{job_id}/acknowledge", responses=_ACT)
@@ -191,7 +163,7 @@ def acknowledge(
     body: PorterActionCreate | None = None,
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge if body else None)
-    return _act(
+    return act(
         service,
         principal,
         job_id,
@@ -210,7 +182,7 @@ def confirm_accompaniment(
     service: ServiceDep,
 ) -> JobPublic:
     """The ward confirms who goes along; pickup is refused until it has."""
-    return _act(
+    return act(
         service,
         principal,
         job_id,
@@ -223,7 +195,7 @@ def pick_up(
     job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge)
-    return _act(
+    return act(
         service,
         principal,
         job_id,
@@ -239,9 +211,7 @@ def complete(
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge)
     cmd = Complete(received_by=body.received_by, note=body.note)
-    return _act(
-        service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd), for_=badge
-    )
+    return act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd), for_=badge)
 
 
 @router.post("/{job_id}/decline", responses=_ACT)
@@ -250,7 +220,7 @@ def decline(
 ) -> JobPublic:
     badge = principal.acting_badge(body.badge)
     cmd = Transition(reason=body.reason, note=body.note, by=principal.who)
-    return _act(service, principal, job_id, lambda: app.decline_job(job_id, badge, cmd), for_=badge)
+    return act(service, principal, job_id, lambda: app.decline_job(job_id, badge, cmd), for_=badge)
 
 
 def _transition(body: TransitionCreate, principal: Principal) -> Transition:
@@ -262,13 +232,15 @@ def hold(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
     cmd = _transition(body, principal)
-    return _act(service, principal, job_id, lambda: app.hold_job(job_id, cmd), wake=False)
+    me = own_badge(principal)
+    return act(service, principal, job_id, lambda: app.hold_job(job_id, cmd, me), wake=False)
 
 
 @router.post("/{job_id}/resume", responses=_ACT)
 def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: ServiceDep) -> JobPublic:
-    return _act(
-        service, principal, job_id, lambda: app.resume_job(job_id, principal.who), wake=False
+    me = own_badge(principal)
+    return act(
+        service, principal, job_id, lambda: app.resume_job(job_id, principal.who, me), wake=False
     )
 
 
@@ -278,7 +250,7 @@ def release(
 ) -> JobPublic:
     """Hand a job back to the pool; the next round assigns it again."""
     cmd = _transition(body, principal)
-    return _act(service, principal, job_id, lambda: app.release_job(job_id, cmd))
+    return act(service, principal, job_id, lambda: app.release_job(job_id, cmd))
 
 
 @router.post("/{job_id}/cancel", responses=_ACT)
@@ -286,15 +258,15 @@ def cancel(
     job_id: UUID, body: TransitionCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
     cmd = _transition(body, principal)
-    return _act(service, principal, job_id, lambda: app.cancel_job(job_id, cmd))
+    return act(service, principal, job_id, lambda: app.cancel_job(job_id, cmd))
 
 
 @router.post("/{job_id}/fail", responses=_ACT)
 def fail(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
-    cmd = _transition(body, principal)
-    return _act(service, principal, job_id, lambda: app.fail_job(job_id, cmd))
+    cmd, me = _transition(body, principal), own_badge(principal)
+    return act(service, principal, job_id, lambda: app.fail_job(job_id, cmd, me))
 
 
 @router.post("/{job_id}/rate", responses=_ACT)
@@ -303,7 +275,4 @@ def rate(
 ) -> JobPublic:
     """The requesting ward rates a completed job, once."""
     cmd = Rate(score=body.score, comment=body.comment, by=principal.who)
-    return _act(service, principal, job_id, lambda: app.rate_job(job_id, cmd), wake=False)
-
-
-act = _act  # shared with the routers of what happens around a job (`job_reports`)
+    return act(service, principal, job_id, lambda: app.rate_job(job_id, cmd), wake=False)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import AppDep, Reader, ServiceDep, Staffing
+from api.deps import AppDep, Reader, ServiceDep, Staffing, check_period
 from api.rota_schemas import (
     AbsenceCreate,
     RotaDayPublic,
@@ -39,8 +39,10 @@ def get_rota(
     to: Annotated[date | None, Query(description="last day (default from + 6)")] = None,
 ) -> list[RotaDayPublic]:
     """Each planned day: every shift, in the hospital's time, cancelled ones with why."""
-    first = from_ or service.now().astimezone(service.tz).date()
+    today = service.now().astimezone(service.tz).date()
+    first = from_ or today
     last = to or first + timedelta(days=6)
+    check_period(first, last, today, 92)
     return [RotaDayPublic(**d) for d in service.rota(first, last)]
 
 

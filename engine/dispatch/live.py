@@ -42,6 +42,7 @@ class LiveLoop:
         self.standby_seconds = standby_seconds
         self.leading = False
         self.errors = 0
+        self.failure: str | None = None  # why the last step failed; None once one succeeds
         self._wake = wakeup or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,11 +95,13 @@ class LiveLoop:
                 wait = self.poll_seconds
                 if wake_at is not None:
                     wait = min(wait, max((wake_at - clock.now()).total_seconds(), 0.0))
+                self.failure = None
                 if wait > 0:
                     self._wake.wait(wait)
                 self._wake.clear()
-            except Exception:
+            except Exception as exc:
                 self.errors += 1
+                self.failure = f"the dispatch loop's last step failed ({type(exc).__name__})"
                 log.exception("dispatch loop step failed; retrying")
                 self._stop.wait(min(self.poll_seconds * 4, 1.0))
 

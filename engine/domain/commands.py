@@ -8,11 +8,12 @@ same message and the store is never reached with bad input.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.domain.errors import InvalidInput, field_error, field_path
+from engine.domain.text import refuse_controls
 from engine.domain.values import Accompaniment, Group, Kind, Mode, Priority, Reason, Skill
 
 PATIENT_REF = r"^[A-Z0-9][A-Z0-9-]{3,63}$"
@@ -20,6 +21,12 @@ PATIENT_REF = r"^[A-Z0-9][A-Z0-9-]{3,63}$"
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_controls(cls, data: Any) -> Any:
+        refuse_controls(data)
+        return data
 
 
 C = TypeVar("C", bound=Command)
@@ -36,7 +43,9 @@ def parse(model: type[C], data: dict[str, Any]) -> C:
 
 class RequirementsIn(Command):
     mode: Mode = Mode.WALKING
-    equipment: tuple[str, ...] = ()
+    equipment: tuple[Annotated[str, Field(min_length=1, max_length=40)], ...] = Field(
+        default=(), max_length=10
+    )
     porters_needed: int = Field(default=1, ge=1, le=2)
     isolation: bool = False
     accompaniment: Accompaniment = Accompaniment.NONE
@@ -104,7 +113,9 @@ class RegisterPorter(Command):
     name: str = Field(default="", max_length=100)
     group: Group = Field(min_length=1, max_length=40)
     role: str = Field(min_length=1, max_length=40)
-    skills: tuple[Skill, ...] = ()
+    skills: tuple[Annotated[Skill, Field(min_length=1, max_length=40)], ...] = Field(
+        default=(), max_length=20
+    )
     shift: str | None = Field(
         default=None, max_length=400, description="their shift template or weekly pattern"
     )
@@ -118,7 +129,9 @@ class ChangePorter(Command):
 
     group: Group | None = Field(default=None, min_length=1, max_length=40)
     role: str | None = Field(default=None, min_length=1, max_length=40)
-    skills: tuple[Skill, ...] | None = None
+    skills: tuple[Annotated[Skill, Field(min_length=1, max_length=40)], ...] | None = Field(
+        default=None, max_length=20
+    )
     shift: str | None = Field(default=None, max_length=400)
     base: str | None = Field(default=None, max_length=64)
     by: str = Field(min_length=1, max_length=64)

@@ -77,6 +77,28 @@ class IllegalTransition(Conflict):
         self.action = action
 
 
+class NotThePortersJob(IllegalTransition):
+    """A porter acted on a job that was never theirs. The API answers the porter as it
+    answers for a job that does not exist, so a badge learns nothing of others' jobs."""
+
+    def __init__(self, job_id: object, porter: object, action: str) -> None:
+        Conflict.__init__(self, f"cannot {action} job {job_id}: not assigned to porter {porter}")
+        self.status, self.action, self.job_id = "not theirs", action, job_id
+
+
+class MovedToAnotherPorter(IllegalTransition):
+    """A porter acted on a job that was theirs and has since gone to another porter (or
+    back to the pool): told so plainly, whatever their screen still shows."""
+
+    def __init__(self, job_id: object, action: str) -> None:
+        Conflict.__init__(
+            self,
+            f"cannot {action} job {job_id}: it has moved to another porter (or back to the "
+            "pool); it is no longer yours",
+        )
+        self.status, self.action = "moved", action
+
+
 class PorterUnavailable(Conflict):
     pass
 

@@ -8,7 +8,7 @@ leaves a job assigned to a porter who does not know it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,9 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         self.layout = layout
         self.clock = clock
         self._documents: dict[int, PolicyDocument] = {}
+        # Checks a policy must pass before it is published, beyond its own fields' (the
+        # composition root adds a trial round: this side knows nothing of the solvers).
+        self.policy_checks: list[Callable[[PolicyDocument], None]] = []
         super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
 
     # -- plumbing -----------------------------------------------------------
@@ -143,6 +146,8 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
 
     def publish_policy(self, data: dict[str, Any], published_by: str, note: str = "") -> int:
         document = PolicyDocument.parse(data)
+        for check in self.policy_checks:
+            check(document)
         policy = self.policy()
         policy.publish(document, published_by, note, self.clock.now())
         self.record(policy)
@@ -153,6 +158,8 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         it saves over, so a publish in between is a stale write (409), never lost."""
         policy = self.policy()
         document = PolicyDocument.parse(PolicyDocument.merged(policy.document_data, changes))
+        for check in self.policy_checks:
+            check(document)
         policy.publish(document, published_by, note, self.clock.now())
         self.record(policy)
         return policy.number

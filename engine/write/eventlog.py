@@ -38,6 +38,25 @@ def read_notifications(app: DispatchApp, page: int = _PAGE) -> Iterator[Any]:
         start = batch[-1].id + 1
 
 
+def _opened(app: DispatchApp, state: bytes) -> bytes:
+    """A stored state as the transcoder wrote it: an export is plaintext (the file is the
+    operator's to keep safe), whatever the store keeps at rest."""
+    if app.mapper.cipher is not None:
+        state = app.mapper.cipher.decrypt(state)
+    if app.mapper.compressor is not None:
+        state = app.mapper.compressor.decompress(state)
+    return state
+
+
+def _sealed(app: DispatchApp, state: bytes) -> bytes:
+    """The reverse: what this store keeps at rest for an imported state."""
+    if app.mapper.compressor is not None:
+        state = app.mapper.compressor.compress(state)
+    if app.mapper.cipher is not None:
+        state = app.mapper.cipher.encrypt(state)
+    return state
+
+
 def export_log(app: DispatchApp, out: TextIO) -> int:
     out.write(_dumps({"format": FORMAT, "version": VERSION, "site": app.site}) + "\n")
     count = 0
@@ -46,7 +65,7 @@ def export_log(app: DispatchApp, out: TextIO) -> int:
             "originator_id": str(n.originator_id),
             "originator_version": n.originator_version,
             "topic": n.topic,
-            "state": json.loads(n.state.decode("utf-8")),
+            "state": json.loads(_opened(app, n.state).decode("utf-8")),
         }
         out.write(_dumps(record) + "\n")
         count += 1
@@ -104,5 +123,10 @@ def import_log(app: DispatchApp, lines: Iterable[str]) -> int:
     if app.recorder.max_notification_id() is not None:
         raise StoreNotEmpty(f"the store for site {app.site} already holds events")
     if events:
-        app.recorder.insert_events(events)
+        app.recorder.insert_events(
+            [
+                StoredEvent(e.originator_id, e.originator_version, e.topic, _sealed(app, e.state))
+                for e in events
+            ]
+        )
     return len(events)

@@ -110,14 +110,18 @@ class JobLifecycle:
         job.pick_up(self.porter(porter_ref).id, companion_present, self.clock.now(), handed_over_by)
         self.record(job)
 
-    def hold_job(self, job_id: UUID, cmd: Transition) -> None:
+    def _porter_id(self, porter_ref: UUID | str | None) -> UUID | None:
+        return None if porter_ref is None else self.porter(porter_ref).id
+
+    def hold_job(self, job_id: UUID, cmd: Transition, porter_ref: UUID | str | None = None) -> None:
+        """`porter_ref`: the porter putting it on hold, who must hold it (None: staff)."""
         job = self.job(job_id)
-        job.hold(cmd.reason, cmd.note, cmd.by, self.clock.now())
+        job.hold(cmd.reason, cmd.note, cmd.by, self.clock.now(), self._porter_id(porter_ref))
         self.record(job)
 
-    def resume_job(self, job_id: UUID, by: str) -> None:
+    def resume_job(self, job_id: UUID, by: str, porter_ref: UUID | str | None = None) -> None:
         job = self.job(job_id)
-        job.resume(by, self.clock.now())
+        job.resume(by, self.clock.now(), self._porter_id(porter_ref))
         self.record(job)
 
     def complete_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Complete) -> None:
@@ -148,22 +152,23 @@ class JobLifecycle:
         it again."""
         job = self.job(job_id)
         porter = self.porter(porter_ref)
-        if str(porter.id) not in job.porter_ids:
-            raise IllegalTransition(
-                f"job {job.id}", job.status.value, f"decline by porter {porter.badge} (not theirs)"
-            )
+        job.check_porter(porter.id, "decline")
         self.release_job(job_id, cmd, barred=[porter.id])
 
     def cancel_job(self, job_id: UUID, cmd: Transition) -> None:
         """Cancelling an escort's outbound leg cancels its return leg too, in one save."""
         self._end(job_id, cmd, "cancelled")
 
-    def fail_job(self, job_id: UUID, cmd: Transition) -> None:
-        """A failed outbound leg (the patient unwell) takes its return leg with it."""
-        self._end(job_id, cmd, "failed")
+    def fail_job(self, job_id: UUID, cmd: Transition, porter_ref: UUID | str | None = None) -> None:
+        """A failed outbound leg (the patient unwell) takes its return leg with it.
+        `porter_ref`: the porter reporting it, who must hold the job (None: staff)."""
+        self._end(job_id, cmd, "failed", self._porter_id(porter_ref))
 
-    def _end(self, job_id: UUID, cmd: Transition, outcome: str) -> None:
+    def _end(
+        self, job_id: UUID, cmd: Transition, outcome: str, porter_id: UUID | None = None
+    ) -> None:
         job = self.job(job_id)
+        job.check_porter(porter_id, "fail")  # before its porters are let go of it
         now = self.clock.now()
         porters: dict[UUID, Porter] = {}  # one object per porter, who may hold both legs
         changed: list[Aggregate] = [job]
@@ -172,7 +177,7 @@ class JobLifecycle:
         if outcome == "cancelled":
             job.cancel(cmd.reason, cmd.note, cmd.by, now)
         else:
-            job.fail(cmd.reason, cmd.note, cmd.by, now)
+            job.fail(cmd.reason, cmd.note, cmd.by, now, porter_id)
         back = self._return_leg(job)
         if back is not None and back.is_open and back.status is not Status.IN_PROGRESS:
             for p in self._porters_of(back):

@@ -25,6 +25,8 @@ from engine.domain.site import SiteLayout
 from engine.domain.values import ENGINE_ROTA
 
 RETIRE_HORIZON_DAYS = 92  # a retirement cancels every planned shift to come within this
+MAX_DAYS_AHEAD = 92  # an extra shift is planned at most this far ahead (the rota's limit)
+ABSENCE_DAYS_BACK = 31  # sickness is entered late, but not from long ago
 
 
 class Staffing:
@@ -138,6 +140,11 @@ class Staffing:
         porter = self.porter(cmd.badge)
         if porter.retired:
             raise IllegalTransition(f"porter {porter.badge}", "retired", "add a shift for")
+        now = self.clock.now()
+        if not now - timedelta(days=1) <= cmd.start <= now + timedelta(days=MAX_DAYS_AHEAD):
+            raise InvalidInput(
+                "start", f"must be within a day before now and {MAX_DAYS_AHEAD} days after"
+            )
         rota = self._day_for(cmd.start)
         shift = Shift(porter.badge, cmd.start, cmd.end, cmd.reason)
         rota.add(shift, cmd.reason, cmd.by, self.clock.now())
@@ -148,6 +155,10 @@ class Staffing:
         """Leave or sickness; returns the shifts cancelled (none is an error: say so)."""
         porter = self.porter(cmd.badge)
         now = self.clock.now()
+        if cmd.start < now - timedelta(days=ABSENCE_DAYS_BACK):
+            raise InvalidInput("start", f"may be at most {ABSENCE_DAYS_BACK} days ago")
+        if cmd.end - cmd.start > timedelta(days=366):
+            raise InvalidInput("end", "an absence is entered a year at most at a time")
         last = self._local(cmd.end - timedelta(microseconds=1))
         if self.rota_day(last) is None:
             raise InvalidInput(

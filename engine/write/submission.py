@@ -52,26 +52,38 @@ class Submission:
         return self.submit(cmd, idempotency_key, return_id)[0]
 
     def submit(
-        self, cmd: SubmitJob, idempotency_key: str, return_id: UUID | None = None
+        self,
+        cmd: SubmitJob,
+        idempotency_key: str,
+        return_id: UUID | None = None,
+        scope: str | None = None,
     ) -> tuple[UUID, bool]:
         """The job for this key, and whether this call created it (False for a retry,
         and for the loser of two submissions racing with one key). `return_id` is for
-        replays, which re-create a return leg under the id its log recorded."""
+        replays, which re-create a return leg under the id its log recorded.
+
+        `scope`: whose key space the key is in (a ward's department): the job is filed
+        under `scope/key`, so one ward's key never meets, nor reveals, another's job.
+        Jobs filed before keys had scopes are found under the bare key, by their own
+        department only."""
         if not idempotency_key.strip() or len(idempotency_key) > 200:
             raise InvalidInput("idempotency_key", "must be 1 to 200 characters")
         cmd = self._with_group(cmd)
         fingerprint = hashlib.sha256(
             json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
-        existing = self._existing(idempotency_key, fingerprint)
+        key = f"{scope}/{idempotency_key}" if scope else idempotency_key
+        existing = self._existing(key, fingerprint)
+        if existing is None and scope:
+            existing = self._existing(idempotency_key, fingerprint, cmd.department)
         if existing is not None:
             return existing, False
-        jobs = self._new_jobs(cmd, idempotency_key, fingerprint, return_id)
+        jobs = self._new_jobs(cmd, key, fingerprint, return_id)
         try:
             self.record(*jobs)
         except ConcurrentUpdate:
             # A concurrent submission with the same key won the race: answer as it did.
-            existing = self._existing(idempotency_key, fingerprint)
+            existing = self._existing(key, fingerprint)
             if existing is None:
                 raise ConcurrentUpdate("submission raced another writer; retry") from None
             return existing, False
@@ -84,10 +96,12 @@ class Submission:
             return cmd
         return cmd.model_copy(update={"group": self.layout.catalogue.serving(cmd.department)})
 
-    def _existing(self, key: str, fingerprint: str) -> UUID | None:
+    def _existing(self, key: str, fingerprint: str, department: str | None = None) -> UUID | None:
+        """The job filed under `key`, if any (with `department`: only if it is that
+        department's, else as if there were none)."""
         jid = make_job_id(self.site, key)
         job = self.get_aggregate(jid)
-        if not isinstance(job, Job):
+        if not isinstance(job, Job) or department not in (None, job.department):
             return None
         if job.leg == "return":  # recorded when return legs took their outbound's key + ":return"
             raise IdempotencyConflict(

@@ -32,7 +32,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path, args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, args: tuple[str, ...] = ("--no-access-log",)
+    ) -> None:
         self.env = {**os.environ, **env}
         self.args = args
         self.port = free_port()
@@ -43,7 +45,7 @@ class Server:
     def start(self, timeout: float = 30.0) -> None:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
-                [str(DISPATCH), "serve", "--port", str(self.port), "--no-access-log", *self.args],
+                [str(DISPATCH), "serve", "--port", str(self.port), *self.args],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

@@ -50,7 +50,7 @@ def board(server: Server) -> dict[str, Any]:
 
 def replay(server: Server) -> list[dict[str, Any]]:
     """The whole log through the stream, from position 0 to now."""
-    end = ok(server.client().get("/ready"))["position"]
+    end = ok(server.client("demo-auditor").get("/ready"))["position"]
     reader = StreamReader(server, "demo-auditor", after=0).start()
     eventually(lambda: reader.last >= end)
     reader.stop()
@@ -77,7 +77,7 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(server: Server) -> None
     assert len(ids) == JOBS
 
     # Every job once: one Submitted event per key, however often it was retried.
-    eventually(lambda: reader.last >= ok(server.client().get("/ready"))["position"])
+    eventually(lambda: reader.last >= ok(server.client("demo-auditor").get("/ready"))["position"])
     reader.stop()
     assert reader.connections >= 2  # the stream was cut and resumed
     submitted = [  # the ward's, not the hospital's recurring rounds that came due meanwhile
@@ -105,6 +105,6 @@ def test_sigkill_mid_stream_loses_and_duplicates_nothing(server: Server) -> None
     server.kill()
     server.env["DISPATCH_DECIDE"] = "false"  # rebuild only: no takeover round to move things
     server.start()
-    assert ok(server.client().get("/ready"))["loop"] == "standing_by"
+    assert ok(server.client("demo-auditor").get("/ready"))["loop"] == "standing_by"
     assert board(server) == before
     assert replay(server)[: len(log)] == log

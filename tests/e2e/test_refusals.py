@@ -56,8 +56,8 @@ def test_refusals_change_nothing(server: Server) -> None:
         (401, anonymous.post(f"/jobs/{jid}/cancel", json={"reason": "other"})),
         (403, auditor.post("/jobs", json=STAT_BLOOD, headers=key)),
         (403, icu.post("/jobs", json=STAT_BLOOD, headers=key)),  # another department's
-        (403, icu.post(f"/jobs/{jid}/rate", json={"score": 1})),
-        (403, intruder.post(f"/jobs/{jid}/acknowledge")),
+        (404, icu.post(f"/jobs/{jid}/rate", json={"score": 1})),  # another's: as unknown
+        (404, intruder.post(f"/jobs/{jid}/acknowledge")),
         (403, intruder.post(f"/porters/{held[0]}/break/start")),
         (403, intruder.get(f"/porters/{held[0]}/jobs")),
         (403, intruder.get("/figures")),

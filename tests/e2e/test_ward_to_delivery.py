@@ -56,7 +56,7 @@ def two_emergency_porters(server: Server) -> None:
 
 def test_a_stat_job_goes_from_the_ward_to_delivery_and_rating(server: Server) -> None:
     auditor = server.client("demo-auditor")
-    start = ok(server.client().get("/ready"))["position"]
+    start = ok(server.client("demo-auditor").get("/ready"))["position"]
     stream = StreamReader(server, "demo-auditor", after=start).start()
     two_emergency_porters(server)
     free = ok(auditor.get("/porters", params={"group": "emergency", "state": "free"}))

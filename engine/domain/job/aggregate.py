@@ -14,7 +14,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from engine.domain.actor import ActorData, current
-from engine.domain.errors import AccompanimentNotConfirmed, IllegalTransition, InvalidInput
+from engine.domain.errors import (
+    AccompanimentNotConfirmed,
+    IllegalTransition,
+    InvalidInput,
+    MovedToAnotherPorter,
+    NotThePortersJob,
+)
 from engine.domain.ids import job_id
 from engine.domain.site import LEGACY_SKILL_RULES
 from engine.domain.values import (
@@ -88,6 +94,7 @@ class Job(Aggregate):
         self.leg = leg
         self.status = S.REQUESTED
         self.porter_ids: list[str] = []
+        self.ever_held: list[str] = []  # every porter it was assigned to, in order
         self.held_from: Status | None = None
         self.escalation_level = 0
         self.escalation: dict[str, Any] | None = None  # the last level: what it did
@@ -116,6 +123,7 @@ class Job(Aggregate):
         clone.__dict__.update(self.__dict__)
         clone.porter_ids = list(self.porter_ids)
         clone.acknowledged_by = list(self.acknowledged_by)
+        clone.ever_held = list(self.ever_held)
         clone._pending_events = list(self._pending_events)
         return clone
 
@@ -127,11 +135,19 @@ class Job(Aggregate):
                 f"job {self.id}", self.status.value, action, ", ".join(s.value for s in allowed)
             )
 
-    def _require_porter(self, porter_id: UUID, action: str) -> None:
-        if str(porter_id) not in self.porter_ids:
-            raise IllegalTransition(
-                f"job {self.id}", self.status.value, f"{action} by porter {porter_id} on"
-            )
+    def _require_porter(self, porter_id: UUID | None, action: str) -> None:
+        """A porter acts only on a job they hold now: checked here, on the job as stored,
+        before its status (which another's job must not reveal), so no read model that
+        lags can let a porter act on a job that has moved. None: staff, not a porter."""
+        if porter_id is None or str(porter_id) in self.porter_ids:
+            return
+        if str(porter_id) in self.ever_held:
+            raise MovedToAnotherPorter(self.id, action)
+        raise NotThePortersJob(self.id, porter_id, action)
+
+    def check_porter(self, porter_id: UUID | None, action: str) -> None:
+        """For the write side's commands that act through a release (a decline)."""
+        self._require_porter(porter_id, action)
 
     @staticmethod
     def _require_text(field: str, value: str) -> None:
@@ -197,6 +213,7 @@ class Job(Aggregate):
     ) -> None:
         self.status = S.ASSIGNED
         self.porter_ids = list(porter_ids)
+        self.ever_held = [*self.ever_held, *porter_ids]
         self.assignments += 1
         self.assigned_at = timestamp
         self.decision_id = decision_id
@@ -206,8 +223,8 @@ class Job(Aggregate):
 
     def acknowledge(self, porter_id: UUID, at: datetime) -> None:
         """Each porter of a job acknowledges on their own; it is acknowledged once all have."""
-        self._require("acknowledge", S.ASSIGNED)
         self._require_porter(porter_id, "acknowledge")
+        self._require("acknowledge", S.ASSIGNED)
         if str(porter_id) in self.acknowledged_by:
             raise IllegalTransition(
                 f"job {self.id}", "already acknowledged by this porter", "acknowledge"
@@ -256,8 +273,8 @@ class Job(Aggregate):
         self, porter_id: UUID, companion_present: bool, at: datetime, handed_over_by: str = ""
     ) -> None:
         """`handed_over_by`: who on the ward gave the patient or item to the porter."""
-        self._require("pick up", S.ACKNOWLEDGED)
         self._require_porter(porter_id, "pick up")
+        self._require("pick up", S.ACKNOWLEDGED)
         if self.needs_accompaniment and not (companion_present and self.accompaniment_confirmed_by):
             raise AccompanimentNotConfirmed(
                 f"job {self.id} needs a {self.requirements.accompaniment.value} to accompany the"
@@ -285,7 +302,11 @@ class Job(Aggregate):
         self.status = S.IN_PROGRESS
         self.picked_up_at = timestamp
 
-    def hold(self, reason: Reason, note: str, by: str, at: datetime) -> None:
+    def hold(
+        self, reason: Reason, note: str, by: str, at: datetime, porter_id: UUID | None = None
+    ) -> None:
+        """`porter_id`: the porter doing it, who must hold the job (None: staff)."""
+        self._require_porter(porter_id, "put on hold")
         self._require("put on hold", S.ACKNOWLEDGED, S.IN_PROGRESS)
         self._held(reason=reason.value, note=note, by=by, timestamp=at, actor=current())
 
@@ -297,7 +318,8 @@ class Job(Aggregate):
         self.status = S.ON_HOLD
         self.last_reason = reason
 
-    def resume(self, by: str, at: datetime) -> None:
+    def resume(self, by: str, at: datetime, porter_id: UUID | None = None) -> None:
+        self._require_porter(porter_id, "resume")
         self._require("resume", S.ON_HOLD)
         self._resumed(by=by, timestamp=at, actor=current())
 
@@ -309,8 +331,8 @@ class Job(Aggregate):
 
     def complete(self, porter_id: UUID, received_by: str, note: str, at: datetime) -> None:
         """The handover at delivery: the porter hands over, `received_by` takes it."""
-        self._require("complete", S.IN_PROGRESS)
         self._require_porter(porter_id, "complete")
+        self._require("complete", S.IN_PROGRESS)
         self._require_text("received_by", received_by)
         self._completed(
             porter_id=str(porter_id),
@@ -419,7 +441,10 @@ class Job(Aggregate):
         self.last_reason = reason
         self.ended_at = timestamp
 
-    def fail(self, reason: Reason, note: str, by: str, at: datetime) -> list[UUID]:
+    def fail(
+        self, reason: Reason, note: str, by: str, at: datetime, porter_id: UUID | None = None
+    ) -> list[UUID]:
+        self._require_porter(porter_id, "fail")
         self._require("fail", *_FAILABLE)
         self._require_text("failed_by", by)
         released = [UUID(p) for p in self.porter_ids]
@@ -519,8 +544,8 @@ class Job(Aggregate):
 
     def report_incident(self, porter_id: UUID, category: str, note: str, at: datetime) -> None:
         """Anything abnormal during a transport, reported at once by one of its porters."""
-        self._require("report an incident on", S.ACKNOWLEDGED, S.IN_PROGRESS, S.ON_HOLD)
         self._require_porter(porter_id, "report an incident on")
+        self._require("report an incident on", S.ACKNOWLEDGED, S.IN_PROGRESS, S.ON_HOLD)
         self._require_text("note", note)
         if category not in Incident.__members__.values():
             raise InvalidInput("category", f"must be one of {', '.join(Incident)}")

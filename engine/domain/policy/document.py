@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.domain.errors import InvalidInput, field_error, field_path
-from engine.domain.values import Group, Kind, Priority
+from engine.domain.values import Kind, Priority
+
+# Every number of a policy is finite and in a range a hospital could mean: a NaN or an
+# infinite weight would turn the solvers' integer costs into garbage, a year-long
+# target would never escalate. JSON as Python reads it accepts NaN and Infinity.
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+DAY = 24 * 60
+Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
+Minutes = Annotated[int, Field(ge=0, le=DAY)]
+GroupName = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class Target(BaseModel):
     """Minutes from request to pickup and to delivery."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
     pickup: int = Field(gt=0, le=24 * 60)
     delivery: int = Field(gt=0, le=24 * 60)
@@ -55,12 +64,19 @@ class Escalation(BaseModel):
     - `alert_dispatcher`, `alert_supervisor`: a notice on their screens and streams.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
     not_assigned: int = Field(gt=0, le=24 * 60)
     not_acknowledged: int = Field(gt=0, le=24 * 60)
     not_picked_up: int = Field(gt=0, le=24 * 60)
     actions: dict[Stage, list[Action]] = Field(default_factory=_default_actions)
+
+    @model_validator(mode="after")
+    def _few_actions(self) -> Escalation:
+        for stage, steps in self.actions.items():
+            if len(steps) > 10:
+                raise field_error(f"actions.{stage}", "at most 10 levels a stage")
+        return self
 
     def minutes(self, stage: Stage) -> int:
         value: int = getattr(self, stage)
@@ -81,7 +97,7 @@ class Reoptimise(BaseModel):
     dispatcher assigned or overrode is never moved by a round.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
     window_seconds: int = Field(default=120, ge=0, le=3600)
 
@@ -89,12 +105,12 @@ class Reoptimise(BaseModel):
 class Scheduled(BaseModel):
     """Rules for jobs with a `ready_at` (patient appointments)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
-    lead_minutes: int = Field(default=10, ge=0)
-    window_minutes: int = Field(default=10, ge=0)
-    delivery_after_ready_minutes: int = Field(default=30, gt=0)
-    past_tolerance_minutes: int = Field(default=5, ge=0)
+    lead_minutes: int = Field(default=10, ge=0, le=DAY)
+    window_minutes: int = Field(default=10, ge=0, le=DAY)
+    delivery_after_ready_minutes: int = Field(default=30, gt=0, le=DAY)
+    past_tolerance_minutes: int = Field(default=5, ge=0, le=DAY)
     horizon_days: int = Field(default=30, ge=1, le=366, description="how far ahead a job may be")
 
     def check_ready_at(self, ready_at: datetime, now: datetime) -> None:
@@ -111,9 +127,9 @@ class Scheduled(BaseModel):
 class Weights(BaseModel):
     """Soft-rule weights for the assignment core, in cost units per unit."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
-    lateness_per_minute: dict[Priority, float] = Field(
+    lateness_per_minute: dict[Priority, Weight] = Field(
         default_factory=lambda: {
             Priority.STAT: 1000.0,
             Priority.ASAP: 100.0,
@@ -121,8 +137,8 @@ class Weights(BaseModel):
             Priority.ROUTINE: 10.0,
         }
     )
-    travel_per_minute: float = Field(default=1.0, ge=0)
-    pickup_wait_per_minute: dict[Priority, float] = Field(
+    travel_per_minute: Weight = 1.0
+    pickup_wait_per_minute: dict[Priority, Weight] = Field(
         default_factory=lambda: {
             Priority.STAT: 60.0,
             Priority.ASAP: 15.0,
@@ -132,10 +148,10 @@ class Weights(BaseModel):
         description="cost of each minute a porter needs to reach the pickup, by priority: "
         "urgent work goes to the nearest porter even before it is at risk of being late",
     )
-    fairness_per_job_today: float = Field(default=0.5, ge=0)
-    churn: float = Field(default=15.0, ge=0)
-    lending: float = Field(default=20.0, ge=0)
-    unassigned_base: dict[Priority, float] = Field(
+    fairness_per_job_today: Weight = 0.5
+    churn: Weight = 15.0
+    lending: Weight = 20.0
+    unassigned_base: dict[Priority, Weight] = Field(
         default_factory=lambda: {
             Priority.STAT: 100000.0,
             Priority.ASAP: 20000.0,
@@ -143,7 +159,7 @@ class Weights(BaseModel):
             Priority.ROUTINE: 1000.0,
         }
     )
-    unassigned_per_waiting_minute: float = Field(default=20.0, ge=0)
+    unassigned_per_waiting_minute: Weight = 20.0
 
 
 def _default_targets() -> dict[Priority, Target]:
@@ -167,7 +183,7 @@ def _default_escalation() -> dict[Priority, Escalation]:
 class PolicyDocument(BaseModel):
     """One version's content. `sla` holds per-kind overrides of `targets`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = _STRICT
 
     targets: dict[Priority, Target] = Field(default_factory=_default_targets)
     sla: dict[Kind, dict[Priority, Target]] = Field(default_factory=dict)
@@ -176,7 +192,8 @@ class PolicyDocument(BaseModel):
     reoptimise: Reoptimise = Field(default_factory=Reoptimise)
     weights: Weights = Field(default_factory=Weights)
     always_stat: list[Kind] = Field(default_factory=lambda: [Kind.URGENT_BLOOD])
-    lending: dict[Group, list[Group]] = Field(
+    lending: dict[GroupName, list[GroupName]] = Field(
+        max_length=50,
         default_factory=lambda: {
             "internal": ["surgical"],
             "surgical": ["internal"],
@@ -186,7 +203,7 @@ class PolicyDocument(BaseModel):
     )
     batch_kinds: list[Kind] = Field(default_factory=lambda: [Kind.SPECIMEN, Kind.DOCUMENT])
     max_jobs_per_porter: int = Field(default=1, ge=1, le=6)
-    handling_minutes: dict[Kind, int] = Field(
+    handling_minutes: dict[Kind, Minutes] = Field(
         default_factory=lambda: {
             Kind.PATIENT_TRANSPORT: 5,
             Kind.ESCORT: 5,
@@ -201,6 +218,9 @@ class PolicyDocument(BaseModel):
 
     @model_validator(mode="after")
     def _every_priority_has_targets(self) -> PolicyDocument:
+        for group, lenders in self.lending.items():
+            if len(lenders) > 50:
+                raise field_error(f"lending.{group}", "at most 50 groups")
         missing = [p.value for p in Priority if p not in self.targets]
         if missing:
             raise field_error("targets", f"missing for priorities: {', '.join(missing)}")

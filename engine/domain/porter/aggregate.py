@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -145,6 +145,8 @@ class Porter(Aggregate):
             raise self._refuse("start a shift for", self.state)
         if ends_at <= at:
             raise InvalidInput("ends_at", "a shift must end after it starts")
+        if ends_at - at > timedelta(hours=24):
+            raise InvalidInput("ends_at", "a shift lasts at most 24 hours")
         if location is not None:
             self._shift_started(
                 ends_at=ends_at,
