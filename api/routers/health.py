@@ -2,7 +2,8 @@
 
 Anyone may ask; only a reader's token (dispatcher, planner, auditor, admin) is told
 more than ready or not: the site, store, log position, loop and, when not ready,
-why. An anonymous caller learns nothing of the site.
+why. An anonymous caller learns nothing of the site, except that it runs in demo
+mode when it does, where the well-known tokens let anyone in.
 """
 
 from __future__ import annotations
@@ -65,9 +66,12 @@ def ready(request: Request, reader: Annotated[bool, Depends(_reader)]) -> Health
     runtime = getattr(request.app.state, "runtime", None)
     reason = _not_ready(runtime)
     if not reader or runtime is None:
+        # Demo mode is the one thing anyone is told: anyone may sign in as anyone.
+        demo = True if runtime is not None and runtime.api.demo else None
         if reason is not None:
-            return JSONResponse({"status": "not_ready"}, status_code=503)
-        return Health(status="ready")
+            short = {"status": "not_ready", **({"demo": True} if demo else {})}
+            return JSONResponse(short, status_code=503)
+        return Health(status="ready", demo=demo)
     details = Health(
         status="ready" if reason is None else "not_ready",
         reason=reason,

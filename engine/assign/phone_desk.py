@@ -24,7 +24,8 @@ def solve_phone_desk(rnd: Round) -> Plan:
     # Given before: it stays with whoever has it, if they still may do it.
     for j in range(n_jobs):
         held = np.flatnonzero(a.kept[j])
-        if len(held) and feasible[j, held].all() and free[held].all():
+        whole = len(held) == int(a.jobs.needed[j])
+        if whole and feasible[j, held].all() and free[held].all():
             plan[j] = tuple(sorted(held.tolist()))
             free[held] = False
     order = sorted(

@@ -86,9 +86,9 @@ def test_porters_and_wards_read_from_the_event_feed_only_their_notices(api: Api)
 
 
 def test_ready_tells_a_stranger_only_ready_or_not_and_a_reader_why(api: Api) -> None:
-    assert api.client.get("/ready").json() == {"status": "ready"}
-    assert api.call("demo-porter-IM-DRG-01", "GET", "/ready") == {"status": "ready"}
-    assert api.call("not-a-token", "GET", "/ready") == {"status": "ready"}
+    assert api.client.get("/ready").json() == {"status": "ready", "demo": True}
+    assert api.call("demo-porter-IM-DRG-01", "GET", "/ready") == {"status": "ready", "demo": True}
+    assert api.call("not-a-token", "GET", "/ready") == {"status": "ready", "demo": True}
     details = api.call("demo-auditor", "GET", "/ready")
     assert (details["status"], details["site"], details["loop"]) == ("ready", "apitest", "deciding")
     loop = api.client.app.state.runtime.loop  # type: ignore[attr-defined]
@@ -100,7 +100,7 @@ def test_ready_tells_a_stranger_only_ready_or_not_and_a_reader_why(api: Api) -> 
             if api.client.get("/ready").status_code == 503:
                 break
             time.sleep(0.01)
-        assert api.client.get("/ready").json() == {"status": "not_ready"}
+        assert api.client.get("/ready").json() == {"status": "not_ready", "demo": True}
         failing = api.call("demo-auditor", "GET", "/ready", 503)
         assert failing["status"] == "not_ready"
         assert "RuntimeError" in failing["reason"]
@@ -111,7 +111,7 @@ def test_ready_tells_a_stranger_only_ready_or_not_and_a_reader_why(api: Api) -> 
         if api.client.get("/ready").status_code == 200:
             break
         time.sleep(0.01)
-    assert api.client.get("/ready").json() == {"status": "ready"}
+    assert api.client.get("/ready").json() == {"status": "ready", "demo": True}
 
 
 def test_our_logs_carry_no_patient_reference_or_note(

@@ -91,7 +91,7 @@ def test_a_ward_complains_about_its_own_job_only(api: Api) -> None:
     for action in ("acknowledge", "pick-up"):
         post(api, me, f"/jobs/{jid}/{action}")
     post(api, me, f"/jobs/{jid}/complete", received_by="Nurse Chen")
-    post(api, "demo-ward-icu", f"/jobs/{jid}/complaints", 403, category="late", text="slow")
+    post(api, "demo-ward-icu", f"/jobs/{jid}/complaints", 404, category="late", text="slow")
     job = post(api, "demo-ward-surgery", f"/jobs/{jid}/complaints", category="late", text="slow")
     assert job["complaints"] == 1
     figures = api.call("demo-planner", "GET", "/figures")

@@ -75,7 +75,7 @@ def lagging_api(tmp_path: Path, clock: ManualClock, hospital: Hospital) -> Itera
     engine = Settings(
         store="sqlite", site="lag", sqlite_path=tmp_path / "lag.sqlite", poll_seconds=60
     )
-    app = create_app(ApiSettings(decide=False), engine, clock, hospital)
+    app = create_app(ApiSettings(decide=False, demo=True), engine, clock, hospital)
     with TestClient(app) as client:
         yield Api(client)
 
