@@ -301,7 +301,7 @@ class Load:
             except OSError as exc:
                 self.errors[f"porter {type(exc).__name__}"] += 1
                 return
-            if status in (403, 409):  # moved to another porter meanwhile
+            if status in (404, 409):  # moved to another porter meanwhile
                 self.errors[f"porter {status} (job moved)"] += 1
                 return
             if status != 200:
