@@ -26,6 +26,8 @@ from api.routers import (
     policy,
     porters,
     rota,
+    screens,
+    site,
 )
 from api.runtime import Runtime
 from api.settings import ApiSettings
@@ -68,6 +70,18 @@ def create_app(
         dependencies=[Depends(declared_query_only)],
     )
     errors.install(app)
-    for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
+    for module in (
+        health,
+        jobs,
+        job_reports,
+        porters,
+        rota,
+        decisions,
+        figures,
+        policy,
+        events,
+        site,
+    ):
         app.include_router(module.router)
+    screens.install(app)
     return app
