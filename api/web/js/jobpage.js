@@ -137,7 +137,7 @@ function timeline(entries) {
       h('time', {}, hms(e.at)), ' ', h('strong', {}, t(`event.${e.event}`)),
       e.outcome && ` ${t(`outcome.${e.outcome}`)}`,
       e.badges?.length ? ` ${e.badges.join(', ')}` : '',
-      e.by && h('small', {}, ` · ${e.by}`),
+      (e.by || e.actor?.by) && h('small', {}, ` · ${e.by || e.actor.by}`),
       e.reason && h('small', {}, ` · ${t(`reason.${e.reason}`)}`),
       e.note && h('small', {}, ` · ${e.note}`)))));
 }
