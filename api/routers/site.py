@@ -26,7 +26,7 @@ from api.site_schemas import (
 from engine.domain.values import Accompaniment, Complaint, Incident, Kind, Mode, Priority, Reason
 from engine.hospital import Hospital
 
-router = APIRouter(tags=["site"], responses=refusals(401, 422))
+router = APIRouter(tags=["site"], responses=refusals(401, 403, 422))
 
 
 async def _hospital(runtime: RuntimeDep) -> Hospital:
@@ -41,14 +41,15 @@ def _named(names: dict[str, str], ids: Iterable[str]) -> list[Named]:
 
 
 @router.get("/site")
-def site(principal: AnyRole, hospital: HospitalDep) -> SitePublic:
+def site(principal: AnyRole, runtime: RuntimeDep) -> SitePublic:
     """The site's name and timezone, its groups, departments and equipment, and the
     values the API accepts for kinds, priorities, modes and reasons."""
+    hospital = runtime.hospital
     catalogue = hospital.layout.catalogue
     names = hospital.names
     departments = names.get("departments", {})
     return SitePublic(
-        site=hospital.site,
+        site=runtime.app.site,  # the one served, which settings may name otherwise
         name=hospital.layout.name,
         timezone=str(hospital.timezone),
         groups=_named(names.get("groups", {}), catalogue.groups),
