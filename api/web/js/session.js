@@ -16,7 +16,6 @@ function chrome() {
   lang.value = getLang();
   lang.addEventListener('change', () => setLang(lang.value));
   $('#signout').addEventListener('click', () => { setToken(null); location.reload(); });
-  window.addEventListener('dispatch:signed-out', () => { setToken(null); location.reload(); });
   const clock = $('#clock');
   const tick = () => { clock.textContent = `${hm(new Date().toISOString())} · ${getZone()}`; };
   setInterval(tick, 10000);
@@ -72,6 +71,8 @@ export async function begin(roles) {
   const me = await whoAmI();
   $('#signin').hidden = true;
   $('#signout').hidden = false;
+  // A token refused later (revoked, the server's tokens changed): ask again.
+  window.addEventListener('dispatch:signed-out', () => { setToken(null); location.reload(); });
   $('#who').textContent = me.who;
   if (!roles.includes(me.role)) {
     const wrong = $('#wrongrole');
