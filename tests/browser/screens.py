@@ -7,6 +7,11 @@ from typing import Any
 
 from tests.e2e.server import Server
 
+try:  # without Playwright the tests still collect, and skip (or fail) saying why
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - depends on the machine
+    expect = None  # type: ignore[assignment]
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 SECOND = 1_000  # ms: what "live" means here

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import expect
-
-from tests.browser.screens import PHONE, Screens
+from tests.browser.screens import PHONE, Screens, expect
 from tests.e2e.server import Server
 from tests.e2e.test_ward_to_delivery import STAT_BLOOD, ok, two_emergency_porters
 

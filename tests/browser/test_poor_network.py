@@ -3,9 +3,7 @@ in order, and reaches the server once when the network is back."""
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
-from tests.browser.screens import PHONE, SECOND, Screens
+from tests.browser.screens import PHONE, SECOND, Screens, expect
 from tests.e2e.server import Server, eventually
 from tests.e2e.test_ward_to_delivery import STAT_BLOOD, ok, two_emergency_porters
 

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect
 
 from tests.browser.conftest import start_server
-from tests.browser.screens import DESKTOP, PHONE, Screens
+from tests.browser.screens import DESKTOP, PHONE, Screens, expect
 from tests.e2e.server import Server, eventually
 from tests.e2e.test_ward_to_delivery import STAT_BLOOD, ok, two_emergency_porters
 from tests.unit.projections.scenario import CT, DOCS, DRUG

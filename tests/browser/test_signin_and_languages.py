@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import expect
-
-from tests.browser.screens import DEVICE_TZ, PHONE, SECOND, Screens
+from tests.browser.screens import DEVICE_TZ, PHONE, SECOND, Screens, expect
 from tests.e2e.server import Server, eventually
 from tests.e2e.test_ward_to_delivery import STAT_BLOOD, ok
 
