@@ -3,7 +3,9 @@ nothing; what the phone can tell at once it says before queueing anything."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.browser.screens import PHONE, Screens, expect
 from tests.e2e.server import Server
@@ -71,3 +73,24 @@ def test_a_completion_without_who_received_it_is_refused_on_the_phone_before_it_
     expect(card.locator('[data-field="received_by"] .error')).not_to_be_empty()
     expect(phone.locator("#outbox")).to_have_attribute("data-waiting", "0")
     assert ok(porter.get(f"/jobs/{job['id']}"))["status"] == "in_progress"
+
+
+def test_a_time_typed_into_a_form_is_the_hospitals_wall_clock_wherever_the_device_is(
+    screens: Screens, server: Server
+) -> None:
+    tomorrow = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)).date()
+    ward = screens.open("/ward", "demo-ward-surgery", PHONE)  # the device: New York
+    form = ward.locator("#request-form")
+    form.locator("[name=kind]").select_option("escort")
+    form.locator("[name=patient_ref]").fill("P-004711")
+    form.locator("[name=origin]").fill("SU-W7")
+    form.locator("[name=destination]").fill("CT")
+    form.locator("[name=ready_at]").fill(f"{tomorrow}T10:30")
+    form.locator("[type=submit]").click()
+    expect(form.locator(".sent")).to_contain_text("SU-W7 → CT")
+    (job,) = [
+        j
+        for j in ok(server.client("demo-auditor").get("/jobs", params={"kind": "escort"}))
+        if j["department"] == "surgery_7"
+    ]
+    assert job["ready_at"] == f"{tomorrow}T10:30:00+08:00"

@@ -88,3 +88,14 @@ def test_the_console_speaks_chinese_when_asked_and_keeps_the_hospitals_clock(
 
     console.reload()  # the choice is remembered, and the tab stays signed in
     expect(console.locator("h1")).to_have_text("调度台")
+
+
+def test_the_desks_bell_once_muted_stays_muted(screens: Screens, server: Server) -> None:
+    console = screens.open("/", "demo-dispatcher")
+    bell = console.locator("#mute")
+    expect(bell).to_have_attribute("aria-pressed", "false")
+    bell.click()
+    expect(bell).to_have_attribute("aria-pressed", "true")
+    expect(bell).to_have_text("Muted")
+    console.reload()
+    expect(console.locator("#mute")).to_have_attribute("aria-pressed", "true")

@@ -77,6 +77,7 @@ export function follow(onItem, onState) {
         });
         if (response.status === 401 || response.status === 403) {
           onState('refused');
+          if (response.status === 401) window.dispatchEvent(new CustomEvent('dispatch:signed-out'));
           return;
         }
         if (response.status === 422 && last !== null) { last = null; continue; }
