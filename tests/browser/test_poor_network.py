@@ -20,6 +20,7 @@ def test_two_actions_taken_offline_wait_on_the_phone_and_land_once_when_the_netw
     outbox = phone.locator("#outbox")
 
     phone.context.set_offline(True)
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "offline")
     card.locator("button[data-action=acknowledge]").click()
     expect(outbox).to_have_attribute("data-waiting", "1")
     card.locator("button[data-action=pick-up]").click()  # shown as if acknowledged
@@ -35,6 +36,7 @@ def test_two_actions_taken_offline_wait_on_the_phone_and_land_once_when_the_netw
     expect(outbox).to_have_attribute("data-waiting", "0", timeout=10 * SECOND)
     expect(outbox).to_contain_text("Everything has reached the server")
     expect(card.locator("button[data-action=complete]")).to_be_visible()
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "live", timeout=5 * SECOND)
     eventually(lambda: ok(auditor.get(f"/jobs/{job['id']}"))["status"] == "in_progress")
     events = [e["event"] for e in ok(auditor.get(f"/jobs/{job['id']}/timeline"))["entries"]]
     assert events.count("Acknowledged") == 1

@@ -23,11 +23,20 @@ function chrome() {
   return tick;
 }
 
-export function setConn(state) {
+// The stream's state, as the chip shows it: a device that knows it is offline says so,
+// whatever an old connection still claims.
+let conn = 'offline';
+function showConn() {
   const chip = $('#conn');
+  const state = navigator.onLine ? conn : 'offline';
   chip.dataset.state = state;
   chip.textContent = t(`conn.${state}`);
 }
+export function setConn(state) {
+  conn = state;
+  showConn();
+}
+for (const name of ['online', 'offline', 'dispatch:lang']) window.addEventListener(name, showConn);
 
 function askToken() {
   const form = $('#signin-form');

@@ -92,10 +92,18 @@ export function follow(onItem, onState) {
 
   // Back on the network: try at once rather than after the back-off.
   const again = () => { delay = 250; controller?.abort(); wake?.(); };
+  // Gone offline: drop the line now rather than wait for it to fall silent.
+  const drop = () => controller?.abort();
   window.addEventListener('online', again);
+  window.addEventListener('offline', drop);
   run();
   return {
-    stop() { stopped = true; window.removeEventListener('online', again); controller?.abort(); },
+    stop() {
+      stopped = true;
+      window.removeEventListener('online', again);
+      window.removeEventListener('offline', drop);
+      controller?.abort();
+    },
     reconnect: again,
   };
 }
