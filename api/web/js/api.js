@@ -58,7 +58,6 @@ export async function call(method, path, { body, key, signal } = {}) {
 }
 
 export const get = (path) => call('GET', path);
-export const post = (path, body = {}, key = undefined) => call('POST', path, { body, key });
 
 export function query(params) {
   const q = new URLSearchParams();

@@ -2,7 +2,6 @@
 // answers is ever read as markup.
 
 export const $ = (selector, root = document) => root.querySelector(selector);
-export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
