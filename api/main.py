@@ -27,6 +27,8 @@ from api.routers import (
     policy,
     porters,
     rota,
+    screens,
+    site,
 )
 from api.runtime import Runtime
 from api.settings import ApiSettings
@@ -71,6 +73,18 @@ def create_app(
     errors.install(app)
     logs.install()
     app.add_middleware(BodyLimit)
-    for module in (health, jobs, job_reports, porters, rota, decisions, figures, policy, events):
+    for module in (
+        health,
+        jobs,
+        job_reports,
+        porters,
+        rota,
+        decisions,
+        figures,
+        policy,
+        events,
+        site,
+    ):
         app.include_router(module.router)
+    screens.install(app)
     return app

@@ -54,6 +54,9 @@ class Hospital:
     recurring: tuple[RecurringWork, ...] = ()
     source: str = field(default="demo", compare=False)
     """Where the data came from: `demo` or the file's path (answers and reports say)."""
+    names: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    """What people call things, by kind (`groups`, `departments`, `equipment`) and id:
+    the engine works with ids, screens show names."""
 
     @classmethod
     def from_data(cls, data: dict[str, Any], source: str = "data") -> Hospital:
@@ -134,7 +137,14 @@ class Hospital:
             )
             for r in h.rounds
         )
-        return cls(layout, roster, templates, ZoneInfo(h.timezone), departments, recurring, source)
+        names = {
+            "groups": {g.id: g.name or g.id for g in h.groups},
+            "departments": {d.id: d.name or d.id for d in h.departments},
+            "equipment": {e.id: e.name or e.id for e in h.equipment},
+        }
+        return cls(
+            layout, roster, templates, ZoneInfo(h.timezone), departments, recurring, source, names
+        )
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Hospital:
