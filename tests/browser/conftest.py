@@ -66,6 +66,7 @@ def start_server(folder: Path) -> Server:
     """A fresh site on embedded SQLite: the screens are the subject, not the store."""
     env = {
         "DISPATCH_SITE": f"b{uuid4().hex[:12]}",
+        "DISPATCH_DEMO": "true",  # the tests sign in with the well-known demo tokens
         "DISPATCH_STORE": "sqlite",
         "DISPATCH_SQLITE_PATH": str(folder / "events.sqlite"),
         "DISPATCH_TICK_SECONDS": "0.5",

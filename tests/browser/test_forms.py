@@ -27,7 +27,7 @@ def test_a_call_taken_at_the_desk_with_an_unknown_place_is_refused_beside_that_f
     form.locator("[name=department]").fill("surgery_7")
     form.locator("[name=origin]").fill("ROOF")
     form.locator("[name=destination]").fill("LAB")
-    before = ok(server.client().get("/ready"))["position"]
+    before = ok(server.client("demo-auditor").get("/ready"))["position"]
     form.locator("[type=submit]").click()
 
     origin = form.locator('[data-field="origin"]')
@@ -51,7 +51,7 @@ def test_a_ward_asking_to_go_nowhere_is_told_so_beside_the_destination(
     form.locator("[name=kind]").select_option("document")
     form.locator("[name=origin]").fill("SU-W7")
     form.locator("[name=destination]").fill("SU-W7")
-    before = ok(server.client().get("/ready"))["position"]
+    before = ok(server.client("demo-auditor").get("/ready"))["position"]
     form.locator("[type=submit]").click()
     expect(form.locator('[data-field="destination"] .error')).to_contain_text("differ")
     assert submitted_since(server, before) == []
