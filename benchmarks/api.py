@@ -329,7 +329,8 @@ class Load:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         async with httpx.AsyncClient(base_url=self.url, limits=limits, timeout=30) as client:
             porters = await self.prepare(client, hospital)
-            start = (await client.get("/ready")).json()["position"]
+            reader = {"Authorization": "Bearer demo-auditor"}  # /ready's details are a reader's
+            start = (await client.get("/ready", headers=reader)).json()["position"]
             wire = Wire(self.url)
             follower = asyncio.get_running_loop().create_task(self.follow(wire, start))
             await asyncio.wait_for(self.hello.wait(), 10)
@@ -347,7 +348,7 @@ class Load:
             deadline = time.perf_counter() + 30
             while time.perf_counter() < deadline and not self.accepted <= self.completed:
                 await asyncio.sleep(0.2)
-            ready = (await client.get("/ready")).json()
+            ready = (await client.get("/ready", headers=reader)).json()
             figures = (
                 await client.get("/figures", headers={"Authorization": "Bearer demo-auditor"})
             ).json()
