@@ -78,21 +78,6 @@ TRIGGERS = {
 _WAITING = {ev.JobSubmitted, ev.JobReleased}
 _NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
 _RETRIES_AT_ONCE = 3
-_FIRST_BACKOFF = timedelta(milliseconds=10)
-
-
-def _backoff(retries: int, tick: timedelta) -> timedelta:
-    """How long a round that raced other writers waits before trying again: not at all
-    the first few times, then 10 ms doubling up to the tick. Under a burst of porters'
-    writes a round may lose several races in a row; waiting a whole tick after the
-    third (as before) left jobs waiting for seconds, while a round that keeps failing
-    for another reason still backs off to the tick."""
-    if retries <= _RETRIES_AT_ONCE:
-        return timedelta(0)
-    doubled: timedelta = _FIRST_BACKOFF * 2 ** min(retries - _RETRIES_AT_ONCE - 1, 20)
-    return min(tick, doubled)
-
-
 # Events after which the rota's days to come follow the porters' templates again.
 _ROSTER = {ev.PorterRegistered, ev.PorterChanged, ev.PorterRetired}
 
@@ -257,7 +242,8 @@ class Driver(RotaKeeping):
             with self.board.held():
                 self._retries += 1
                 self._pending.add("retry")
-                self._retry_at = now + _backoff(self._retries, self.params.tick)
+                soon = self._retries > _RETRIES_AT_ONCE
+                self._retry_at = now + self.params.tick if soon else now
             return
         with self.board.held():
             self._retries = 0
