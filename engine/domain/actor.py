@@ -55,10 +55,6 @@ def current() -> ActorData:
     return _acting.get().data()
 
 
-def current_actor() -> Actor:
-    return _acting.get()
-
-
 def engine_acts(method: F) -> F:
     """What the decorated method records, the engine did (rounds, escalations, rota)."""
 

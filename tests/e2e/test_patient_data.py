@@ -4,7 +4,7 @@ and neither the server's log nor the store's raw bytes hold any of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -37,15 +37,6 @@ def private(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Se
     srv.kill()
     if request.param == "postgres":
         drop_site_tables(site)
-
-
-def retried(call: Callable[[], httpx.Response]) -> httpx.Response:
-    """The engine's own writes (rounds, the rota) may win a race: a stale write, again."""
-    for _ in range(20):
-        response = call()
-        if response.status_code != 409 or "ConcurrentUpdate" not in response.text:
-            return response
-    return response
 
 
 def hand_to_a_free_escort(dispatcher: httpx.Client, job_id: str) -> str:

@@ -2,7 +2,7 @@
 // kept in sessionStorage; `/me` says whose it is, and a page for another role says where
 // that role's page is instead of showing buttons the API would refuse.
 
-import { $, showProblem, clearProblems } from './dom.js';
+import { $, h, showProblem, clearProblems } from './dom.js';
 import { ApiError, Offline, get, setToken, getToken } from './api.js';
 import { LANGS, getLang, setLang, t, translate } from './i18n.js';
 import { hm, getZone, setZone } from './time.js';
@@ -10,7 +10,28 @@ import { hm, getZone, setZone } from './time.js';
 export const HOME = { porter: '/m', ward: '/ward' };
 export const homeOf = (role) => HOME[role] || '/';
 
+// The sign-in form and the note for a token of another role: the same on every page, so
+// built here once, before the page's own content, rather than written into each page.
+function signInSections() {
+  if ($('#signin')) return;
+  const i18n = (key) => ({ 'data-i18n': key });
+  const signin = h('section', { id: 'signin', class: 'card signin', hidden: true },
+    h('form', { id: 'signin-form', novalidate: true },
+      h('h2', i18n('signin.title'), 'Sign in'),
+      h('label', { class: 'field', 'data-field': 'token' },
+        h('span', { class: 'label', ...i18n('signin.token') }, 'Bearer token'),
+        h('input', { name: 'token', type: 'password', autocomplete: 'off' }),
+        h('small', { class: 'error', role: 'alert' })),
+      h('button', { type: 'submit', class: 'primary', ...i18n('signin.go') }, 'Sign in'),
+      h('p', { class: 'hint', ...i18n('signin.hint') })));
+  const wrong = h('section', { id: 'wrongrole', class: 'card signin', hidden: true },
+    h('p', i18n('wrongrole.text')),
+    h('a', { href: '/', ...i18n('wrongrole.go') }));
+  $('#app').before(signin, wrong);
+}
+
 function chrome() {
+  signInSections();
   const lang = $('#lang');
   lang.replaceChildren(...Object.entries(LANGS).map(([v, label]) => new Option(label, v)));
   lang.value = getLang();
