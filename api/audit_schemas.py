@@ -96,10 +96,17 @@ class TimelineEntry(BaseModel):
     event: str = Field(description="Submitted, Assigned, ... or Decision, DecisionOverridden")
     position: int = Field(description="in the site's log")
     version: int | None = Field(default=None, description="the job's, for its own events")
-    decision: int | None = Field(default=None, description="Decision: the round's number")
+    decision: int | None = Field(
+        default=None, description="Decision: the round's number (of several waiting: the last)"
+    )
     outcome: Literal["assigned", "kept", "waiting"] | None = Field(
         default=None, description="Decision: what the round did with the job"
     )
+    rounds: int | None = Field(
+        default=None,
+        description="Decision, waiting: how many rounds in a row left it waiting for this reason",
+    )
+    last_at: str | None = Field(default=None, description="Decision, waiting: the last such round")
     badges: list[str] | None = Field(default=None, description="the porters it names")
     by: str | None = None
     reason: str | None = None

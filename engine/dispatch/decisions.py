@@ -1,31 +1,61 @@
 """Recorded decisions: their stored inputs, and replaying them.
 
-A decision stores its problem's inputs (all but the site's travel matrix, which
-it names by digest), the solver parameters and seed, so a recorded round can be
-re-solved exactly, and an override is written into the decision it overrides.
+A decision stores its problem's inputs, the solver parameters and seed, so a
+recorded round can be re-solved exactly, and an override is written into the
+decision it overrides. Two inputs are stored by reference, because both are in
+the log already and copying them made a round's record grow with the queue (a
+backlog of 900 jobs made each round write 600 KB, read back by every process,
+which slowed the rounds, which grew the backlog): the site's travel matrix, by
+digest; and each job, by its id and the version of it the round saw, from which
+`job_spec` rebuilds exactly what the round solved. Which porters held a movable
+job is kept inline, so the record alone tells a kept job from a moved one.
+Decisions recorded before this stored every job's spec inline; both are read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from engine.assign import AssignmentProblem, SolverParams, Travel, solve
+from engine.dispatch.specs import job_spec
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DecisionNotFound, InvalidInput
+from engine.domain.job.aggregate import Job
 from engine.write.application import DispatchApp
 
 
-def stored_problem(problem: AssignmentProblem) -> dict[str, Any]:
+def stored_problem(problem: AssignmentProblem, versions: Mapping[str, int]) -> dict[str, Any]:
+    """`versions`: each job's aggregate version, as the round saw it."""
     data = problem.to_data(travel=False)
+    del data["jobs"]
+    data["job_refs"] = [[spec.id, versions[spec.id]] for spec in problem.jobs]
+    data["held"] = {s.id: list(s.assigned_porters) for s in problem.jobs if s.assigned_porters}
     data["travel_digest"] = problem.travel.digest()
     return data
 
 
+def recorded_jobs(app: DispatchApp, problem: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The job specs a recorded round solved, rebuilt from the versions it names."""
+    if "job_refs" not in problem:
+        return list(problem.get("jobs", []))
+    jobs = []
+    for jid, version in problem["job_refs"]:
+        job: Aggregate = app.repository.get(UUID(jid), version=version)
+        if not isinstance(job, Job):
+            raise DecisionNotFound(jid)
+        jobs.append(job_spec(job).to_data())
+    return jobs
+
+
 def recorded_problem(app: DispatchApp, decision: Decision) -> AssignmentProblem:
     data = dict(decision.problem)
+    data["jobs"] = recorded_jobs(app, data)
+    data.pop("job_refs", None)
+    data.pop("held", None)
     travel = Travel.from_site(app.layout)
     if data.pop("travel_digest") != travel.digest():
         raise InvalidInput("decision", "the site's travel times changed since this round")

@@ -16,6 +16,7 @@ from engine.assign import AssignmentResult, explain
 from engine.dispatch.decisions import get_decision, recorded_problem
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.decision.aggregate import Decision
+from engine.domain.decision.inputs import considered
 from engine.domain.ids import porter_id
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
@@ -58,7 +59,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
         "method": result.get("method"),
         "objective": result.get("objective"),
         "fingerprint": result.get("fingerprint"),
-        "jobs_considered": len(decision.problem.get("jobs", [])),
+        "jobs_considered": len(considered(decision.problem)),
         "porters_considered": len(decision.problem.get("porters", [])),
         "assignments": [_assignment(a, names) for a in result.get("assignments", [])],
         "unassigned": result.get("unassigned", []),

@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from engine.assign import AssignmentProblem, Travel
 from engine.assign.rules import violations
 from engine.dispatch.decisions import get_decision
-from engine.dispatch.rounds import job_spec, porter_spec
+from engine.dispatch.specs import job_spec, porter_spec
 from engine.domain.commands import Transition
 from engine.domain.errors import RuleBroken
 from engine.domain.job.aggregate import Job

@@ -25,6 +25,7 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
+from engine.dispatch.specs import job_order, job_spec, porter_spec
 from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
@@ -35,48 +36,6 @@ from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
 LOOKAHEAD = timedelta(hours=1)
-
-
-def job_spec(job: Job) -> JobSpec:
-    return JobSpec(
-        id=str(job.id),
-        kind=job.kind,
-        priority=job.priority,
-        group=job.group,
-        origin=job.origin.code,
-        destination=job.destination.code,
-        requested_at=job.requested_at,
-        pickup_due=job.pickup_due,
-        delivery_due=job.delivery_due,
-        required_skills=job.required_skills,
-        porters_needed=job.requirements.porters_needed,
-        needs_accompaniment=job.needs_accompaniment,
-        accompaniment_confirmed=job.accompaniment_confirmed_by is not None,
-        ready_at=job.ready_at,
-        assigned_porters=tuple(job.porter_ids) if job.status is Status.ASSIGNED else (),
-        declined_by=tuple(sorted(set(job.declined_by) | set(job.passed_over))),
-        widened=job.widened,
-    )
-
-
-def _job_order(spec: JobSpec) -> tuple[datetime, str]:
-    return spec.requested_at, spec.id
-
-
-def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
-    return PorterSpec(
-        id=str(porter.id),
-        badge=porter.badge,
-        group=porter.group,
-        skills=frozenset(porter.skills),
-        location=porter.location,
-        on_shift=porter.on_shift,
-        on_break=porter.on_break,
-        shift_ends_at=porter.shift_ends_at,
-        active_jobs=sum(1 for j in porter.active_jobs if j not in movable),
-        jobs_this_shift=porter.jobs_this_shift,
-        free_since=porter.last_free_at,
-    )
 
 
 def _in_pool(job: Job, now: datetime, document: PolicyDocument) -> bool:
@@ -139,7 +98,7 @@ class Dispatcher:
             for j in self.board.open.values()
             if _in_pool(j, now, document) and (j.ready_at is None or j.ready_at <= horizon)
         ]
-        specs = sorted((self._spec(j) for j in jobs), key=_job_order)
+        specs = sorted((self._spec(j) for j in jobs), key=job_order)
         movable = {spec.id for spec in specs if spec.assigned_porters}
         porters = sorted(
             (
@@ -169,6 +128,7 @@ class Dispatcher:
             if not self._worth_a_round(policy[1]):
                 return None
             problem = self._problem(policy)
+            versions = {s.id: self._specs[UUID(s.id)][0] for s in problem.jobs}
             number = self.board.decisions + 1
         if all(j.assigned_porters for j in problem.jobs):
             return None  # nothing waits (only jobs already held, which could move)
@@ -179,7 +139,7 @@ class Dispatcher:
             trigger=trigger,
             policy_version=problem.policy_version,
             params=asdict(self.params),
-            problem=stored_problem(problem),
+            problem=stored_problem(problem, versions),
             result=result.to_data(),
             timestamp=problem.now,
             actor=current(),

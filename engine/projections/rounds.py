@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.domain import events as ev
+from engine.domain.decision.inputs import considered
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Rounds:
                 self.summaries[self._at[number]].overrides += 1
 
     def _made(self, event: Any) -> None:
-        result, problem = event.result, event.problem
+        result, jobs = event.result, considered(event.problem)
         summary = RoundSummary(
             number=event.number,
             id=str(event.originator_id),
@@ -79,16 +80,16 @@ class Rounds:
             policy_version=event.policy_version,
             status=result.get("status"),
             strategy=result.get("strategy"),
-            jobs_considered=len(problem.get("jobs", [])),
-            porters_considered=len(problem.get("porters", [])),
+            jobs_considered=len(jobs),
+            porters_considered=len(event.problem.get("porters", [])),
             jobs_placed=len(result.get("assignments", [])),
             jobs_waiting=len(result.get("unassigned", [])),
         )
         self._numbers[summary.id] = summary.number
         self._at[summary.number] = len(self.summaries)
         self.summaries.append(summary)
-        for job in problem.get("jobs", []):
-            self._of_job.setdefault(UUID(job["id"]), []).append(summary.number)
+        for jid in jobs:
+            self._of_job.setdefault(UUID(jid), []).append(summary.number)
 
     def listing(
         self,

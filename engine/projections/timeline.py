@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.domain import events as ev
+from engine.domain.decision.inputs import considered, held
 
 Change = dict[str, Any]
 
@@ -88,13 +89,31 @@ class Timelines:
         self.entries.setdefault(event.originator_id, []).append(entry)
 
     def _decision(self, position: int, event: Any) -> None:
-        """One entry per job the round considered: assigned, kept, or left waiting and why."""
+        """One entry per job the round considered: assigned, kept, or left waiting and why.
+        Rounds that leave a job waiting for the same reason as the round before add to
+        that entry (`rounds`, the last one's number and time) rather than one entry each:
+        a job waiting through a busy hour would otherwise carry hundreds."""
         chosen = {a["job_id"]: a for a in event.result.get("assignments", [])}
         waiting = {u["job_id"]: u for u in event.result.get("unassigned", [])}
-        for job in event.problem.get("jobs", []):
-            jid = job["id"]
+        holding = held(event.problem)
+        at = _iso(event.timestamp, self.tz)
+        for jid in considered(event.problem):
+            entries = self.entries.setdefault(UUID(jid), [])
+            if jid not in chosen:
+                reason = waiting.get(jid, {}).get("reason", "")
+                last = entries[-1] if entries else None
+                if (
+                    last is not None
+                    and last.get("outcome") == "waiting"
+                    and last.get("reason") == reason
+                ):
+                    last["rounds"] = last.get("rounds", 1) + 1
+                    last["decision"] = event.number
+                    last["last_at"] = at
+                    last["last_position"] = position
+                    continue
             entry: dict[str, Any] = {
-                "at": _iso(event.timestamp, self.tz),
+                "at": at,
                 "event": "Decision",
                 "position": position,
                 "decision": event.number,
@@ -103,8 +122,8 @@ class Timelines:
             }
             if jid in chosen:
                 pick = chosen[jid]
-                held = sorted(job.get("assigned_porters") or [])
-                entry["outcome"] = "kept" if held == sorted(pick["porter_ids"]) else "assigned"
+                kept = sorted(holding.get(jid, [])) == sorted(pick["porter_ids"])
+                entry["outcome"] = "kept" if kept else "assigned"
                 entry["badges"] = self._badges(list(pick["porter_ids"]))
                 entry["cost"] = pick["cost"]
                 entry["breakdown"] = pick["breakdown"]
@@ -114,8 +133,8 @@ class Timelines:
                 ]
             else:
                 entry["outcome"] = "waiting"
-                entry["reason"] = waiting.get(jid, {}).get("reason", "")
-            self.entries.setdefault(UUID(jid), []).append(entry)
+                entry["reason"] = reason
+            entries.append(entry)
 
     def _override(self, position: int, event: Any) -> None:
         self.entries.setdefault(UUID(event.job_id), []).append(

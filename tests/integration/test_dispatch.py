@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from engine.domain.commands import SubmitJob, Transition, parse
 from engine.domain.errors import IllegalTransition
 from engine.domain.values import Reason, Status
 from engine.hospital import Hospital
+from engine.projections.timeline import Timelines
 from engine.settings import Settings
 from engine.write.application import DispatchApp
 
@@ -146,3 +148,51 @@ def test_the_same_log_and_policy_give_the_same_decisions(
         results.append([get_decision(app, n).result for n in range(1, 7)])
         app.close()
     assert results[0] == results[1]
+
+
+def _fold_timelines(app: DispatchApp) -> Timelines:
+    timelines = Timelines()
+    for n in app.recorder.select_notifications(start=1, limit=100_000):
+        timelines.apply(n.id, app.mapper.to_domain_event(n))
+    return timelines
+
+
+def test_a_round_records_its_queue_by_reference_so_a_backlog_does_not_swell_the_log(
+    morning: DispatchApp,
+) -> None:
+    """A round stores each job as (id, version): its record grows by tens of bytes per
+    waiting job, not by the job's whole spec, and still replays to the same result."""
+    for i in range(120):
+        submit(morning, f"queue-{i}", kind="document", priority="routine", origin="IM-W7")
+    decision = Dispatcher(morning).run_round("job submitted")
+    assert decision is not None
+    refs = decision.problem["job_refs"]
+    assert len(refs) == 120 and "jobs" not in decision.problem
+    assert len(json.dumps(refs)) < 60 * len(refs)
+    recorded, recomputed = replay_decision(morning, decision.number)
+    assert recomputed == recorded
+
+
+def test_rounds_that_leave_a_job_waiting_for_one_reason_make_one_timeline_entry(
+    morning: DispatchApp, clock: ManualClock
+) -> None:
+    jobs = [
+        submit(morning, f"wait-{i}", kind="document", priority="routine", origin="IM-W7")
+        for i in range(80)
+    ]
+    dispatcher = Dispatcher(morning)
+    made = []
+    for _ in range(4):
+        made.append(dispatcher.run_round("job submitted"))
+        clock.advance(seconds=1)
+    timelines = _fold_timelines(morning)
+    still = [j for j in jobs if morning.job(j).status is Status.REQUESTED]
+    assert still, "the test needs a job the rounds left waiting"
+    for jid in still:
+        waits = [e for e in timelines.entries[jid] if e.get("outcome") == "waiting"]
+        considered = sum(1 for d in made if d is not None and str(jid) in str(d.problem))
+        assert sum(e.get("rounds", 1) for e in waits) == considered
+        assert len(waits) < considered or considered == 1
+        assert waits[-1]["decision"] == max(
+            d.number for d in made if d is not None and str(jid) in str(d.problem)
+        )
