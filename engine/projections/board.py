@@ -46,6 +46,8 @@ class Board:
         while batch := self.fetch():
             self.apply(batch)
             applied += len(batch)
+            if len(batch) < PAGE:  # the end of the log: no need to ask again to be told so
+                break
         return applied
 
     def fetch(self) -> Sequence[Notification]:

@@ -22,7 +22,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from engine.projections.board import Board
+from engine.projections.board import PAGE, Board
 
 Subscriber = Callable[[list[Any]], None]
 
@@ -67,6 +67,8 @@ class Feed(Board):
                     applied += len(made)
                     for subscriber in list(self._subscribers):
                         subscriber(made)
+                    if len(batch) < PAGE:  # the end of the log: a second query would say so
+                        break
                 self._finished = mine
         return applied
 
