@@ -59,7 +59,7 @@ def free_port() -> int:
 
 
 def start_server(
-    store: str, site: str, tmp: Path, workers: int = 1
+    store: str, site: str, tmp: Path, workers: int = 1, extra_env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -75,9 +75,10 @@ def start_server(
         "DISPATCH_POSTGRES_POOL_SIZE": "10",
         # Several processes see each other's writes only by reading the log: read it often.
         "DISPATCH_POLL_SECONDS": "0.25" if workers == 1 else "0.01",
+        **(extra_env or {}),
     }
     dispatch = Path(sys.executable).parent / "dispatch"
-    log = open(tmp / f"{store}.log", "wb")  # noqa: SIM115 - the server's for its life
+    log = open(tmp / f"{store}-{site}.log", "wb")  # noqa: SIM115 - the server's for its life
     command = [str(dispatch), "serve"]
     if os.environ.get("BENCH_SERVER_WRAPPER"):  # e.g. a profiler around the server
         command = [sys.executable, os.environ["BENCH_SERVER_WRAPPER"]]
@@ -93,7 +94,7 @@ def start_server(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError((tmp / f"{store}.log").read_text()[-2000:])
+            raise RuntimeError((tmp / f"{store}-{site}.log").read_text()[-2000:])
         try:
             if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
                 return proc, url
@@ -222,8 +223,11 @@ class Wire:
 
 
 class Load:
-    def __init__(self, url: str, site: str, rate: float, duration: float) -> None:
+    def __init__(
+        self, url: str, site: str, rate: float, duration: float, keys: str = "bench"
+    ) -> None:
         self.url, self.site, self.rate, self.duration = url, site, rate, duration
+        self.keys = keys  # idempotency keys' prefix: a second run on one store needs its own
         self.sent: dict[str, float] = {}  # job id -> when its POST started
         self.sent_wall: dict[str, float] = {}  # the same instant on the wall clock
         self.submitted_at: dict[str, float] = {}  # job id -> its Submitted event's time
@@ -342,7 +346,7 @@ class Load:
                 delay = began + i / self.rate - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(self.submit(wire, f"bench-{i}", body)))
+                tasks.append(asyncio.create_task(self.submit(wire, f"{self.keys}-{i}", body)))
             offered = time.perf_counter() - began
             await asyncio.gather(*tasks)
             deadline = time.perf_counter() + 30
