@@ -72,6 +72,7 @@ class Site:
             wakeup=self.service.wakeup,
             poll_seconds=settings.poll_seconds,
             standby_seconds=settings.standby_seconds,
+            on_failure=self.service.alarm,
         )
 
     def close(self) -> None:

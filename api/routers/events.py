@@ -47,7 +47,17 @@ def visible(principal: Principal, change: Change) -> list[dict[str, Any]]:
     return [{"position": change["position"], "at": change["at"], **n} for n in mine]
 
 
+def _alert(principal: Principal, item: Change) -> list[ServerSentEvent]:
+    """The dispatch loop failing or recovered: for the staff who watch the board. No
+    `id`: it is not a position in the log, and must not move where a client resumes."""
+    if principal.role not in READERS:
+        return []
+    return [ServerSentEvent(raw_data=json.dumps(item), event="alert")]
+
+
 def _events(principal: Principal, change: Change) -> list[ServerSentEvent]:
+    if change.get("type") == "alert":
+        return _alert(principal, change)
     if principal.role in READERS:
         return [_event(change)]
     return [
@@ -115,6 +125,9 @@ async def stream(
     try:
         sent = resume if resume is not None else start
         yield ServerSentEvent(event="hello", data={"position": start, "site": service.app.site})
+        if service.alert is not None:
+            for sse in _alert(principal, service.alert):
+                yield sse
         while sent < start:  # what the client missed, read back from the log
             missed = await run_in_threadpool(service.changes_between, sent, start)
             if not missed:
@@ -126,7 +139,10 @@ async def stream(
         sent = max(sent, start)
         while True:
             for change in await queue.get():
-                if change["position"] > sent:
+                if change.get("type") == "alert":
+                    for sse in _alert(principal, change):
+                        yield sse
+                elif change["position"] > sent:
                     for sse in _events(principal, change):
                         yield sse
                     sent = change["position"]

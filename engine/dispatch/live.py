@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from engine.dispatch.driver import Driver
@@ -35,7 +36,10 @@ class LiveLoop:
         wakeup: threading.Event | None = None,
         poll_seconds: float = 0.25,
         standby_seconds: float = 1.0,
+        on_failure: Callable[[str | None], None] | None = None,
     ) -> None:
+        """`on_failure` hears when the loop starts failing (why) and when it recovers
+        (None): the dispatchers must know that nothing is being dispatched."""
         self.driver = driver
         self.lease = lease
         self.poll_seconds = poll_seconds
@@ -43,6 +47,7 @@ class LiveLoop:
         self.leading = False
         self.errors = 0
         self.failure: str | None = None  # why the last step failed; None once one succeeds
+        self._on_failure = on_failure
         self._wake = wakeup or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -95,15 +100,24 @@ class LiveLoop:
                 wait = self.poll_seconds
                 if wake_at is not None:
                     wait = min(wait, max((wake_at - clock.now()).total_seconds(), 0.0))
-                self.failure = None
+                self._failing(None)
                 if wait > 0:
                     self._wake.wait(wait)
                 self._wake.clear()
             except Exception as exc:
                 self.errors += 1
-                self.failure = f"the dispatch loop's last step failed ({type(exc).__name__})"
+                self._failing(f"the dispatch loop's last step failed ({type(exc).__name__})")
                 log.exception("dispatch loop step failed; retrying")
                 self._stop.wait(min(self.poll_seconds * 4, 1.0))
+
+    def _failing(self, why: str | None) -> None:
+        changed = why != self.failure
+        self.failure = why
+        if changed and self._on_failure is not None:
+            try:
+                self._on_failure(why)
+            except Exception:  # telling must not stop the loop
+                log.exception("could not tell of the dispatch loop's state")
 
     def _lead(self) -> bool:
         if self.leading and time.monotonic() < self._next_check:

@@ -83,6 +83,13 @@ class Feed(Board):
             self._subscribers.append(subscriber)
             return self.position
 
+    def tell(self, items: list[Any]) -> None:
+        """Send subscribers something that is not in the log (an alert), in order with
+        the batches they get."""
+        with self._reading:
+            for subscriber in list(self._subscribers):
+                subscriber(items)
+
     def unsubscribe(self, subscriber: Subscriber) -> None:
         with self._reading:
             if subscriber in self._subscribers:

@@ -47,6 +47,7 @@ class Service:
         self.board = Feed(app, self._fold if read_models else _board_only)
         self._lock = self.board.lock
         self.wakeup = threading.Event()
+        self.alert: Change | None = None  # the dispatch loop is failing, and why
 
     # -- folding ----------------------------------------------------------------
 
@@ -73,6 +74,19 @@ class Service:
         the read models up (`stored_job`); the loop's poll covers anything else."""
         if wake:
             self.wakeup.set()
+
+    def alarm(self, why: str | None) -> None:
+        """The dispatch loop started failing (why), or recovered (None). Not an event of
+        the log (a failing loop may not be able to write one): subscribers get it as an
+        `alert` item, and `alert` keeps it for streams opened while it lasts."""
+        now = self.now().astimezone(self.tz).isoformat()
+        if why is None:
+            item = {"type": "alert", "kind": "dispatch_recovered", "at": now, "text": ""}
+            self.alert = None
+        else:
+            item = {"type": "alert", "kind": "dispatch_failing", "at": now, "text": why}
+            self.alert = item
+        self.board.tell([item])
 
     def subscribe(self, subscriber: Subscriber) -> int:
         """Receive every later batch of changes; returns the position it starts after."""

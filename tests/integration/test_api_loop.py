@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -269,3 +270,37 @@ def test_on_postgres_another_process_write_arrives_by_notify_not_by_the_poll(
         writer.close()
         reader.close()
     drop_site_tables(site)
+
+
+def test_a_failing_loop_alerts_whoever_watches_and_says_when_it_recovers(
+    clock: ManualClock, hospital: Hospital, tmp_path: Path
+) -> None:
+    """A real failure: the site's table is taken away from under the loop, then put
+    back. Subscribers hear `dispatch_failing` once, with why, then `dispatch_recovered`."""
+    settings = Settings(store="sqlite", sqlite_path=tmp_path / "s.sqlite", poll_seconds=0.02)
+    site = live_site(settings, clock, hospital)
+    heard: list[dict[str, str]] = []
+    site.service.subscribe(lambda items: heard.extend(i for i in items if i["type"] == "alert"))
+    loop = site.live()
+    table = f"dispatch_{site.app.site}_events"
+    store = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    try:
+        loop.start()
+        eventually(lambda: loop.driver.board.position > 0)
+        store.execute(f"ALTER TABLE {table} RENAME TO away")
+        loop.wake()
+        eventually(lambda: loop.failure is not None)
+        assert site.service.alert is not None
+        assert site.service.alert["kind"] == "dispatch_failing"
+        store.execute(f"ALTER TABLE away RENAME TO {table}")
+        loop.wake()
+        eventually(lambda: loop.failure is None)
+        eventually(lambda: [a["kind"] for a in heard][-1:] == ["dispatch_recovered"])
+        kinds = [a["kind"] for a in heard]
+        assert kinds == ["dispatch_failing", "dispatch_recovered"]
+        assert heard[0]["text"]
+        assert site.service.alert is None
+    finally:
+        loop.stop()
+        store.close()
+        site.close()
