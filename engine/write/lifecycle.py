@@ -7,6 +7,8 @@ them together, which the store writes in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,7 +17,8 @@ from eventsourcing.domain import Aggregate
 
 from engine.clock import Clock
 from engine.domain.commands import Complete, Rate, Transition
-from engine.domain.errors import IllegalTransition
+from engine.domain.errors import IllegalTransition, NotThePortersJob
+from engine.domain.ids import porter_id as make_porter_id
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
@@ -24,6 +27,7 @@ from engine.domain.values import ENGINE, Reason, Status
 
 class JobLifecycle:
     clock: Clock
+    site: str
 
     # Provided by DispatchApp.
     def job(self, job_id: UUID) -> Job:
@@ -89,9 +93,23 @@ class JobLifecycle:
             p.take_job(job.id, capacity, now)
         return list({p.id: p for p in [*released, *targets]}.values())
 
+    def _acting(self, porter_ref: UUID | str) -> UUID:
+        """The id of the porter acting, without reading them: the job checks that they
+        hold it; only a refusal is worth a read, to say when no such porter exists."""
+        return porter_ref if isinstance(porter_ref, UUID) else make_porter_id(self.site, porter_ref)
+
+    @contextmanager
+    def _as_porter(self, porter_ref: UUID | str) -> Iterator[UUID]:
+        try:
+            yield self._acting(porter_ref)
+        except NotThePortersJob:
+            self.porter(porter_ref)  # no such porter: that is the answer
+            raise
+
     def acknowledge_job(self, job_id: UUID, porter_ref: UUID | str) -> None:
         job = self.job(job_id)
-        job.acknowledge(self.porter(porter_ref).id, self.clock.now())
+        with self._as_porter(porter_ref) as pid:
+            job.acknowledge(pid, self.clock.now())
         self.record(job)
 
     def confirm_accompaniment(self, job_id: UUID, confirmed_by: str, companion: str) -> None:
@@ -107,7 +125,8 @@ class JobLifecycle:
         handed_over_by: str = "",
     ) -> None:
         job = self.job(job_id)
-        job.pick_up(self.porter(porter_ref).id, companion_present, self.clock.now(), handed_over_by)
+        with self._as_porter(porter_ref) as pid:
+            job.pick_up(pid, companion_present, self.clock.now(), handed_over_by)
         self.record(job)
 
     def _porter_id(self, porter_ref: UUID | str | None) -> UUID | None:
@@ -127,7 +146,8 @@ class JobLifecycle:
     def complete_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Complete) -> None:
         job = self.job(job_id)
         now = self.clock.now()
-        job.complete(self.porter(porter_ref).id, cmd.received_by, cmd.note, now)
+        with self._as_porter(porter_ref) as pid:
+            job.complete(pid, cmd.received_by, cmd.note, now)
         porters = self._porters_of(job)
         for p in porters:
             p.drop_job(job.id, "completed", now)
