@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from engine.write.eventlog import export_log
-from simulations import results
+from simulations import hourly, results
 from simulations.engine import Simulation
 from simulations.scenario import Scenario
 
@@ -24,10 +24,19 @@ def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, 
     board = simulation.site.board
     rows = results.records(board, simulation.end)
     figures = results.summarise(
-        rows, results.busy_minutes(board), sum(simulation.shift_minutes.values())
+        rows, results.busy_minutes(board), sum(simulation.shift_minutes.values()), simulation.end
+    )
+    hours = hourly.hours_of(
+        board,
+        scenario,
+        simulation.hospital,
+        simulation.periods,
+        simulation.start,
+        simulation.end,
     )
     return {
         "unserved": results.unserved(simulation.app, board, simulation.end),
+        "hours": hours,
         "scenario": scenario.name,
         "hospital": simulation.hospital.source,
         "strategy": scenario.strategy,

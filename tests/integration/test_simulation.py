@@ -8,13 +8,14 @@ import pytest
 
 from simulations.replay import replay_exact, replay_whatif
 from simulations.runner import run_one, sweep
-from simulations.scenario import Scenario, Staffing, standard
+from simulations.days import stressed
+from simulations.scenario import Scenario, Staffing
 
 
 @pytest.fixture(scope="module")
 def morning() -> Scenario:
-    """Three busy morning hours (07:00-10:00) of the standard scenario."""
-    base = standard()
+    """Three busy morning hours (07:00-10:00) of the stressed day."""
+    base = stressed()
     return base.model_copy(update={"hours": 10.0, "name": "short morning"})
 
 

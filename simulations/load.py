@@ -1,0 +1,344 @@
+"""Offered work against capacity, hour by hour: what "utilisation" means in a scenario.
+
+Utilisation is the porter-minutes of work a day's requests offer in an hour divided
+by the porter-minutes on shift in that hour, per group: a group's jobs go to its own
+porters first, and lending is the exception, not the staffing plan. A job offers,
+times the porters it needs:
+
+- the phone's acknowledgement;
+- the walk to its origin, taken as the mean walk there from where the group's jobs
+  end (where its porters are when the next call comes): a property of the demand,
+  not of a dispatch rule, which can only shorten it by choosing near porters;
+- handling, and the loaded trip at the world's mean travel time (noise included);
+- for a patient, the expected wait when they are not ready.
+
+Work counts in the hour it is wanted: a scheduled patient's at the appointment, an
+escort's return leg at the end of the exam. Capacity is time on shift, breaks
+included (a porter on a break is on shift; breaks are about a sixteenth of it).
+Left out, because they depend on the dispatch rule: porters sent early who wait for
+a scheduled patient, declined jobs' lost minutes, batching.
+
+A scenario's one load figure, `utilisation`, is the work-weighted mean of its hourly
+group utilisations: the load the average minute of work meets when it arrives. A
+roster that follows its demand keeps every busy hour near it; one that does not
+shows it, in the hours above 1 and in the work offered where a group has nobody.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from engine.domain.policy.document import PolicyDocument
+from engine.domain.values import Kind, Mode, Requirements
+from engine.hospital import Hospital, RosterEntry
+from simulations.demand import Arrival, generate
+from simulations.roster import clipped, roster_of, template_periods
+from simulations.scenario import Scenario, Service
+
+PATIENT_KINDS = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
+SAMPLE_JOBS = 20000
+"""Jobs a day drawn to learn a demand's shape (its own seed): large enough that the
+model's hourly figures move by well under a percent from one sample to another."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One job as the load model sees it: who serves it, when it is wanted, what it moves."""
+
+    group: str
+    at: datetime
+    kind: Kind
+    origin: str
+    destination: str
+    porters: int
+    skills: frozenset[str]
+
+
+def _skills(hospital: Hospital, kind: Kind, requirements: dict[str, Any]) -> frozenset[str]:
+    needs = Requirements(
+        mode=Mode(requirements.get("mode", Mode.WALKING.value)),
+        equipment=tuple(requirements.get("equipment", ())),
+        porters_needed=int(requirements.get("porters_needed", 1)),
+        isolation=bool(requirements.get("isolation", False)),
+    )
+    return hospital.layout.catalogue.rules.required(kind.value, needs)
+
+
+def wanted_of(hospital: Hospital, data: dict[str, Any], at: datetime) -> list[Wanted]:
+    """A request's jobs: itself, and an escort's return leg after the exam."""
+    kind = Kind(data["kind"])
+    requirements = data.get("requirements") or {}
+    group = data.get("group") or hospital.layout.catalogue.serving(data["department"])
+    ready = datetime.fromisoformat(data["ready_at"]) if data.get("ready_at") else None
+    skills = _skills(hospital, kind, requirements)
+    porters = int(requirements.get("porters_needed", 1))
+    out = [Wanted(group, max(at, ready or at), kind, data["origin"], data["destination"],
+                  porters, skills)]  # fmt: skip
+    if data.get("with_return"):
+        back = (ready or at) + timedelta(minutes=int(data.get("exam_minutes", 30)))
+        out.append(Wanted(group, back, kind, data["destination"], data["origin"], porters, skills))
+    return out
+
+
+def recurring(hospital: Hospital, start: datetime, end: datetime) -> list[Wanted]:
+    """The hospital's regular rounds that come due in [start, end)."""
+    out = []
+    day = start.astimezone(hospital.timezone).date()
+    while datetime.combine(day, time(0), hospital.timezone) < end:
+        for work in hospital.recurring:
+            if day.weekday() not in work.days:
+                continue
+            for t in work.times:
+                at = datetime.combine(day, t, hospital.timezone)
+                if start <= at < end:
+                    out += wanted_of(hospital, work.request, at)
+        day += timedelta(days=1)
+    return out
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def noise_factor(service: Service) -> float:
+    """The mean of the world's travel noise as the simulation draws it: a lognormal
+    with median 1, cut below at `travel_floor`."""
+    sigma, floor = service.travel_noise, service.travel_floor
+    if sigma == 0:
+        return max(1.0, floor)
+    if floor <= 0:
+        return math.exp(sigma**2 / 2)
+    log_floor = math.log(floor)
+    above = math.exp(sigma**2 / 2) * _phi((sigma**2 - log_floor) / sigma)
+    return floor * _phi(log_floor / sigma) + above
+
+
+class WorkModel:
+    """Expected porter-minutes per job at one hospital under one scenario's world."""
+
+    def __init__(self, scenario: Scenario, hospital: Hospital, sample: list[Wanted]) -> None:
+        document = PolicyDocument.parse(PolicyDocument().to_data() | scenario.policy, "policy")
+        self.handling = document.handling_minutes
+        self.service = scenario.service
+        self.travel = hospital.layout.travel_minutes
+        self.walk = scenario.service.travel_factor * noise_factor(scenario.service)
+        ends: dict[str, dict[str, int]] = {}
+        for w in sample:
+            mine = ends.setdefault(w.group, {})
+            mine[w.destination] = mine.get(w.destination, 0) + w.porters
+        self.ends = ends
+        self._approach: dict[tuple[str, str], float] = {}
+
+    def approach(self, group: str, origin: str) -> float:
+        """Mean nominal walk to `origin` from where the group's jobs end."""
+        key = (group, origin)
+        if key not in self._approach:
+            ends = self.ends.get(group) or {origin: 1}
+            total = sum(ends.values())
+            self._approach[key] = sum(n * self.travel(e, origin) for e, n in ends.items()) / total
+        return self._approach[key]
+
+    def minutes(self, w: Wanted) -> float:
+        walk = self.approach(w.group, w.origin) + self.travel(w.origin, w.destination)
+        hold = 0.0
+        if w.kind in PATIENT_KINDS:
+            hold = self.service.not_ready_rate * self.service.not_ready_minutes
+        each = self.service.acknowledge_minutes + self.handling.get(w.kind, 2) + hold
+        return w.porters * (each + walk * self.walk)
+
+
+@dataclass(frozen=True)
+class Load:
+    """Offered work, jobs and capacity by group and hour of a run (hour 0 at its start)."""
+
+    start: datetime
+    offered: dict[str, list[float]]
+    capacity: dict[str, list[float]]
+    jobs: list[int]
+
+    @property
+    def hours(self) -> int:
+        return len(self.jobs)
+
+    def utilisation(self) -> float | None:
+        """The work-weighted mean of hourly group utilisations (hours with nobody of
+        the group on shift left out: `uncovered` counts their work)."""
+        num = den = 0.0
+        for g, offered in self.offered.items():
+            for o, c in zip(offered, self.capacity.get(g, [0.0] * self.hours), strict=True):
+                if c > 0:
+                    num += o * o / c
+                    den += o
+        return num / den if den else None
+
+    def uncovered(self) -> float:
+        """Porter-minutes of work offered in hours when its group has nobody on shift."""
+        total = 0.0
+        for g, offered in self.offered.items():
+            caps = self.capacity.get(g, [0.0] * self.hours)
+            total += sum(o for o, c in zip(offered, caps, strict=True) if c <= 0)
+        return total
+
+    def as_data(self) -> dict[str, Any]:
+        """The figures a report prints: the day's load, and each hour by group."""
+        groups = sorted(set(self.offered) | set(self.capacity))
+        zero = [0.0] * self.hours
+        hours = []
+        peaks: list[tuple[float, str, str]] = []
+        for h in range(self.hours):
+            offered = sum(self.offered.get(g, zero)[h] for g in groups)
+            capacity = sum(self.capacity.get(g, zero)[h] for g in groups)
+            at = (self.start + timedelta(hours=h)).strftime("%H:%M")
+            by_group = {}
+            for g in groups:
+                o, c = self.offered.get(g, zero)[h], self.capacity.get(g, zero)[h]
+                if c > 0:
+                    peaks.append((round(o / c, 4), at, g))
+                by_group[g] = {
+                    "offered": round(o, 1),
+                    "capacity": round(c, 1),
+                    "utilisation": _u(o, c),
+                }
+            hours.append(
+                {
+                    "hour": at,
+                    "jobs": self.jobs[h],
+                    "offered": round(offered, 1),
+                    "capacity": round(capacity, 1),
+                    "utilisation": _u(offered, capacity),
+                    "by_group": by_group,
+                }
+            )
+        total_o = sum(sum(v) for v in self.offered.values())
+        total_c = sum(sum(v) for v in self.capacity.values())
+        u = self.utilisation()
+        peak = max(peaks, default=None)
+        return {
+            "utilisation": None if u is None else round(u, 4),
+            "day_utilisation": _u(total_o, total_c),
+            "peak": None
+            if peak is None
+            else {"utilisation": peak[0], "hour": peak[1], "group": peak[2]},
+            "offered_minutes": round(total_o, 1),
+            "capacity_minutes": round(total_c, 1),
+            "uncovered_minutes": round(self.uncovered(), 1),
+            "hours": hours,
+        }
+
+
+def _u(offered: float, capacity: float) -> float | None:
+    return round(offered / capacity, 4) if capacity > 0 else None
+
+
+def capacity_by_hour(
+    roster: Iterable[tuple[RosterEntry, datetime, datetime]], start: datetime, hours: int
+) -> dict[str, list[float]]:
+    """Porter-minutes on shift by group and hour, from (porter, from, to) periods."""
+    out: dict[str, list[float]] = {}
+    for entry, begin, finish in roster:
+        row = out.setdefault(entry.group, [0.0] * hours)
+        for h in range(hours):
+            lo = max(begin, start + timedelta(hours=h))
+            hi = min(finish, start + timedelta(hours=h + 1))
+            if lo < hi:
+                row[h] += (hi - lo).total_seconds() / 60
+    return out
+
+
+def shifts(
+    scenario: Scenario, hospital: Hospital, roster: list[RosterEntry] | None = None
+) -> list[tuple[RosterEntry, datetime, datetime]]:
+    """Every porter's periods on shift within the run, as the simulation registers them."""
+    start = datetime.combine(scenario.day, time(0), hospital.timezone)
+    end = start + timedelta(hours=scenario.hours)
+    out = []
+    for entry in roster if roster is not None else roster_of(hospital, scenario.staffing):
+        periods = template_periods(hospital, entry.shift, scenario.day, scenario.hours)
+        out += [(entry, b, f) for b, f in clipped(periods, start, end)]
+    return out
+
+
+def load_of(
+    wanted: Iterable[Wanted],
+    model: WorkModel,
+    periods: Iterable[tuple[RosterEntry, datetime, datetime]],
+    start: datetime,
+    hours: int,
+) -> Load:
+    """The jobs' work by group and hour, against the porters' periods."""
+    offered: dict[str, list[float]] = {}
+    jobs = [0] * hours
+    for w in wanted:
+        h = math.floor((w.at - start).total_seconds() / 3600)
+        if 0 <= h < hours:
+            offered.setdefault(w.group, [0.0] * hours)[h] += model.minutes(w)
+            jobs[h] += 1
+    return Load(start, offered, capacity_by_hour(periods, start, hours), jobs)
+
+
+class DemandShape:
+    """A scenario's drawn demand learnt once from a large sample (its own seed), so its
+    load at any number of jobs a day is a sum, not another draw."""
+
+    def __init__(self, scenario: Scenario, hospital: Hospital) -> None:
+        if scenario.requests is not None:
+            raise ValueError("a recorded day's load is its own: use `recorded_load`")
+        self.scenario, self.hospital = scenario, hospital
+        self.start = datetime.combine(scenario.day, time(0), hospital.timezone)
+        self.hours = math.ceil(scenario.hours)
+        big = scenario.model_copy(
+            update={"demand": scenario.demand.model_copy(update={"jobs_per_day": SAMPLE_JOBS})}
+        )
+        arrivals = generate(big, hospital, random.Random("load-model"))
+        self.sample = [w for a in arrivals for w in wanted_of(hospital, a.data, a.at)]
+        end = self.start + timedelta(hours=scenario.hours)
+        self.rounds = recurring(hospital, self.start, end)
+        self.model = WorkModel(scenario, hospital, self.sample + self.rounds)
+        self.drawn = load_of(self.sample, self.model, [], self.start, self.hours)
+        self.fixed = load_of(self.rounds, self.model, [], self.start, self.hours)
+
+    def load(self, jobs_per_day: int, staffing: Scenario | None = None) -> Load:
+        """The load at `jobs_per_day` against the roster of `staffing` (this scenario's)."""
+        scale = jobs_per_day / SAMPLE_JOBS
+        zero = [0.0] * self.hours
+        offered = {
+            g: [a * scale + b for a, b in zip(self.drawn.offered.get(g, zero),
+                                              self.fixed.offered.get(g, zero), strict=True)]
+            for g in set(self.drawn.offered) | set(self.fixed.offered)
+        }  # fmt: skip
+        jobs = [round(a * scale) + b for a, b in zip(self.drawn.jobs, self.fixed.jobs, strict=True)]
+        periods = shifts(staffing or self.scenario, self.hospital)
+        return Load(self.start, offered, capacity_by_hour(periods, self.start, self.hours), jobs)
+
+    def jobs_for(self, utilisation: float, staffing: Scenario | None = None) -> int:
+        """The jobs a day that bring the scenario's utilisation to `utilisation`."""
+        low, high = 0, 20000
+        if (self.load(high, staffing).utilisation() or 0) < utilisation:
+            raise ValueError(f"no demand up to {high} jobs a day reaches {utilisation}")
+        while high - low > 1:
+            mid = (low + high) // 2
+            if (self.load(mid, staffing).utilisation() or 0) < utilisation:
+                low = mid
+            else:
+                high = mid
+        return high
+
+
+def scenario_load(scenario: Scenario, hospital: Hospital | None = None) -> Load:
+    """The expected load of a scenario: drawn demand from its shape, recorded as it is."""
+    hospital = hospital or Hospital.load(scenario.hospital)
+    if scenario.requests is None:
+        return DemandShape(scenario, hospital).load(scenario.demand.jobs_per_day)
+    from simulations.demand import read_requests
+
+    arrivals: list[Arrival] = read_requests(scenario.requests, hospital)
+    start = datetime.combine(scenario.day, time(0), hospital.timezone)
+    wanted = [w for a in arrivals for w in wanted_of(hospital, a.data, a.at)]
+    wanted += recurring(hospital, start, start + timedelta(hours=scenario.hours))
+    model = WorkModel(scenario, hospital, wanted)
+    return load_of(wanted, model, shifts(scenario, hospital), start, math.ceil(scenario.hours))
