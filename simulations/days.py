@@ -62,12 +62,14 @@ def _role(hospital: Hospital, group: str, skills_wanted: Counter[frozenset[str]]
 
 
 def cover(scenario: Scenario, hospital: Hospital, target: float = COVER_TARGET) -> list[Staffing]:
-    """Porters to add so that each group's offered work is at most `target` of its time
+    """Porters to add so that each pool's offered work is at most `target` of its time
     on shift in every hour (`simulations.load`), where a full shift can be had for it.
 
-    Group by group, the shift that covers most of what is still short is added, one
+    Pool by pool, the shift that covers most of what is still short is added, one
     porter at a time, while that porter's shift is at least `MIN_USE` useful; ties go
-    to the shorter shift, then the name. Deterministic, and any hospital file will do."""
+    to the shorter shift, then the name. The porter joins the pool's group whose own
+    work is shortest of its own porters on that shift, in the role that can do most
+    of that group's work. Deterministic, and any hospital file will do."""
     shape = DemandShape(scenario, hospital)
     load = shape.load(scenario.demand.jobs_per_day)
     start = datetime.combine(scenario.day, time(0), hospital.timezone)
@@ -82,15 +84,15 @@ def cover(scenario: Scenario, hospital: Hospital, target: float = COVER_TARGET) 
     needs: dict[str, Counter[frozenset[str]]] = {}
     for w in shape.sample:
         needs.setdefault(w.group, Counter())[w.skills] += 1
-    added: list[Staffing] = []
-    for group in sorted(load.offered):
-        short = [
-            max(0.0, o / target - c)
-            for o, c in zip(load.offered[group], load.capacity.get(group, [0.0] * load.hours),
-                            strict=True)
-        ]  # fmt: skip
-        counts: Counter[str] = Counter()
-        while shifts:
+    zero = [0.0] * load.hours
+    capacity = {g: list(load.capacity.get(g, zero)) for g in load.pools}
+    counts: Counter[tuple[str, str]] = Counter()
+    staffed = {e.group for e in hospital.porters()}
+    for pool in sorted(set(load.pools.values())):
+        members = [g for g in sorted(load.pools) if load.pools[g] == pool]
+        joinable = [g for g in members if g in staffed]  # a role to copy
+        while shifts and joinable:
+            short = _short(load, members, capacity, target)
             gains = {
                 name: sum(min(s, c) for s, c in zip(short, row, strict=True))
                 for name, row in shifts.items()
@@ -98,15 +100,40 @@ def cover(scenario: Scenario, hospital: Hospital, target: float = COVER_TARGET) 
             name = min(gains, key=lambda n: (-gains[n], sum(shifts[n]), n))
             if gains[name] < MIN_USE * sum(shifts[name]) or gains[name] <= 0:
                 break
-            counts[name] += 1
-            short = [max(0.0, s - c) for s, c in zip(short, shifts[name], strict=True)]
-        if counts:
-            role = _role(hospital, group, needs.get(group, Counter()))
-            added += [
-                role.model_copy(update={"shift": name, "count": n})
-                for name, n in sorted(counts.items())
-            ]
+            # The pool's group whose own work is shortest of its own porters then.
+            row = shifts[name]
+            group = min(joinable, key=lambda g: (-_own_short(load, g, capacity, target, row), g))
+            counts[(group, name)] += 1
+            capacity[group] = [a + b for a, b in zip(capacity[group], shifts[name], strict=True)]
+    added = []
+    for (group, name), n in sorted(counts.items()):
+        role = _role(hospital, group, needs.get(group, Counter()))
+        added.append(role.model_copy(update={"shift": name, "count": n}))
     return added
+
+
+def _short(
+    load: Load, members: list[str], capacity: dict[str, list[float]], target: float
+) -> list[float]:
+    """A pool's porter-minutes short of covering its work at `target`, hour by hour."""
+    zero = [0.0] * load.hours
+    return [
+        max(0.0, sum(load.offered.get(g, zero)[h] for g in members) / target
+            - sum(capacity[g][h] for g in members))
+        for h in range(load.hours)
+    ]  # fmt: skip
+
+
+def _own_short(
+    load: Load, group: str, capacity: dict[str, list[float]], target: float, shift: list[float]
+) -> float:
+    """How much of a shift's time a group's own work would use, short of its own porters."""
+    zero = [0.0] * load.hours
+    mine = load.offered.get(group, zero)
+    return sum(
+        min(c, max(0.0, o / target - have))
+        for o, have, c in zip(mine, capacity[group], shift, strict=True)
+    )
 
 
 def _contribution(periods: list[tuple[datetime, datetime]], load: Load) -> list[float]:
@@ -115,11 +142,16 @@ def _contribution(periods: list[tuple[datetime, datetime]], load: Load) -> list[
     return capacity_by_hour([(someone, a, b) for a, b in periods], load.start, load.hours)[""]
 
 
-def standard(hospital: Hospital | None = None) -> Scenario:
-    """The stressed day's demand on a roster that covers it hour by hour (`cover`)."""
-    base = stressed()
+def covered(base: Scenario, name: str, hospital: Hospital | None = None) -> Scenario:
+    """`base` with the porters `cover` adds to its staffing, named `name`."""
     hospital = hospital or Hospital.load(base.hospital)
-    return base.model_copy(update={"name": "standard day", "staffing": cover(base, hospital)})
+    staffing = [*base.staffing, *cover(base, hospital)]
+    return base.model_copy(update={"name": name, "staffing": staffing})
+
+
+def standard() -> Scenario:
+    """The stressed day's demand on a roster that covers it hour by hour (`cover`)."""
+    return covered(stressed(), "standard day")
 
 
 def at_load(base: Scenario, utilisation: float, hospital: Hospital | None = None) -> Scenario:

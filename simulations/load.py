@@ -1,9 +1,10 @@
 """Offered work against capacity, hour by hour: what "utilisation" means in a scenario.
 
 Utilisation is the porter-minutes of work a day's requests offer in an hour divided
-by the porter-minutes on shift in that hour, per group: a group's jobs go to its own
-porters first, and lending is the exception, not the staffing plan. A job offers,
-times the porters it needs:
+by the porter-minutes on shift in that hour, per pool: a group's jobs go to its own
+porters and those of the groups the policy lends it (a night team that serves every
+ward, say), and an escalation's widening to everyone is the exception, not the
+staffing plan. A job offers, times the porters it needs:
 
 - the phone's acknowledgement;
 - the walk to its origin, taken as the mean walk there from where the group's jobs
@@ -19,9 +20,9 @@ Left out, because they depend on the dispatch rule: porters sent early who wait 
 a scheduled patient, declined jobs' lost minutes, batching.
 
 A scenario's one load figure, `utilisation`, is the work-weighted mean of its hourly
-group utilisations: the load the average minute of work meets when it arrives. A
+pool utilisations: the load the average minute of work meets when it arrives. A
 roster that follows its demand keeps every busy hour near it; one that does not
-shows it, in the hours above 1 and in the work offered where a group has nobody.
+shows it, in the hours above 1 and in the work offered where a pool has nobody.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -154,81 +155,122 @@ class WorkModel:
 
 @dataclass(frozen=True)
 class Load:
-    """Offered work, jobs and capacity by group and hour of a run (hour 0 at its start)."""
+    """Offered work, jobs and capacity by group and hour of a run (hour 0 at its start).
+
+    `pools` names, for each group, the groups whose porters its jobs share by the
+    policy's lending (its pool): utilisation is counted per pool, since a pool's
+    porters serve all its groups' work."""
 
     start: datetime
     offered: dict[str, list[float]]
     capacity: dict[str, list[float]]
     jobs: list[int]
+    pools: dict[str, str] = field(default_factory=dict)
 
     @property
     def hours(self) -> int:
         return len(self.jobs)
 
+    def pooled(self) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        """Offered work and capacity by pool and hour."""
+        offered: dict[str, list[float]] = {}
+        capacity: dict[str, list[float]] = {}
+        for source, target in ((self.offered, offered), (self.capacity, capacity)):
+            for g, row in source.items():
+                pool = target.setdefault(self.pools.get(g, g), [0.0] * self.hours)
+                for h, v in enumerate(row):
+                    pool[h] += v
+        return offered, capacity
+
     def utilisation(self) -> float | None:
-        """The work-weighted mean of hourly group utilisations (hours with nobody of
-        the group on shift left out: `uncovered` counts their work)."""
+        """The work-weighted mean of hourly pool utilisations (hours with nobody of the
+        pool on shift left out: `uncovered` counts their work)."""
         num = den = 0.0
-        for g, offered in self.offered.items():
-            for o, c in zip(offered, self.capacity.get(g, [0.0] * self.hours), strict=True):
+        offered, capacity = self.pooled()
+        for pool, row in offered.items():
+            for o, c in zip(row, capacity.get(pool, [0.0] * self.hours), strict=True):
                 if c > 0:
                     num += o * o / c
                     den += o
         return num / den if den else None
 
     def uncovered(self) -> float:
-        """Porter-minutes of work offered in hours when its group has nobody on shift."""
-        total = 0.0
-        for g, offered in self.offered.items():
-            caps = self.capacity.get(g, [0.0] * self.hours)
-            total += sum(o for o, c in zip(offered, caps, strict=True) if c <= 0)
-        return total
+        """Porter-minutes of work offered in hours when its pool has nobody on shift."""
+        offered, capacity = self.pooled()
+        return sum(
+            o
+            for pool, row in offered.items()
+            for o, c in zip(row, capacity.get(pool, [0.0] * self.hours), strict=True)
+            if c <= 0
+        )
 
     def as_data(self) -> dict[str, Any]:
-        """The figures a report prints: the day's load, and each hour by group."""
-        groups = sorted(set(self.offered) | set(self.capacity))
+        """The figures a report prints: the day's load, and each hour by pool and group."""
+        offered, capacity = self.pooled()
         zero = [0.0] * self.hours
         hours = []
         peaks: list[tuple[float, str, str]] = []
         for h in range(self.hours):
-            offered = sum(self.offered.get(g, zero)[h] for g in groups)
-            capacity = sum(self.capacity.get(g, zero)[h] for g in groups)
             at = (self.start + timedelta(hours=h)).strftime("%H:%M")
-            by_group = {}
-            for g in groups:
-                o, c = self.offered.get(g, zero)[h], self.capacity.get(g, zero)[h]
-                if c > 0:
-                    peaks.append((round(o / c, 4), at, g))
-                by_group[g] = {
-                    "offered": round(o, 1),
-                    "capacity": round(c, 1),
-                    "utilisation": _u(o, c),
-                }
+            rows = {}
+            for label, (o_by, c_by) in (
+                ("by_pool", (offered, capacity)),
+                ("by_group", (self.offered, self.capacity)),
+            ):
+                rows[label] = {
+                    g: {"offered": round(o_by.get(g, zero)[h], 1),
+                        "capacity": round(c_by.get(g, zero)[h], 1),
+                        "utilisation": _u(o_by.get(g, zero)[h], c_by.get(g, zero)[h])}
+                    for g in sorted(set(o_by) | set(c_by))
+                }  # fmt: skip
+            peaks += [
+                (u, at, pool) for pool, v in rows["by_pool"].items() if (u := v["utilisation"])
+            ]
+            total_o = sum(o[h] for o in offered.values())
+            total_c = sum(c[h] for c in capacity.values())
             hours.append(
-                {
-                    "hour": at,
-                    "jobs": self.jobs[h],
-                    "offered": round(offered, 1),
-                    "capacity": round(capacity, 1),
-                    "utilisation": _u(offered, capacity),
-                    "by_group": by_group,
-                }
-            )
-        total_o = sum(sum(v) for v in self.offered.values())
-        total_c = sum(sum(v) for v in self.capacity.values())
+                {"hour": at, "jobs": self.jobs[h], "offered": round(total_o, 1),
+                 "capacity": round(total_c, 1), "utilisation": _u(total_o, total_c), **rows}
+            )  # fmt: skip
+        day_o = sum(sum(v) for v in offered.values())
+        day_c = sum(sum(v) for v in capacity.values())
         u = self.utilisation()
         peak = max(peaks, default=None)
         return {
             "utilisation": None if u is None else round(u, 4),
-            "day_utilisation": _u(total_o, total_c),
+            "day_utilisation": _u(day_o, day_c),
             "peak": None
             if peak is None
-            else {"utilisation": peak[0], "hour": peak[1], "group": peak[2]},
-            "offered_minutes": round(total_o, 1),
-            "capacity_minutes": round(total_c, 1),
+            else {"utilisation": peak[0], "hour": peak[1], "pool": peak[2]},
+            "pools": sorted(set(self.pools.values())),
+            "offered_minutes": round(day_o, 1),
+            "capacity_minutes": round(day_c, 1),
             "uncovered_minutes": round(self.uncovered(), 1),
             "hours": hours,
         }
+
+
+def pools_of(scenario: Scenario, hospital: Hospital) -> dict[str, str]:
+    """Each group's pool: the groups joined by the scenario policy's lending, either way,
+    named by their names joined with `+`."""
+    document = PolicyDocument.parse(PolicyDocument().to_data() | scenario.policy, "policy")
+    groups = sorted(hospital.layout.catalogue.groups)
+    root = {g: g for g in groups}
+
+    def find(g: str) -> str:
+        while root[g] != g:
+            g = root[g]
+        return g
+
+    for group, lenders in document.lending.items():
+        for lender in lenders:
+            if group in root and lender in root:
+                a, b = sorted((find(group), find(lender)))
+                root[b] = a
+    members: dict[str, list[str]] = {}
+    for g in groups:
+        members.setdefault(find(g), []).append(g)
+    return {g: "+".join(members[find(g)]) for g in groups}
 
 
 def _u(offered: float, capacity: float) -> float | None:
@@ -299,6 +341,7 @@ class DemandShape:
         end = self.start + timedelta(hours=scenario.hours)
         self.rounds = recurring(hospital, self.start, end)
         self.model = WorkModel(scenario, hospital, self.sample + self.rounds)
+        self.pools = pools_of(scenario, hospital)
         self.drawn = load_of(self.sample, self.model, [], self.start, self.hours)
         self.fixed = load_of(self.rounds, self.model, [], self.start, self.hours)
 
@@ -313,7 +356,8 @@ class DemandShape:
         }  # fmt: skip
         jobs = [round(a * scale) + b for a, b in zip(self.drawn.jobs, self.fixed.jobs, strict=True)]
         periods = shifts(staffing or self.scenario, self.hospital)
-        return Load(self.start, offered, capacity_by_hour(periods, self.start, self.hours), jobs)
+        capacity = capacity_by_hour(periods, self.start, self.hours)
+        return Load(self.start, offered, capacity, jobs, self.pools)
 
     def jobs_for(self, utilisation: float, staffing: Scenario | None = None) -> int:
         """The jobs a day that bring the scenario's utilisation to `utilisation`."""
@@ -341,4 +385,5 @@ def scenario_load(scenario: Scenario, hospital: Hospital | None = None) -> Load:
     wanted = [w for a in arrivals for w in wanted_of(hospital, a.data, a.at)]
     wanted += recurring(hospital, start, start + timedelta(hours=scenario.hours))
     model = WorkModel(scenario, hospital, wanted)
-    return load_of(wanted, model, shifts(scenario, hospital), start, math.ceil(scenario.hours))
+    load = load_of(wanted, model, shifts(scenario, hospital), start, math.ceil(scenario.hours))
+    return replace(load, pools=pools_of(scenario, hospital))
