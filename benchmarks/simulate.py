@@ -21,8 +21,8 @@ from typing import Any
 from reference import reference_seconds
 
 from simulations import report
-from simulations.runner import run_one, sweep
 from simulations.days import stressed
+from simulations.runner import run_one, sweep
 
 TARGET_DAY_SECONDS = 5.0
 

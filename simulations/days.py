@@ -27,9 +27,9 @@ from simulations.scenario import Scenario, Staffing
 COVER_TARGET = 0.75
 """A group's hour is covered when its offered work is at most this share of its time
 on shift: the slack that lets a stat call find a free porter within minutes."""
-MIN_USE = 0.15
-"""A porter is added only where at least this share of their shift covers a shortfall:
-no night shift hired to cover one busy hour at dawn."""
+MIN_USE = 0.10
+"""A porter is added only where at least this share of their shift covers a shortfall
+(a night porter for the dawn specimen rounds is; one for a quarter of an hour is not)."""
 MIN_SHIFT_HOURS = 6.0
 """Porters are added on the full shifts the hospital's porters work (one stretch of at
 least this long), not on short or split ones, nor on its dispatchers' hours."""
@@ -154,11 +154,16 @@ def standard() -> Scenario:
     return covered(stressed(), "standard day")
 
 
-def at_load(base: Scenario, utilisation: float, hospital: Hospital | None = None) -> Scenario:
-    """`base` with as many jobs a day as bring its utilisation to `utilisation`, named so."""
-    hospital = hospital or Hospital.load(base.hospital)
-    jobs = DemandShape(base, hospital).jobs_for(utilisation)
-    demand = base.demand.model_copy(update={"jobs_per_day": jobs})
-    return base.model_copy(
-        update={"demand": demand, "name": f"{base.name} at {utilisation:.0%} utilisation"}
-    )
+def at_load(base: Scenario, utilisation: float, shape: DemandShape | None = None) -> Scenario:
+    """`base` with as many jobs a day as bring its utilisation to `utilisation`, named so
+    (`shape`: the base's demand shape, if already learnt)."""
+    shape = shape or DemandShape(base, Hospital.load(base.hospital))
+    demand = base.demand.model_copy(update={"jobs_per_day": shape.jobs_for(utilisation)})
+    name = f"{base.name} at {utilisation:.0%} utilisation"
+    return base.model_copy(update={"demand": demand, "name": name})
+
+
+def at_loads(base: Scenario, levels: list[float]) -> dict[float, Scenario]:
+    """`at_load` for each level, the demand's shape learnt once."""
+    shape = DemandShape(base, Hospital.load(base.hospital))
+    return {level: at_load(base, level, shape) for level in levels}
