@@ -24,8 +24,8 @@ from engine.domain.policy.document import PolicyDocument
 from engine.hospital import Hospital
 from engine.write.eventlog import FORMAT
 from simulations import report
-from simulations.progress import Task, run_all, simulate_one
 from simulations.days import standard
+from simulations.progress import Task, run_all, simulate_one
 from simulations.scenario import Scenario, Staffing
 
 Strategy = Literal["optimal", "greedy", "phone_desk"]

@@ -23,10 +23,10 @@ from engine.domain import events as ev
 from engine.hospital import Hospital
 from engine.settings import Settings
 from engine.write.eventlog import export_log
+from simulations.days import stressed
 from simulations.engine import Simulation, driver_params
 from simulations.replay import Commands, decode, engine_made, replay_exact
 from simulations.runner import outcome
-from simulations.days import stressed
 from simulations.scenario import Scenario, Service
 
 SEED = 5
