@@ -95,11 +95,33 @@ def _per_run(run: dict[str, Any]) -> dict[str, float | None]:
         "open_at_end": f["open_at_end"],
         "unserved": len(run["unserved"]),
     }
+    out |= _phases(rows)
     for p in PRIORITIES:
         out[f"late_{p}"] = sum(1 for r in rows if r["priority"] == p and r["late"])
         waits = f["by_priority"][p]["wait_censored"]
         out |= {f"wait_{q}_{p}": waits[q] for q in QUANTILES}
     return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def _phases(rows: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Where late jobs' time went: never picked up, or minutes waiting for a porter
+    (start to the last assignment), on the way (assignment to pickup: the phone, the
+    walk, a patient not ready) and carried (pickup to delivery); the way for all jobs."""
+    late = [r for r in rows if r["late"]]
+    picked = [r for r in late if r["wait_to_pickup"] is not None]
+    done = [r for r in picked if r["wait_to_delivery"] is not None]
+    every = [r["assignment_to_pickup"] for r in rows if r["assignment_to_pickup"] is not None]
+    return {
+        "late_never_picked_up": round(1 - len(picked) / len(late), 4) if late else None,
+        "late_waiting_for_porter_min": _mean([r["to_assignment"] for r in picked]),
+        "late_on_the_way_min": _mean([r["assignment_to_pickup"] for r in picked]),
+        "late_carried_min": _mean([r["wait_to_delivery"] - r["wait_to_pickup"] for r in done]),
+        "on_the_way_min": _mean(every),
+    }
 
 
 def _simulate(

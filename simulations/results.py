@@ -43,6 +43,9 @@ class JobRecord:
     late: bool | None
     assignments: int
     escalations: int
+    # Where the time went: start to the (last) assignment, and from it to the pickup.
+    to_assignment: float | None = None
+    assignment_to_pickup: float | None = None
 
 
 def _minutes(a: datetime, b: datetime) -> float:
@@ -81,6 +84,10 @@ def record(job: Job, board: Board, end: datetime) -> JobRecord:
         late=None if ended_otherwise else _late(delivered, job.delivery_due, end),
         assignments=job.assignments,
         escalations=job.escalation_level,
+        to_assignment=_minutes(start, job.assigned_at) if job.assigned_at else None,
+        assignment_to_pickup=_minutes(job.assigned_at, picked)
+        if picked and job.assigned_at
+        else None,
     )
 
 
