@@ -17,8 +17,9 @@ from engine.domain.job.aggregate import Job
 from engine.domain.values import Status
 from engine.hospital import Hospital, RosterEntry
 from engine.projections.board import Board
-from simulations.load import Wanted, WorkModel, load_of
+from simulations.load import load_of
 from simulations.scenario import Scenario
+from simulations.work import Wanted, WorkModel
 
 
 def wanted(job: Job) -> Wanted:

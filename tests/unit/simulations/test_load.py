@@ -13,17 +13,9 @@ from hypothesis import strategies as st
 from engine.domain.values import Kind
 from engine.hospital import Hospital, RosterEntry
 from simulations.days import stressed
-from simulations.load import (
-    DemandShape,
-    Load,
-    Wanted,
-    WorkModel,
-    capacity_by_hour,
-    noise_factor,
-    pools_of,
-    scenario_load,
-)
+from simulations.load import DemandShape, Load, capacity_by_hour, pools_of, scenario_load
 from simulations.scenario import Scenario, Service
+from simulations.work import Wanted, WorkModel, noise_factor
 
 START = datetime(2026, 11, 23, tzinfo=UTC)
 
