@@ -1,7 +1,7 @@
 """Time a simulated day and its replay, and measure what optimising buys; print one JSON object.
 
 Three questions a release must answer: can a planner afford a what-if (seconds
-per standard day, target 5), can an auditor afford to verify a day's log (events
+per stressed day, target 5), can an auditor afford to verify a day's log (events
 per second of exact replay), and does the optimal strategy still beat the greedy
 baseline over many seeds (ratio of late jobs, optimal / greedy, below 1 is better).
 
@@ -21,8 +21,8 @@ from typing import Any
 from reference import reference_seconds
 
 from simulations import report
+from simulations.days import stressed
 from simulations.runner import run_one, sweep
-from simulations.scenario import standard
 
 TARGET_DAY_SECONDS = 5.0
 
@@ -39,7 +39,7 @@ def _replay_rate(log: str, events: int, notes: list[str]) -> tuple[float | None,
     result = replay_exact(lines)
     seconds = time.perf_counter() - started
     if not result.get("identical"):
-        notes.append("replay_exact found differing rounds in the standard day")
+        notes.append("replay_exact found differing rounds in the stressed day")
     return round(events / seconds, 1), result.get("identical")
 
 
@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--seeds and --processes must be at least 1")
     notes: list[str] = []
     reference = reference_seconds()
-    scenario = standard()
+    # The stressed day, on which every earlier figure of this benchmark was measured.
+    scenario = stressed()
     cpu = time.process_time()
     day = run_one(scenario, 1, with_log=True)  # alone, so no other process shares the CPU
     cpu = time.process_time() - cpu  # wall time suffers on a shared machine; CPU time less
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = result["differences"]["optimal"]["late_jobs_ratio"]
     if day["seconds"] > TARGET_DAY_SECONDS:
         notes.append(
-            f"a standard day takes {day['seconds']:.1f} s, over the {TARGET_DAY_SECONDS} s"
+            f"a stressed day takes {day['seconds']:.1f} s, over the {TARGET_DAY_SECONDS} s"
         )
     out = {
         "day_seconds": day["seconds"],

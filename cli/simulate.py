@@ -24,8 +24,9 @@ from engine.domain.policy.document import PolicyDocument
 from engine.hospital import Hospital
 from engine.write.eventlog import FORMAT
 from simulations import report
+from simulations.days import standard
 from simulations.progress import Task, run_all, simulate_one
-from simulations.scenario import Scenario, Staffing, standard
+from simulations.scenario import Scenario, Staffing
 
 Strategy = Literal["optimal", "greedy", "phone_desk"]
 STRATEGIES: tuple[Strategy, ...] = ("optimal", "greedy", "phone_desk")
@@ -270,7 +271,7 @@ def _exact(lines: list[str], hospital_file: str | None = None) -> int:
 def add_commands(subparsers: Any) -> None:
     """Registers `simulate` and `replay` on an argparse subparsers object."""
     sim = subparsers.add_parser("simulate", help="simulate days over seeds and compare strategies")
-    sim.add_argument("--scenario", metavar="FILE.json", help="scenario (default: standard day)")
+    sim.add_argument("--scenario", metavar="FILE.json", help="scenario (default: the standard day)")
     sim.add_argument("--seeds", default="1-10", help="e.g. 1-10 or 1,2,5 (default 1-10)")
     which = sim.add_mutually_exclusive_group()
     which.add_argument(

@@ -12,7 +12,6 @@ which read models, the API and replays understand.
 from __future__ import annotations
 
 import heapq
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from engine.hospital import Hospital, RosterEntry
 from engine.settings import Settings
 from engine.write.application import DispatchApp
 from simulations.demand import Arrival, generate, read_requests
+from simulations.roster import clipped, roster_of, template_periods
 from simulations.scenario import Scenario
 
 PATIENT_KINDS = (Kind.PATIENT_TRANSPORT, Kind.ESCORT)
@@ -102,6 +102,8 @@ class Simulation:
             self.app.publish_policy(merged, "planner", scenario.name)
         self.roster = self._roster()
         self.shift_minutes: dict[str, float] = {}
+        # Every porter's time on shift within the run, as (who, from, to): capacity by hour.
+        self.periods: list[tuple[RosterEntry, datetime, datetime]] = []
 
     # -- scheduling -----------------------------------------------------------
 
@@ -170,38 +172,10 @@ class Simulation:
     # -- roster -------------------------------------------------------------
 
     def _roster(self) -> list[RosterEntry]:
-        entries = list(self.hospital.porters())
-        for extra in self.scenario.staffing:
-            if extra.count < 0:
-                same = [
-                    e
-                    for e in entries
-                    if (e.group, e.role, e.shift) == (extra.group, extra.role, extra.shift)
-                ]
-                for gone in same[: -extra.count]:
-                    entries.remove(gone)
-                continue
-            template = next(
-                (e for e in entries if e.group == extra.group and e.role == extra.role),
-                None,
-            )
-            skills = extra.skills or (template.skills if template else ())
-            base = template.base if template else "OPD-DESK"
-            for i in range(extra.count):
-                badge = f"X-{extra.group[:2].upper()}-{extra.role[:3].upper()}-{i + 1:02d}"
-                entries.append(
-                    RosterEntry(
-                        badge, extra.group, extra.role, tuple(skills), extra.shift, base, True
-                    )
-                )
-        return entries
+        return roster_of(self.hospital, self.scenario.staffing)
 
     def _template_periods(self, entry: RosterEntry) -> list[tuple[datetime, datetime]]:
-        day = self.start.date()
-        periods = []
-        for offset in range(-1, math.ceil(self.scenario.hours / 24) + 1):
-            periods += self.hospital.shift_periods(entry.shift, day + timedelta(offset))
-        return periods
+        return template_periods(self.hospital, entry.shift, self.start.date(), self.scenario.hours)
 
     def _register(
         self, entry: RosterEntry, periods: list[tuple[datetime, datetime]], rostered: bool
@@ -218,11 +192,10 @@ class Simulation:
                 base=entry.base,
             ),
         )
-        for begin, finish in periods:
-            begin, finish = max(begin, self.start), min(finish, self.end)
-            if begin < finish:
-                minutes = (finish - begin).total_seconds() / 60
-                self.shift_minutes[entry.badge] = self.shift_minutes.get(entry.badge, 0) + minutes
+        for begin, finish in clipped(periods, self.start, self.end):
+            minutes = (finish - begin).total_seconds() / 60
+            self.shift_minutes[entry.badge] = self.shift_minutes.get(entry.badge, 0) + minutes
+            self.periods.append((entry, begin, finish))
 
     def _plan_recorded(self) -> None:
         """A what-if keeps the recorded rota: each day planned from the recorded periods,
@@ -307,7 +280,8 @@ class Simulation:
     def _walk(self, start: str | None, end: str) -> float:
         service = self.scenario.service
         base = self.app.layout.travel_minutes(start, end) if start else 5.0
-        return base * service.travel_factor * self.rng.lognormvariate(0, service.travel_noise)
+        noise = max(service.travel_floor, self.rng.lognormvariate(0, service.travel_noise))
+        return base * service.travel_factor * noise
 
     def _acknowledge(self, jid: UUID, n: int) -> None:
         job = self._current(jid, n, Status.ASSIGNED)

@@ -7,6 +7,7 @@ log gives figures the same way.
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -42,6 +43,9 @@ class JobRecord:
     late: bool | None
     assignments: int
     escalations: int
+    # Where the time went: start to the (last) assignment, and from it to the pickup.
+    to_assignment: float | None = None
+    assignment_to_pickup: float | None = None
 
 
 def _minutes(a: datetime, b: datetime) -> float:
@@ -80,6 +84,10 @@ def record(job: Job, board: Board, end: datetime) -> JobRecord:
         late=None if ended_otherwise else _late(delivered, job.delivery_due, end),
         assignments=job.assignments,
         escalations=job.escalation_level,
+        to_assignment=_minutes(start, job.assigned_at) if job.assigned_at else None,
+        assignment_to_pickup=_minutes(job.assigned_at, picked)
+        if picked and job.assigned_at
+        else None,
     )
 
 
@@ -89,16 +97,21 @@ def records(board: Board, end: datetime) -> list[JobRecord]:
     return [record(j, board, end) for j in jobs]
 
 
+QUANTILES = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """The nearest-rank q-quantile of sorted values: a value some job really waited."""
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
 def _quantiles(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"p50": None, "p90": None, "mean": None}
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return {
-        "p50": round(statistics.median(ordered), 2),
-        "p90": round(p90, 2),
-        "mean": round(statistics.fmean(ordered), 2),
-    }
+    out: dict[str, float | None] = {name: None for name in (*dict(QUANTILES), "mean")}
+    if values:
+        ordered = sorted(values)
+        out = {name: round(quantile(ordered, q), 2) for name, q in QUANTILES}
+        out["mean"] = round(statistics.fmean(ordered), 2)
+    return out
 
 
 def _share(flags: list[bool | None]) -> float | None:
@@ -106,25 +119,49 @@ def _share(flags: list[bool | None]) -> float | None:
     return round(sum(1 for f in known if not f) / len(known), 4) if known else None
 
 
-def summarise(rows: list[JobRecord], busy_minutes: float, shift_minutes: float) -> dict[str, Any]:
-    """The service figures of one run, as plain numbers."""
+def censored_wait(row: JobRecord, end: datetime) -> float | None:
+    """Minutes to pickup, or, for a job never picked up, to the end of the run (it waited
+    at least that long): a rule that leaves jobs waiting cannot hide them from the tail.
+    None for a job not wanted before the end, or withdrawn."""
+    if row.wait_to_pickup is not None:
+        return row.wait_to_pickup
+    if row.status in (Status.CANCELLED.value, Status.FAILED.value):
+        return None
+    start = datetime.fromisoformat(row.ready_at or row.requested_at)
+    start = max(start, datetime.fromisoformat(row.requested_at))
+    return _minutes(start, end) if start < end else None
+
+
+def summarise(
+    rows: list[JobRecord], busy_minutes: float, shift_minutes: float, end: datetime
+) -> dict[str, Any]:
+    """The service figures of one run, as plain numbers.
+
+    Waits to pickup are given twice: over the jobs picked up, and `wait_censored`,
+    where a job never picked up counts as waiting until the end of the run."""
     late = [r.late for r in rows if r.late is not None]
     stat = [r for r in rows if r.priority == Priority.STAT.value]
     stat_fast = [
         r.wait_to_pickup is not None and r.wait_to_pickup <= STAT_FAST_MINUTES for r in stat
     ]
     by_priority = {}
+    censored: dict[str, list[float]] = {}
     for p in Priority:
         mine = [r for r in rows if r.priority == p.value]
+        censored[p.value] = [w for r in mine if (w := censored_wait(r, end)) is not None]
         by_priority[p.value] = {
             "jobs": len(mine),
-            "wait_to_pickup": _quantiles([r.wait_to_pickup for r in mine if r.wait_to_pickup]),
+            "wait_to_pickup": _quantiles(
+                [r.wait_to_pickup for r in mine if r.wait_to_pickup is not None]
+            ),
+            "wait_censored": _quantiles(censored[p.value]),
             "wait_to_delivery": _quantiles(
-                [r.wait_to_delivery for r in mine if r.wait_to_delivery]
+                [r.wait_to_delivery for r in mine if r.wait_to_delivery is not None]
             ),
             "pickup_within_sla": _share([r.late_pickup for r in mine]),
             "delivered_within_sla": _share([r.late for r in mine]),
         }
+    every = [w for ws in censored.values() for w in ws]
     return {
         "jobs": len(rows),
         "completed": sum(1 for r in rows if r.status == Status.COMPLETED.value),
@@ -133,6 +170,7 @@ def summarise(rows: list[JobRecord], busy_minutes: float, shift_minutes: float) 
         "late_ratio": round(sum(1 for f in late if f) / len(late), 4) if late else None,
         "stat_jobs": len(stat),
         "stat_pickup_within_5_min": round(sum(stat_fast) / len(stat), 4) if stat else None,
+        "wait_censored_minutes": round(sum(every), 2),
         "lent_jobs": sum(1 for r in rows if r.lent),
         "porter_utilisation": round(busy_minutes / shift_minutes, 4) if shift_minutes else None,
         "by_priority": by_priority,

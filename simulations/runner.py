@@ -14,8 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from engine.write.eventlog import export_log
-from simulations import results
+from simulations import hourly, results
 from simulations.engine import Simulation
+from simulations.hindsight import day_of
 from simulations.scenario import Scenario
 
 
@@ -24,10 +25,19 @@ def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, 
     board = simulation.site.board
     rows = results.records(board, simulation.end)
     figures = results.summarise(
-        rows, results.busy_minutes(board), sum(simulation.shift_minutes.values())
+        rows, results.busy_minutes(board), sum(simulation.shift_minutes.values()), simulation.end
+    )
+    hours = hourly.hours_of(
+        board,
+        scenario,
+        simulation.hospital,
+        simulation.periods,
+        simulation.start,
+        simulation.end,
     )
     return {
         "unserved": results.unserved(simulation.app, board, simulation.end),
+        "hours": hours,
         "scenario": scenario.name,
         "hospital": simulation.hospital.source,
         "strategy": scenario.strategy,
@@ -44,12 +54,17 @@ def run_one(
     seed: int,
     with_log: bool = False,
     progress: Callable[[float], None] | None = None,
+    with_day: bool = False,
 ) -> dict[str, Any]:
+    """`with_day`: also the day's requests and roster as the hindsight bound reads them
+    (`simulations.hindsight.Day`, under "day")."""
     started = time.perf_counter()
     simulation = Simulation(scenario, seed)
     simulation.run(progress=progress)
     seconds = time.perf_counter() - started
     out = outcome(simulation, scenario, seed) | {"seconds": round(seconds, 3)}
+    if with_day:
+        out["day"] = day_of(simulation)
     if with_log:
         buffer = io.StringIO()
         export_log(simulation.app, buffer)

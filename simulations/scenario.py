@@ -3,7 +3,8 @@
 Everything a simulated day depends on is here (roster changes, demand, service
 times, policy, dispatch strategy); the seed is given per run, so one scenario
 runs over many seeds. Scenarios are plain data: they load from JSON and show up
-in reports as they were written.
+in reports as they were written. The named days (stressed, standard, a load
+level) are built in `simulations.days`; a bare `Scenario()` is the stressed day.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ class Service(BaseModel):
 
     travel_factor: float = Field(default=1.0, gt=0)
     travel_noise: float = Field(default=0.2, ge=0, le=1, description="lognormal sigma")
+    travel_floor: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="no walk takes less than this share of its usual time (the noise is cut "
+        "there): corridors and lifts have a speed limit, and the hindsight bound relies on it",
+    )
     acknowledge_minutes: float = Field(default=0.5, ge=0)
     decline_rate: float = Field(default=0.02, ge=0, le=1)
     not_ready_rate: float = Field(default=0.08, ge=0, le=1)
@@ -98,7 +106,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = "standard weekday"
+    name: str = "scenario"
     hospital: str | None = Field(
         default=None, description="a hospital file (JSON); none: the demo hospital, said so"
     )
@@ -117,8 +125,3 @@ class Scenario(BaseModel):
 
     def with_strategy(self, strategy: Literal["optimal", "greedy", "phone_desk"]) -> Scenario:
         return self.model_copy(update={"strategy": strategy, "name": f"{self.name} ({strategy})"})
-
-
-def standard() -> Scenario:
-    """The reference hospital's busy weekday: 74 staff, about 1,500 jobs."""
-    return Scenario()

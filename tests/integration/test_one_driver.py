@@ -23,20 +23,21 @@ from engine.domain import events as ev
 from engine.hospital import Hospital
 from engine.settings import Settings
 from engine.write.eventlog import export_log
+from simulations.days import stressed
 from simulations.engine import Simulation, driver_params
 from simulations.replay import Commands, decode, engine_made, replay_exact
 from simulations.runner import outcome
-from simulations.scenario import Scenario, Service, standard
+from simulations.scenario import Scenario, Service
 
 SEED = 5
 
 
 @pytest.fixture(scope="module")
 def busy_morning() -> Scenario:
-    """Six hours of the standard day with porters slow to acknowledge: rounds, moves,
+    """Nine hours of the stressed day with porters slow to acknowledge: rounds, moves,
     escalations at every stage, and the night shift ending at 07:30."""
     slow = Service(acknowledge_minutes=6.0, decline_rate=0.05)
-    return standard().model_copy(update={"hours": 9.0, "name": "busy morning", "service": slow})
+    return stressed().model_copy(update={"hours": 9.0, "name": "busy morning", "service": slow})
 
 
 @pytest.fixture(scope="module")

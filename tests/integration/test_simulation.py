@@ -6,15 +6,16 @@ from typing import Any
 
 import pytest
 
+from simulations.days import stressed
 from simulations.replay import replay_exact, replay_whatif
 from simulations.runner import run_one, sweep
-from simulations.scenario import Scenario, Staffing, standard
+from simulations.scenario import Scenario, Staffing
 
 
 @pytest.fixture(scope="module")
 def morning() -> Scenario:
-    """Three busy morning hours (07:00-10:00) of the standard scenario."""
-    base = standard()
+    """Three busy morning hours (07:00-10:00) of the stressed day."""
+    base = stressed()
     return base.model_copy(update={"hours": 10.0, "name": "short morning"})
 
 
@@ -85,3 +86,25 @@ def test_a_seed_sweep_in_a_process_pool_gives_the_same_numbers(morning: Scenario
     pooled = sweep(short, [1, 2], processes=2)
     alone = sweep(short, [1, 2], processes=1)
     assert [r["figures"] for r in pooled] == [r["figures"] for r in alone]
+
+
+def test_each_hour_says_what_was_wanted_on_shift_and_left_open(
+    recorded: dict[str, Any],
+) -> None:
+    hours = recorded["hours"]
+    assert [h["hour"] for h in hours] == [f"{h:02d}:00" for h in range(10)]
+    rows = recorded["records"]
+    wanted = [r for r in rows if max(r["requested_at"], r["ready_at"] or "") < "2026-11-23T10"]
+    assert sum(h["jobs"] for h in hours) == len(wanted)
+    assert all(h["capacity"] > 0 for h in hours)
+    assert hours[-1]["open"] <= recorded["figures"]["open_at_end"]
+    assert sum(h["late"] for h in hours) <= recorded["figures"]["late_jobs"]
+
+
+def test_waits_have_their_tail_and_count_jobs_never_picked_up(recorded: dict[str, Any]) -> None:
+    for block in recorded["figures"]["by_priority"].values():
+        picked, censored = block["wait_to_pickup"], block["wait_censored"]
+        assert set(censored) == {"p50", "p90", "p95", "p99", "mean"}
+        if picked["p95"] is not None:
+            assert picked["p50"] <= picked["p95"] <= picked["p99"]
+            assert censored["p99"] >= picked["p99"]

@@ -106,6 +106,37 @@ def test_markdown_has_the_planner_tables_and_no_timings(runs: dict[str, Any]) ->
     assert "seconds" not in text
 
 
+def test_a_report_shows_demand_against_capacity_by_hour_and_who_was_left(
+    runs: dict[str, Any],
+) -> None:
+    for i, r in enumerate(runs["greedy"]):
+        r["hours"] = [
+            {"hour": "08:00", "jobs": 10, "offered": 120.0, "capacity": 100.0 + 20 * i,
+             "utilisation": 120 / (100 + 20 * i), "late": 2 + i, "open": 3},
+            {"hour": "09:00", "jobs": 4, "offered": 40.0, "capacity": 0.0,
+             "utilisation": None, "late": 0, "open": 7 + i},
+        ]  # fmt: skip
+        r["unserved"] = [{"job_id": f"j{k}", "kind": "drug", "group": "g",
+                          "reason": "nobody of group g on shift" if k else "arrived late"}
+                         for k in range(i + 1)]  # fmt: skip
+    result = report.compare(runs)
+    hours = result["runs"]["greedy"]["hours"]
+    assert hours[0] == {"hour": "08:00", "jobs": 10.0, "offered": 120.0, "capacity": 120.0,
+                        "utilisation": round((1.2 + 1.0 + 120 / 140) / 3, 3), "late": 3.0,
+                        "open": 3.0}  # fmt: skip
+    assert hours[1]["utilisation"] is None  # nobody on shift: no ratio, not a zero
+    assert result["runs"]["optimal"]["hours"] == []
+    left = result["runs"]["greedy"]["unserved"]
+    assert left["per_seed"] == [1, 2, 3]
+    assert left["reasons"][0] == {"reason": "arrived late", "jobs": 3}
+    text = report.to_markdown(result)
+    assert "## Demand against capacity by hour" in text
+    assert "| 08:00 | 10 | 120 | – | – | – | – | 120 | 1.02 | 3.0 | 3.0 |" in text
+    assert "## Jobs left unserved at the end" in text
+    assert "- **greedy**: 2.0 on average (per seed 1–3)" in text
+    assert "  - 3 × arrived late" in text
+
+
 def test_the_same_runs_write_byte_identical_files(runs: dict[str, Any], tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     report.write(report.compare(runs), runs, first)
