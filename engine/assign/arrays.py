@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.domain.policy.anticipation import Anticipation
 from engine.domain.values import Group, Priority, Skill
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class JobArrays:
     needed: I
     accompaniment_blocked: B
     batchable: B
+    batch_key: I  # jobs batched together share it: their origin (and destination, if
+    # the policy batches in ordinary operation: `anticipation.batching`)
     requested: F
     pickup_due: F
     delivery_due: F
@@ -120,6 +123,7 @@ class ProblemArrays:
     declined: B  # (J, P): the porter declined this job before
     lend_ok: B  # (groups, groups): job group -> porter group allowed
     lent: B  # (groups, groups): allowed, but only as a loan
+    lending_share: F  # (groups,): share of `weights.lending` a loan to the group costs
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -152,7 +156,31 @@ class ProblemArrays:
             for lender in lenders:
                 lend_ok[g_index[job_group], g_index[lender]] = True
         lent = lend_ok & ~np.eye(len(g_index), dtype=bool)
-        return cls(jobs, porters, travel, kept, declined, lend_ok, lent)
+        share = lending_share(jobs, porters, len(g_index), problem.policy.anticipation)
+        return cls(jobs, porters, travel, kept, declined, lend_ok, lent, share)
+
+
+def group_load(jobs: JobArrays, porters: PorterArrays, groups: int) -> tuple[I, I]:
+    """Per group: porters its jobs in the round ask for, and its porters free for them
+    (on duty, holding nothing that cannot move)."""
+    queue: I = np.bincount(jobs.group, weights=jobs.needed, minlength=groups).astype(np.int64)
+    idle = porters.available & (porters.active == 0)
+    free: I = np.bincount(porters.group[idle], minlength=groups).astype(np.int64)
+    return queue, free
+
+
+def lending_share(
+    jobs: JobArrays, porters: PorterArrays, groups: int, anticipation: Anticipation
+) -> F:
+    """1 everywhere unless `anticipation.lending_widens`; then, per borrowing group,
+    1 / (1 + scale * excess), excess being its queue beyond its free porters, per free
+    porter (at least one): a group with more work than hands borrows more cheaply."""
+    if not anticipation.lending_widens:
+        return np.ones(groups)
+    queue, free = group_load(jobs, porters, groups)
+    excess = np.maximum(queue - free, 0) / np.maximum(free, 1)
+    share: F = 1.0 / (1.0 + anticipation.lending_scale * excess)
+    return share
 
 
 _AWARE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -226,6 +254,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
     delivery_due = np.array(columns[10], np.float64)
     handling = np.array(columns[12], np.float64)
     trip = problem.travel.minutes[origin, destination].astype(np.float64)
+    key = origin * len(index) + destination if policy.anticipation.batching else origin
     return JobArrays(
         origin=origin,
         destination=destination,
@@ -235,6 +264,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
         needed=needed,
         accompaniment_blocked=np.array(columns[6], bool),
         batchable=np.array(columns[7], bool),
+        batch_key=key,
         requested=np.array(columns[8], np.float64),
         pickup_due=np.array(columns[9], np.float64),
         delivery_due=delivery_due,

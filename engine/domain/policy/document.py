@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.domain.errors import InvalidInput, field_error, field_path
+from engine.domain.policy.anticipation import Anticipation
 from engine.domain.values import Kind, Priority
 
 # Every number of a policy is finite and in a range a hospital could mean: a NaN or an
@@ -215,6 +216,7 @@ class PolicyDocument(BaseModel):
         },
         description="minutes to load and hand over, on top of travel",
     )
+    anticipation: Anticipation = Field(default_factory=Anticipation)
 
     @model_validator(mode="after")
     def _every_priority_has_targets(self) -> PolicyDocument:
@@ -261,7 +263,13 @@ class PolicyDocument(BaseModel):
 
     def capacity_for(self, kind: Kind) -> int:
         """How many jobs a porter may hold when one of them is of this kind."""
-        return self.max_jobs_per_porter if kind in self.batch_kinds else 1
+        return self.batch_size if kind in self.batch_kinds else 1
+
+    @property
+    def batch_size(self) -> int:
+        """The most jobs one round may give a free porter (1: no batching)."""
+        batches = self.anticipation.batch_size if self.anticipation.batching else 1
+        return max(self.max_jobs_per_porter, batches)
 
     def effective_priority(self, kind: Kind, priority: Priority) -> Priority:
         return Priority.STAT if kind in self.always_stat else priority
@@ -283,12 +291,24 @@ class PolicyDocument(BaseModel):
         )
 
     def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """Plain data; `anticipation` only when some setting is on, so a document that
+        never used it has the bytes (and rounds the fingerprints) it always had."""
+        data = self.model_dump(mode="json", exclude={"anticipation"})
+        if not self.anticipation.off:
+            data["anticipation"] = self.anticipation.to_data()
+        return data
+
+
+# Fields a whole document may leave out: their absence means off, as in every
+# document written before they existed.
+_OPTIONAL = frozenset({"anticipation"})
 
 
 def _missing(model: type[BaseModel], data: Mapping[str, Any]) -> str | None:
     for name, field in model.model_fields.items():
         if name not in data:
+            if name in _OPTIONAL:
+                continue
             return name
         inner, value = field.annotation, data[name]
         if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(value, Mapping):
