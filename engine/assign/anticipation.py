@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.assign.arrays import group_index, group_load
+from engine.assign.arrays import group_index
+from engine.assign.load import group_load
 from engine.assign.model import Plan, Round
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.domain.policy.anticipation import Anticipation
+from engine.assign.load import lending_share
 from engine.domain.values import Group, Priority, Skill
 
 if TYPE_CHECKING:
@@ -158,29 +158,6 @@ class ProblemArrays:
         lent = lend_ok & ~np.eye(len(g_index), dtype=bool)
         share = lending_share(jobs, porters, len(g_index), problem.policy.anticipation)
         return cls(jobs, porters, travel, kept, declined, lend_ok, lent, share)
-
-
-def group_load(jobs: JobArrays, porters: PorterArrays, groups: int) -> tuple[I, I]:
-    """Per group: porters its jobs in the round ask for, and its porters free for them
-    (on duty, holding nothing that cannot move)."""
-    queue: I = np.bincount(jobs.group, weights=jobs.needed, minlength=groups).astype(np.int64)
-    idle = porters.available & (porters.active == 0)
-    free: I = np.bincount(porters.group[idle], minlength=groups).astype(np.int64)
-    return queue, free
-
-
-def lending_share(
-    jobs: JobArrays, porters: PorterArrays, groups: int, anticipation: Anticipation
-) -> F:
-    """1 everywhere unless `anticipation.lending_widens`; then, per borrowing group,
-    1 / (1 + scale * excess), excess being its queue beyond its free porters, per free
-    porter (at least one): a group with more work than hands borrows more cheaply."""
-    if not anticipation.lending_widens:
-        return np.ones(groups)
-    queue, free = group_load(jobs, porters, groups)
-    excess = np.maximum(queue - free, 0) / np.maximum(free, 1)
-    share: F = 1.0 / (1.0 + anticipation.lending_scale * excess)
-    return share
 
 
 _AWARE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

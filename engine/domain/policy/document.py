@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine.domain.errors import InvalidInput, field_error, field_path
 from engine.domain.policy.anticipation import Anticipation
+from engine.domain.policy.weights import Weights
 from engine.domain.values import Kind, Priority
 
 # Every number of a policy is finite and in a range a hospital could mean: a NaN or an
@@ -22,7 +23,6 @@ from engine.domain.values import Kind, Priority
 # target would never escalate. JSON as Python reads it accepts NaN and Infinity.
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 DAY = 24 * 60
-Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 Minutes = Annotated[int, Field(ge=0, le=DAY)]
 GroupName = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -123,44 +123,6 @@ class Scheduled(BaseModel):
             )
         if ready_at > now + timedelta(days=self.horizon_days):
             raise InvalidInput("ready_at", f"is more than {self.horizon_days} days ahead")
-
-
-class Weights(BaseModel):
-    """Soft-rule weights for the assignment core, in cost units per unit."""
-
-    model_config = _STRICT
-
-    lateness_per_minute: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 1000.0,
-            Priority.ASAP: 100.0,
-            Priority.URGENT: 30.0,
-            Priority.ROUTINE: 10.0,
-        }
-    )
-    travel_per_minute: Weight = 1.0
-    pickup_wait_per_minute: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 60.0,
-            Priority.ASAP: 15.0,
-            Priority.URGENT: 4.0,
-            Priority.ROUTINE: 0.0,
-        },
-        description="cost of each minute a porter needs to reach the pickup, by priority: "
-        "urgent work goes to the nearest porter even before it is at risk of being late",
-    )
-    fairness_per_job_today: Weight = 0.5
-    churn: Weight = 15.0
-    lending: Weight = 20.0
-    unassigned_base: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 100000.0,
-            Priority.ASAP: 20000.0,
-            Priority.URGENT: 5000.0,
-            Priority.ROUTINE: 1000.0,
-        }
-    )
-    unassigned_per_waiting_minute: Weight = 20.0
 
 
 def _default_targets() -> dict[Priority, Target]:
