@@ -16,7 +16,7 @@ from engine.clock import Clock, SystemClock
 from engine.dispatch.driver import Driver, DriverParams
 from engine.dispatch.lease import FixedLease, lease_for
 from engine.dispatch.live import LiveLoop
-from engine.dispatch.policy_check import check_dispatchable
+from engine.dispatch.policy_check import check_dispatchable, check_staging
 from engine.domain.commands import RegisterPorter
 from engine.domain.errors import PorterAlreadyRegistered
 from engine.hospital import Hospital
@@ -42,6 +42,7 @@ def bootstrap(
     clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
     app = DispatchApp(hospital.layout, clock, settings.event_store_env())
     app.policy_checks.append(check_dispatchable)
+    app.policy_checks.append(check_staging(hospital.layout))
     if publish_default_policy:
         app.policy()
     return app

@@ -261,6 +261,10 @@ class Simulation:
                 if length >= timedelta(hours=6):
                     badge = self.site.board.porters[event.originator_id].badge
                     self.at(event.timestamp + length / 2, self._break, badge, 0)
+            elif type(event) is ev.PorterStaged:  # sent to wait elsewhere: they walk there
+                porter = self.site.board.porters[event.originator_id]
+                walk = self._walk(porter.location, event.location)
+                self.after(walk, self._at_staging_point, porter.badge, event.location)
             elif type(event) is ev.JobAssigned:
                 job = jobs[event.originator_id]
                 if job.status is Status.ASSIGNED:
@@ -270,6 +274,12 @@ class Simulation:
                         job.id,
                         job.assignments,
                     )
+
+    def _at_staging_point(self, badge: str, location: str) -> None:
+        """Arrived where the engine sent them, unless a job or a break came first."""
+        porter = self.app.porter(badge)
+        if porter.state == "free" and porter.staged_to == location:
+            self.command(self.app.report_location, badge, location, by=Actor(badge, "porter"))
 
     # -- a porter's trip ----------------------------------------------------------
 

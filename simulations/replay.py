@@ -112,6 +112,7 @@ def engine_made(event: Any) -> bool:
         kind in (ev.DecisionMade, ev.JobEscalated, ev.RotaPlanned)
         or (kind is ev.JobSubmitted and is_recurring(event.key))  # recurring work
         or (kind is ev.PorterShiftEnded and by == ENGINE_SHIFT_OVER)
+        or kind is ev.PorterStaged  # sent to a staging point (`anticipation.staging`)
         or (kind is ev.PorterShiftStarted and by == ENGINE_ROTA)
         or (kind in (ev.RotaShiftAdded, ev.RotaShiftCancelled) and by == ENGINE_ROTA)
         or (kind is ev.JobAssigned and by == ENGINE)
@@ -312,6 +313,7 @@ class _Replayer:
             ev.RotaShiftAdded: ("staff", driver.staff),
             ev.RotaShiftCancelled: ("staff", driver.staff),
             ev.JobSubmitted: ("recur", driver.recur),
+            ev.PorterStaged: ("stage", driver.stage),
         }
         for event in self.events:
             self.clock.set(max(self.clock.now(), event.timestamp))

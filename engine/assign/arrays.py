@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.assign.load import lending_share
 from engine.domain.values import Group, Priority, Skill
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ class JobArrays:
     needed: I
     accompaniment_blocked: B
     batchable: B
+    batch_key: I  # jobs batched together share it: their origin (and destination, if
+    # the policy batches in ordinary operation: `anticipation.batching`)
     requested: F
     pickup_due: F
     delivery_due: F
@@ -120,6 +123,7 @@ class ProblemArrays:
     declined: B  # (J, P): the porter declined this job before
     lend_ok: B  # (groups, groups): job group -> porter group allowed
     lent: B  # (groups, groups): allowed, but only as a loan
+    lending_share: F  # (groups,): share of `weights.lending` a loan to the group costs
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -152,7 +156,8 @@ class ProblemArrays:
             for lender in lenders:
                 lend_ok[g_index[job_group], g_index[lender]] = True
         lent = lend_ok & ~np.eye(len(g_index), dtype=bool)
-        return cls(jobs, porters, travel, kept, declined, lend_ok, lent)
+        share = lending_share(jobs, porters, len(g_index), problem.policy.anticipation)
+        return cls(jobs, porters, travel, kept, declined, lend_ok, lent, share)
 
 
 _AWARE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -226,6 +231,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
     delivery_due = np.array(columns[10], np.float64)
     handling = np.array(columns[12], np.float64)
     trip = problem.travel.minutes[origin, destination].astype(np.float64)
+    key = origin * len(index) + destination if policy.anticipation.batching else origin
     return JobArrays(
         origin=origin,
         destination=destination,
@@ -235,6 +241,7 @@ def _job_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> JobArra
         needed=needed,
         accompaniment_blocked=np.array(columns[6], bool),
         batchable=np.array(columns[7], bool),
+        batch_key=key,
         requested=np.array(columns[8], np.float64),
         pickup_due=np.array(columns[9], np.float64),
         delivery_due=delivery_due,

@@ -42,17 +42,16 @@ def top_up(rnd: Round, plan: Plan) -> Plan:
     for job, porters in plan.items():
         for porter in porters:
             load[porter] += 1
-            origin_of[porter] = a.jobs.origin[job]
+            origin_of[porter] = a.jobs.batch_key[job]
             batch_only[porter] &= bool(a.jobs.batchable[job])
     room = np.where((load > 0) & batch_only, rnd.capacity - load, 0)
     costs = rnd.costs
     waiting = np.ones(rnd.shape[0], dtype=bool)
     waiting[list(plan)] = False
     js, ps = costs.jobs, costs.porters
-    # Pairs joining a walk already made: same origin, batchable, job still waiting.
-    join = (
-        waiting[js] & a.jobs.batchable[js] & (room[ps] > 0) & (origin_of[ps] == a.jobs.origin[js])
-    )
+    # Pairs joining a walk already made: same origin (and trip), batchable, job still waiting.
+    same_walk = origin_of[ps] == a.jobs.batch_key[js]
+    join = waiting[js] & a.jobs.batchable[js] & (room[ps] > 0) & same_walk
     idx = np.flatnonzero(join)
     if not len(idx):
         return plan

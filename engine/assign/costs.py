@@ -112,14 +112,15 @@ def churn(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
 
 
 def lending(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
-    groups = a.lent.shape[0]
-    table = np.where(a.lent, policy.weights.lending, 0.0).ravel()
+    """A porter of another group costs `weights.lending`, times the borrowing group's
+    share (below 1 only when the policy lets lending widen with load)."""
     job_group, porter_group = a.jobs.group[pairs.jobs], a.porters.group[pairs.porters]
-    out: F = table[job_group * groups + porter_group]
     # A widened job may take any group's porter: one its group does not borrow from is
     # a loan too.
-    stranger = a.jobs.widened[pairs.jobs] & (job_group != porter_group) & (out == 0.0)
-    out[stranger] = policy.weights.lending
+    loan = a.lent[job_group, porter_group] | (
+        a.jobs.widened[pairs.jobs] & (job_group != porter_group)
+    )
+    out: F = np.where(loan, policy.weights.lending * a.lending_share[job_group], 0.0)
     return out
 
 

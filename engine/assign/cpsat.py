@@ -66,7 +66,7 @@ def solve_cpsat(
     x = [model.new_bool_var(f"x{k}") for k in range(n)]
     pair_units = rnd.costs.pair_units(js, ps)
     travel_units = rnd.costs.travel_units(js, ps)
-    batching = rnd.problem.policy.max_jobs_per_porter > 1
+    batching = rnd.problem.policy.batch_size > 1
     coeff = pair_units - travel_units if batching else pair_units
     objective: list[cp_model.LinearExprT] = []
     by_job: dict[int, list[int]] = {}
@@ -80,7 +80,7 @@ def solve_cpsat(
         assigned[j] = model.new_bool_var(f"a{j}")
         model.add(sum(x[k] for k in ks) == int(a.jobs.needed[j]) * assigned[j])
         objective.append(-int(leave[j]) * assigned[j])
-    origin = a.jobs.origin
+    origin = a.jobs.batch_key  # a walk serves one origin (and trip, if batches share it)
     walks: dict[tuple[int, int], cp_model.IntVar] = {}
     cap = rnd.capacity
     for p, ks in by_porter.items():

@@ -36,7 +36,7 @@ def solve_greedy(rnd: Round) -> Plan:
         if not (load < cap).any():
             break
         if a.jobs.batchable[j]:
-            origin = a.jobs.origin[j]
+            origin = a.jobs.batch_key[j]
             open_ = (load == 0) | ((batch_origin == origin) & ~exclusive)
         else:
             open_ = load == 0
@@ -48,7 +48,7 @@ def solve_greedy(rnd: Round) -> Plan:
         order = np.lexsort((porter_index[idx], free_since[idx], a.travel[j, idx], not_free))
         chosen = idx[order[:needed]]
         load[chosen] += 1
-        batch_origin[chosen] = a.jobs.origin[j]
+        batch_origin[chosen] = a.jobs.batch_key[j]
         exclusive[chosen] |= not a.jobs.batchable[j]
         plan[j] = tuple(sorted(chosen.tolist()))
     return plan

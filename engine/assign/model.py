@@ -47,9 +47,11 @@ class Round:
 
     @cached_property
     def capacity(self) -> I:
-        """Jobs each porter may still take this round."""
-        limit = self.problem.policy.max_jobs_per_porter
-        cap: I = np.maximum(limit - self.arrays.porters.active, 0)
+        """Jobs each porter may still take this round: a free porter up to the policy's
+        batch size, a busy one up to `max_jobs_per_porter`."""
+        policy, active = self.problem.policy, self.arrays.porters.active
+        cap: I = np.maximum(policy.max_jobs_per_porter - active, 0)
+        cap[active == 0] = policy.batch_size
         return cap
 
     @cached_property
@@ -58,15 +60,15 @@ class Round:
 
     def batching_possible(self) -> bool:
         """Could some porter take two same-origin batchable jobs this round?"""
-        if self.problem.policy.max_jobs_per_porter < 2 or not self.shape[0]:
+        if self.problem.policy.batch_size < 2 or not self.shape[0]:
             return False
         a = self.arrays
         usable = self.feasibility.feasible & a.jobs.batchable[:, None] & (self.capacity >= 2)
         rows = np.flatnonzero(usable.any(axis=1))
         if len(rows) < 2:
             return False
-        order = rows[np.argsort(a.jobs.origin[rows], kind="stable")]
-        origins = a.jobs.origin[order]
+        order = rows[np.argsort(a.jobs.batch_key[rows], kind="stable")]
+        origins = a.jobs.batch_key[order]
         starts = np.flatnonzero(np.r_[True, origins[1:] != origins[:-1]])
         per_origin = np.add.reduceat(usable[order].astype(np.int32), starts, axis=0)
         return bool((per_origin >= 2).any())
@@ -155,6 +157,6 @@ def plan_violations(rnd: Round, plan: Plan) -> list[str]:
         if len(jobs) > 1:
             if not all(a.jobs.batchable[j] for j in jobs):
                 out.append(f"porter {p} takes a non-batchable job with others")
-            if len({int(a.jobs.origin[j]) for j in jobs}) > 1:
-                out.append(f"porter {p} batches jobs from different origins")
+            if len({int(a.jobs.batch_key[j]) for j in jobs}) > 1:
+                out.append(f"porter {p} batches jobs that do not share an origin (or trip)")
     return out

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from engine.assign.anticipation import anticipation_notes
 from engine.assign.arrays import I, nonzero_pairs
 from engine.assign.model import Evaluation, Plan, Round, evaluate
 
@@ -76,6 +77,7 @@ class AssignmentResult:
     fingerprint: str
     policy_version: int
     exclusions: dict[str, int] = field(default_factory=dict)
+    anticipation: dict[str, Any] = field(default_factory=dict)  # what it changed, and why
 
     def porters_of(self, job_id: str) -> tuple[str, ...]:
         for assignment in self.assignments:
@@ -119,9 +121,11 @@ class AssignmentResult:
                 {"job_id": u.job_id, "reason": u.reason, "cost": u.cost} for u in self.unassigned
             ],
             "exclusions": dict(self.exclusions),
+            **({"anticipation": self.anticipation} if self.anticipation else {}),
         }
 
     def to_data(self) -> dict[str, Any]:
+        """Plain data; `anticipation` only when a setting was on, as before it existed."""
         return {
             "assignments": [a.to_data() for a in self.assignments],
             "unassigned": [
@@ -136,6 +140,7 @@ class AssignmentResult:
             "fingerprint": self.fingerprint,
             "policy_version": self.policy_version,
             "exclusions": dict(self.exclusions),
+            **({"anticipation": self.anticipation} if self.anticipation else {}),
         }
 
     @classmethod
@@ -154,6 +159,7 @@ class AssignmentResult:
             fingerprint=data["fingerprint"],
             policy_version=int(data["policy_version"]),
             exclusions=dict(data["exclusions"]),
+            anticipation=dict(data.get("anticipation", {})),
         )
 
 
@@ -270,4 +276,5 @@ def build_result(
         fingerprint=problem.fingerprint(),
         policy_version=problem.policy_version,
         exclusions=rnd.feasibility.counts(),
+        anticipation=anticipation_notes(rnd, plan),
     )

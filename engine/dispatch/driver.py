@@ -51,6 +51,7 @@ from engine.assign import SolverParams
 from engine.dispatch.escalation import Escalation, escalations_due
 from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
+from engine.dispatch.staging import Staging
 from engine.domain import events as ev
 from engine.domain.actor import engine_acts
 from engine.domain.decision.aggregate import Decision
@@ -102,7 +103,7 @@ class DriverParams:
     """The rota is planned this many days ahead (so far ahead can leave be entered)."""
 
 
-class Driver(RotaKeeping):
+class Driver(RotaKeeping, Staging):
     def __init__(
         self,
         app: DispatchApp,
@@ -191,6 +192,7 @@ class Driver(RotaKeeping):
         board, params = self.board, self.params
         board.catch_up()
         now = self.app.clock.now()
+        ticked = self._next_tick is None or now >= self._next_tick
         if self._next_tick is None or now >= self._next_tick:
             self._next_tick = now + params.tick
             quiet = board.position == self._last_round_position
@@ -212,6 +214,13 @@ class Driver(RotaKeeping):
         if due and ready <= now:
             self._round()
             due, ready = self._due(now)
+        if ticked:  # who is still free after the round waits where calls will come
+            with board.held():
+                before = board.position
+            if self.stage():
+                with board.held():  # staging changes nothing a round reads
+                    if self._last_round_position == before:
+                        self._last_round_position = board.position
         return min(self._next_tick, ready) if due else self._next_tick
 
     def _due(self, now: datetime) -> tuple[bool, datetime]:

@@ -8,6 +8,7 @@ weights forget) is found here, by solving with the policy as a round would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from engine.assign import AssignmentProblem, JobSpec, PorterSpec, Travel
@@ -15,6 +16,7 @@ from engine.assign.solve import solve
 from engine.assign.synthetic import synthetic_site
 from engine.domain.errors import InvalidInput
 from engine.domain.policy.document import PolicyDocument
+from engine.domain.site import SiteLayout
 from engine.domain.values import Kind, Priority
 
 _NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -54,3 +56,14 @@ def check_dispatchable(policy: PolicyDocument, where: str = "document") -> None:
                     f"with these weights a free porter near a {priority.value} "
                     f"{kind.value} job would not be given it: dispatching would stop",
                 )
+
+
+def check_staging(layout: SiteLayout) -> Callable[[PolicyDocument], None]:
+    """A check that every staging point of a policy is one of the site's locations."""
+
+    def check(policy: PolicyDocument) -> None:
+        for group, hours in sorted(policy.anticipation.staging.items()):
+            for hour, code in sorted(hours.items()):
+                layout.location(code, f"document.anticipation.staging.{group}.{hour}")
+
+    return check

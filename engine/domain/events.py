@@ -62,6 +62,7 @@ PorterJobTaken = _of(Porter, "JobTaken")
 PorterJobDropped = _of(Porter, "JobDropped")
 PorterChanged = _of(Porter, "Changed")
 PorterRetired = _of(Porter, "Retired")
+PorterStaged = _of(Porter, "Staged")
 
 # -- the rota ------------------------------------------------------------------------
 RotaPlanned = _of(RotaDay, "Planned")
@@ -106,6 +107,7 @@ PORTER_EVENTS = frozenset(
         PorterJobDropped,
         PorterChanged,
         PorterRetired,
+        PorterStaged,
     }
 )
 ROTA_EVENTS = frozenset({RotaPlanned, RotaShiftAdded, RotaShiftCancelled})

@@ -226,6 +226,18 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         porter.report_location(location, self.clock.now())
         self.record(porter)
 
+    def stage_porters(self, moves: list[tuple[str, str, str]]) -> None:
+        """(badge, location, reason): the engine sends free porters to wait there; one
+        save for a tick's moves."""
+        porters = []
+        for badge, location, reason in moves:
+            self.layout.location(location)
+            porter = self.porter(badge)
+            porter.stage(location, reason, self.clock.now())
+            porters.append(porter)
+        if porters:
+            self.record(*porters)
+
     # -- jobs --------------------------------------------------------------
 
     def events_of(self, aggregate_id: UUID) -> list[Any]:

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.domain.errors import InvalidInput, field_error, field_path
+from engine.domain.policy.anticipation import Anticipation
+from engine.domain.policy.weights import Weights
 from engine.domain.values import Kind, Priority
 
 # Every number of a policy is finite and in a range a hospital could mean: a NaN or an
@@ -21,7 +23,6 @@ from engine.domain.values import Kind, Priority
 # target would never escalate. JSON as Python reads it accepts NaN and Infinity.
 _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 DAY = 24 * 60
-Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 Minutes = Annotated[int, Field(ge=0, le=DAY)]
 GroupName = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -124,44 +125,6 @@ class Scheduled(BaseModel):
             raise InvalidInput("ready_at", f"is more than {self.horizon_days} days ahead")
 
 
-class Weights(BaseModel):
-    """Soft-rule weights for the assignment core, in cost units per unit."""
-
-    model_config = _STRICT
-
-    lateness_per_minute: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 1000.0,
-            Priority.ASAP: 100.0,
-            Priority.URGENT: 30.0,
-            Priority.ROUTINE: 10.0,
-        }
-    )
-    travel_per_minute: Weight = 1.0
-    pickup_wait_per_minute: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 60.0,
-            Priority.ASAP: 15.0,
-            Priority.URGENT: 4.0,
-            Priority.ROUTINE: 0.0,
-        },
-        description="cost of each minute a porter needs to reach the pickup, by priority: "
-        "urgent work goes to the nearest porter even before it is at risk of being late",
-    )
-    fairness_per_job_today: Weight = 0.5
-    churn: Weight = 15.0
-    lending: Weight = 20.0
-    unassigned_base: dict[Priority, Weight] = Field(
-        default_factory=lambda: {
-            Priority.STAT: 100000.0,
-            Priority.ASAP: 20000.0,
-            Priority.URGENT: 5000.0,
-            Priority.ROUTINE: 1000.0,
-        }
-    )
-    unassigned_per_waiting_minute: Weight = 20.0
-
-
 def _default_targets() -> dict[Priority, Target]:
     return {
         Priority.STAT: Target(pickup=10, delivery=20),
@@ -215,6 +178,7 @@ class PolicyDocument(BaseModel):
         },
         description="minutes to load and hand over, on top of travel",
     )
+    anticipation: Anticipation = Field(default_factory=Anticipation)
 
     @model_validator(mode="after")
     def _every_priority_has_targets(self) -> PolicyDocument:
@@ -261,7 +225,13 @@ class PolicyDocument(BaseModel):
 
     def capacity_for(self, kind: Kind) -> int:
         """How many jobs a porter may hold when one of them is of this kind."""
-        return self.max_jobs_per_porter if kind in self.batch_kinds else 1
+        return self.batch_size if kind in self.batch_kinds else 1
+
+    @property
+    def batch_size(self) -> int:
+        """The most jobs one round may give a free porter (1: no batching)."""
+        batches = self.anticipation.batch_size if self.anticipation.batching else 1
+        return max(self.max_jobs_per_porter, batches)
 
     def effective_priority(self, kind: Kind, priority: Priority) -> Priority:
         return Priority.STAT if kind in self.always_stat else priority
@@ -283,12 +253,24 @@ class PolicyDocument(BaseModel):
         )
 
     def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """Plain data; `anticipation` only when some setting is on, so a document that
+        never used it has the bytes (and rounds the fingerprints) it always had."""
+        data = self.model_dump(mode="json", exclude={"anticipation"})
+        if not self.anticipation.off:
+            data["anticipation"] = self.anticipation.to_data()
+        return data
+
+
+# Fields a whole document may leave out: their absence means off, as in every
+# document written before they existed.
+_OPTIONAL = frozenset({"anticipation"})
 
 
 def _missing(model: type[BaseModel], data: Mapping[str, Any]) -> str | None:
     for name, field in model.model_fields.items():
         if name not in data:
+            if name in _OPTIONAL:
+                continue
             return name
         inner, value = field.annotation, data[name]
         if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(value, Mapping):

@@ -53,6 +53,7 @@ class Porter(Aggregate):
         self.active_jobs: list[str] = []
         self.jobs_this_shift = 0
         self.last_free_at: datetime | None = None
+        self.staged_to: str | None = None  # where the engine last sent them to wait
 
     def __deepcopy__(self, memo: dict[int, object]) -> Porter:
         """Copy for the repository cache: every attribute is immutable but the lists."""
@@ -243,6 +244,19 @@ class Porter(Aggregate):
     ) -> None:
         self.location = location
         self.location_at = timestamp
+        self.staged_to = None
+
+    def stage(self, location: str, reason: str, at: datetime) -> None:
+        """The engine sends a free porter to wait where the next calls are expected."""
+        if self.state != "free":
+            raise self._refuse("stage", self.state)
+        self._staged(location=location, reason=reason, timestamp=at, actor=current())
+
+    @event("Staged")
+    def _staged(
+        self, location: str, reason: str, timestamp: datetime, actor: ActorData | None = None
+    ) -> None:
+        self.staged_to = location
 
     def take_job(self, job_id: UUID, capacity: int, at: datetime) -> None:
         if not self.on_shift or self.on_break:
@@ -260,6 +274,7 @@ class Porter(Aggregate):
     def _job_taken(self, job_id: str, timestamp: datetime, actor: ActorData | None = None) -> None:
         self.active_jobs.append(job_id)
         self.jobs_this_shift += 1
+        self.staged_to = None
 
     def drop_job(self, job_id: UUID, outcome: str, at: datetime) -> None:
         if str(job_id) not in self.active_jobs:

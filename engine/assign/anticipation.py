@@ -1,0 +1,71 @@
+"""What anticipation changed in a round, in words and figures a decision keeps.
+
+Every anticipation setting is computed inside the round from its problem alone, so
+replaying a decision recomputes the same figures; they are recorded all the same,
+so an auditor reads why a loan was cheap without re-solving the round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.assign.arrays import group_index
+from engine.assign.load import group_load
+from engine.assign.model import Plan, Round
+
+
+def anticipation_notes(rnd: Round, plan: Plan) -> dict[str, Any]:
+    """By setting in use: what it saw and did (empty when every setting is off)."""
+    settings = rnd.problem.policy.anticipation
+    notes: dict[str, Any] = {}
+    if settings.lending_widens:
+        notes["lending"] = _lending(rnd)
+    if settings.batching:
+        notes["batches"] = _batches(rnd, plan)
+    return notes
+
+
+def _batches(rnd: Round, plan: Plan) -> list[dict[str, Any]]:
+    """Each porter given several jobs for one trip, with the jobs in the plan's order."""
+    problem = rnd.problem
+    by_porter: dict[int, list[int]] = {}
+    for job, porters in sorted(plan.items()):
+        for porter in porters:
+            by_porter.setdefault(porter, []).append(job)
+    out = []
+    for porter, jobs in sorted(by_porter.items()):
+        if len(jobs) < 2:
+            continue
+        first = problem.jobs[jobs[0]]
+        out.append(
+            {
+                "porter_id": problem.porters[porter].id,
+                "job_ids": [problem.jobs[j].id for j in jobs],
+                "origin": first.origin,
+                "destination": first.destination,
+                "reason": f"{len(jobs)} {first.kind.value} jobs from {first.origin} to "
+                f"{first.destination}: one walk and one trip for all",
+            }
+        )
+    return out
+
+
+def _lending(rnd: Round) -> dict[str, Any]:
+    """Each borrowing group whose loans cost less this round, and why."""
+    a = rnd.arrays
+    names = list(group_index(rnd.problem))  # in index order: sorted by name
+    queue, free = group_load(a.jobs, a.porters, len(names))
+    weight = rnd.problem.policy.weights.lending
+    out: dict[str, Any] = {}
+    for g, name in enumerate(names):
+        share = float(a.lending_share[g])
+        if share < 1.0:
+            out[name] = {
+                "waiting": int(queue[g]),
+                "free": int(free[g]),
+                "share": share,
+                "cost": weight * share,
+                "reason": f"{int(queue[g])} porter(s) asked for, {int(free[g])} free: "
+                f"a loan costs {weight * share:.2f} instead of {weight:g}",
+            }
+    return out

@@ -1,0 +1,56 @@
+"""Anticipation: settings that let a round act on what the queue says is coming.
+
+A round on its own matches who is free now with what waits now. These settings let
+it lean on the load it can see, each switched on by the planner and each computed
+from the round's own problem (nothing outside it), so a recorded round re-solves
+to the same answer. All are off in a document that does not mention them, which is
+what every document published before they existed means: old rounds replay as they
+were decided.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+Hour = Annotated[int, Field(ge=0, le=23)]
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+GroupName = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class Anticipation(BaseModel):
+    """- `lending_widens`: a loan between groups costs less as the borrowing group's
+      queue outgrows its free porters: `weights.lending / (1 + lending_scale * excess)`,
+      where `excess` is (jobs waiting - free porters) / free porters (at least one) of
+      the job's group, and nothing when the group has a free porter per job.
+    - `batching`: a free porter may take up to `batch_size` jobs of `batch_kinds` in one
+      round when they share their origin and their destination (a ward's specimens for
+      the lab): one walk, one trip, whatever `max_jobs_per_porter` says. Batches then
+      always share a destination, so a porter never has two places to be at once.
+    - `staging`: by group and hour of the hospital's day, a location (a planner's
+      choice). On each of the driver's ticks, a porter of that group who has been free
+      for `staging_idle_minutes`, with no job, is sent there (a `Porter.Staged` event
+      with the place and the reason), so the next call from near it is answered sooner.
+    """
+
+    model_config = _STRICT
+
+    lending_widens: bool = False
+    lending_scale: float = Field(default=1.0, gt=0, le=100)
+    batching: bool = False
+    batch_size: int = Field(default=3, ge=2, le=6)
+    staging: dict[GroupName, dict[Hour, Code]] = Field(default_factory=dict, max_length=50)
+    staging_idle_minutes: int = Field(default=2, ge=0, le=240)
+
+    def staging_point(self, group: str, hour: int) -> str | None:
+        return self.staging.get(group, {}).get(hour)
+
+    @property
+    def off(self) -> bool:
+        """Every setting at the default a silent document means."""
+        return self == Anticipation()
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
