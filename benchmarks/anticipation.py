@@ -26,9 +26,10 @@ from typing import Any
 from reference import reference_seconds
 
 from engine.hospital import Hospital
+from simulations.days import standard
 from simulations.demand import generate
 from simulations.runner import sweep
-from simulations.scenario import Scenario, standard
+from simulations.scenario import Scenario
 
 LEARNING_SEED = 10_000
 

@@ -11,9 +11,10 @@ import pytest
 
 from engine.domain.errors import InvalidInput
 from engine.write.application import DispatchApp
+from simulations.days import standard
 from simulations.replay import replay_exact
 from simulations.runner import run_one
-from simulations.scenario import Scenario, standard
+from simulations.scenario import Scenario
 
 STAGING = {
     "internal": dict.fromkeys(range(24), "IM-W6"),
