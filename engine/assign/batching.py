@@ -26,10 +26,12 @@ from engine.assign.greedy import repair, solve_greedy
 from engine.assign.model import Plan, Round, plan_units
 
 
-def batch_plan(rnd: Round, node_limit: int) -> Plan:
-    """The better of two starts, each topped up: the flow optimum and the greedy plan."""
+def batch_plan(rnd: Round, node_limit: int, greedy: Plan | None = None) -> Plan:
+    """The better of two starts, each topped up: the flow optimum and the greedy plan
+    (`greedy`: the round's greedy plan if the caller has it; it is a third of the cost)."""
     flow = branch_and_bound(rnd, Relaxation.build(rnd), node_limit).plan
-    plans = [top_up(rnd, repair(rnd, start)) for start in (flow, solve_greedy(rnd))]
+    greedy = solve_greedy(rnd) if greedy is None else greedy
+    plans = [top_up(rnd, repair(rnd, start)) for start in (flow, greedy)]
     return min(plans, key=lambda plan: plan_units(rnd, plan))
 
 

@@ -155,9 +155,10 @@ def optimal_plan(rnd: Round, params: SolverParams) -> tuple[Plan, str, str]:
         if outcome.proven:
             return outcome.plan, "OPTIMAL", outcome.method
         hints["mcf+bb"] = outcome.plan
+    greedy = solve_greedy(rnd)
     if batching:
-        hints["mcf+batch"] = batch_plan(rnd, params.max_branch_nodes)
-    hints["greedy"] = solve_greedy(rnd)
+        hints["mcf+batch"] = batch_plan(rnd, params.max_branch_nodes, greedy)
+    hints["greedy"] = greedy
     units = {name: plan_units(rnd, hint) for name, hint in hints.items()}
     best_hint = min(hints, key=lambda name: units[name])
     js, ps, complete = candidates(rnd, params.candidates, list(hints.values()))
