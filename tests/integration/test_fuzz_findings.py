@@ -6,6 +6,8 @@ In-process on the in-memory store, like `test_hostile_inputs`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.integration.apiclient import Api, refused, submit
@@ -49,3 +51,10 @@ def test_a_body_that_cannot_be_read_as_json_is_refused_as_bad_json_and_changes_n
             "field": None,
         }, (method, path)
 
+
+def test_ready_is_documented_as_answering_with_a_token_or_without_one(api: Api) -> None:
+    """Anyone may ask /ready (a reader is told more), but its OpenAPI said a token was
+    required: a client generated from it would never ask without one."""
+    spec: dict[str, Any] = api.client.get("/openapi.json").json()
+    assert spec["paths"]["/ready"]["get"]["security"] == [{"HTTPBearer": []}, {}]
+    assert api.client.get("/ready").json() == {"status": "ready", "demo": True}
