@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.body import Badge, Body
+from api.body import Body, Porters
 from engine.domain.commands import SubmitJob
 from engine.domain.errors import field_error
 from engine.domain.policy.document import PolicyDocument
@@ -62,7 +62,7 @@ class JobCreate(SubmitJob):
 
 class AssignCreate(Body):
     model_config = _examples({"porters": ["EM-GC-01"]})
-    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
+    porters: Porters
     force: str = Field(
         default="",
         max_length=500,
@@ -72,7 +72,7 @@ class AssignCreate(Body):
 
 class OverrideCreate(Body):
     model_config = _examples({"porters": ["EM-GC-02"], "reason": "EM-GC-01 is needed in resus"})
-    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
+    porters: Porters
     reason: str = Field(min_length=1, max_length=2000, description="why the engine is overruled")
     code: Reason = Reason.DISPATCHER_OVERRIDE
     force: str = Field(

@@ -10,6 +10,13 @@ from typing import Any
 
 import pytest
 
+from engine.bootstrap import seed_roster
+from engine.clock import ManualClock
+from engine.dispatch.manual import assign_by_hand
+from engine.domain.commands import SubmitJob, parse
+from engine.domain.errors import InvalidInput
+from engine.hospital import Hospital
+from engine.write.application import DispatchApp
 from tests.integration.apiclient import Api, refused, submit
 from tests.unit.projections.scenario import DRUG
 
@@ -58,3 +65,32 @@ def test_ready_is_documented_as_answering_with_a_token_or_without_one(api: Api) 
     spec: dict[str, Any] = api.client.get("/openapi.json").json()
     assert spec["paths"]["/ready"]["get"]["security"] == [{"HTTPBearer": []}, {}]
     assert api.client.get("/ready").json() == {"status": "ready", "demo": True}
+
+
+def test_assigning_or_overriding_with_the_same_porter_twice_is_refused_naming_porters(
+    api: Api,
+) -> None:
+    """It was a 500: the engine checked its rules on a round holding the porter twice."""
+    jid = submit(api, DRUG, "finding-3")["id"]
+    twice = ["IM-DRG-01", "IM-DRG-01"]
+    for path, body in (
+        (f"/jobs/{jid}/assign", {"porters": twice}),
+        (f"/jobs/{jid}/override", {"porters": twice, "reason": "radio call"}),
+    ):
+        answer = refused(api, D, "POST", path, 422, "porters", json=body)
+        assert answer["message"].endswith("names the same porter twice"), answer
+
+
+def test_the_engine_refuses_one_porter_named_twice_by_badge_and_by_id(
+    memory_app: DispatchApp, hospital: Hospital, clock: ManualClock
+) -> None:
+    """The API refuses the same badge twice; the engine, which takes ids too, refuses the
+    same porter however they are named, before it checks a rule or writes anything."""
+    seed_roster(memory_app, hospital, clock.now())
+    jid = memory_app.submit_job(parse(SubmitJob, DRUG), "finding-4")
+    before = memory_app.recorder.max_notification_id()
+    porter = memory_app.porter("IM-DRG-01")
+    with pytest.raises(InvalidInput) as refusal:
+        assign_by_hand(memory_app, jid, ["IM-DRG-01", porter.id], "desk")
+    assert refusal.value.field == "porters"
+    assert memory_app.recorder.max_notification_id() == before
