@@ -16,7 +16,7 @@ from api.body import Body, Porters
 from engine.domain.commands import SubmitJob
 from engine.domain.errors import field_error
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Reason
+from engine.domain.values import Moment, Reason
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -130,7 +130,7 @@ class RateCreate(Body):
 
 class ShiftCreate(Body):
     model_config = _examples({"ends_at": "2026-11-23T15:30:00+08:00"})
-    ends_at: datetime
+    ends_at: Moment
 
     @field_validator("ends_at")
     @classmethod

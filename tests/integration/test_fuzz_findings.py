@@ -94,3 +94,50 @@ def test_the_engine_refuses_one_porter_named_twice_by_badge_and_by_id(
         assign_by_hand(memory_app, jid, ["IM-DRG-01", porter.id], "desk")
     assert refusal.value.field == "porters"
     assert memory_app.recorder.max_notification_id() == before
+
+
+NOT_A_NUMBER = "must be ISO 8601 text such as 2026-11-23T09:30:00+08:00, not a number"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field", "kwargs"),
+    [
+        ("GET", "/decisions", "to", {"params": {"to": "0.5"}}),
+        ("GET", "/decisions", "from", {"params": {"from": "1795000000"}}),
+        ("GET", "/figures", "from", {"params": {"from": "20000"}}),
+        ("GET", "/rota", "to", {"params": {"to": "1e3"}}),
+        (
+            "POST",
+            "/jobs",
+            "ready_at",
+            {"json": {**DRUG, "ready_at": 1795000000}, "headers": {"Idempotency-Key": "k5"}},
+        ),
+        ("POST", "/porters/IM-DRG-01/shift/start", "ends_at", {"json": {"ends_at": "1795000000"}}),
+        (
+            "POST",
+            "/rota/absences",
+            "start",
+            {
+                "json": {
+                    "badge": "IM-ESC-01",
+                    "start": 0,
+                    "end": "2026-11-27T00:00:00+08:00",
+                    "reason": "leave",
+                }
+            },
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_number_given_as_a_date_or_time_is_refused_naming_it_not_read_as_1970(
+    api: Api, method: str, path: str, field: str, kwargs: dict[str, Any]
+) -> None:
+    """`to=0.5` answered 200, read as half a second past midnight in 1970; a number
+    for a ready time or a period was read the same way."""
+    answer = refused(api, D, method, path, 422, field, **kwargs)
+    assert answer["message"] == f"{field}: {NOT_A_NUMBER}", answer
+
+
+def test_a_date_and_time_written_out_is_still_read(api: Api) -> None:
+    api.call(D, "GET", "/decisions", params={"to": "2026-11-23T09:30:00+08:00"})
+    api.call(D, "GET", "/figures", params={"from": "2026-11-20", "to": "2026-11-23"})
