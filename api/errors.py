@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.schemas import Problem
 from engine.domain.errors import Conflict, DomainError, InvalidInput, NotFound, field_path
@@ -106,7 +107,26 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem(exc.status_code, detail.get("error", error), **_fields(detail))
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = _allowed(request)
     return response
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes. Starlette answers 405 from the first route whose path
+    matches, so `Allow` named that route's methods only (`GET` for /policy, which PUT
+    and PATCH change too): every route is asked about every method instead."""
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    )
 
 
 def _fields(detail: dict[str, Any]) -> dict[str, Any]:

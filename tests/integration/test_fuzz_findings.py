@@ -141,3 +141,20 @@ def test_a_number_given_as_a_date_or_time_is_refused_naming_it_not_read_as_1970(
 def test_a_date_and_time_written_out_is_still_read(api: Api) -> None:
     api.call(D, "GET", "/decisions", params={"to": "2026-11-23T09:30:00+08:00"})
     api.call(D, "GET", "/figures", params={"from": "2026-11-20", "to": "2026-11-23"})
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/policy", "GET, PATCH, PUT"), ("/porters/IM-DRG-01", "GET, PATCH")],
+)
+def test_a_method_a_path_does_not_take_is_answered_with_every_method_it_does(
+    api: Api, path: str, allowed: str
+) -> None:
+    """`Allow` named one route's methods only: `GET` for /policy, which PUT and PATCH
+    change too."""
+    answer = api.client.request("DELETE", path, headers={"Authorization": f"Bearer {D}"})
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == allowed
+    for method in allowed.split(", "):  # what it names, it takes
+        taken = api.client.request(method, path, headers={"Authorization": f"Bearer {D}"})
+        assert taken.status_code != 405, method
