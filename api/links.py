@@ -1,14 +1,13 @@
 """OpenAPI links: which answer's value a client feeds to which operation next.
 
 A job's answer (`JobPublic`, from submitting it, reading it or any action on it) gives
-the `job_id` of every operation on that job; a porter's answer (`PorterPublic`) the
-`badge` of every operation on that porter. A list (the board) gives the first one's.
-Porter actions on a job are linked with the badge of the porter holding it, the
-round that placed a job with its decision number.
+the `job_id` of every operation on that job, the badge of the porter holding it to
+their actions on it, and its round's number to the decision; a porter's answer
+(`PorterPublic`) the `badge` of every operation on that porter.
 
-Written into the generated document once, by walking it, so a new route on a job or
-a porter is linked without anyone remembering to: clients read what follows what,
-and the stateful fuzzing in the tests walks the same links from job to job.
+Added by walking the generated document (`api.openapi`), so a new route on a job or a
+porter is linked without anyone remembering to: clients read what follows what, and
+the stateful fuzzing in the tests walks the same links.
 """
 
 from __future__ import annotations
@@ -16,25 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import FastAPI
-
 JOB = "#/components/schemas/JobPublic"
 PORTER = "#/components/schemas/PorterPublic"
 
 # Porter actions on a job whose body names the porter: by default the one holding it.
 _HOLDER_ACTS = ("acknowledge", "pick-up", "complete", "decline")
-
-
-def install(app: FastAPI) -> None:
-    """Build the document as FastAPI does, then add the links, once."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = add_links(build())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def add_links(spec: dict[str, Any]) -> dict[str, Any]:
