@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.schemas import Problem
 from engine.domain.errors import Conflict, DomainError, InvalidInput, NotFound, field_path
@@ -82,14 +83,50 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "InvalidInput", text, field)
 
 
+def _unreadable(exc: StarletteHTTPException) -> str | None:
+    """Why a body could not be read, when that is what this is. FastAPI answers bad JSON
+    syntax as a validation error (422) but anything else that stops it parsing a body
+    (bytes that are not UTF-8, nesting deeper than the parser goes) as a bare 400 it
+    raises from the cause. Both are a body that is not JSON, and answered alike."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "it is nested too deeply"
+    return type(cause).__name__
+
+
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if (why := _unreadable(exc)) is not None:
+        return problem(422, "InvalidInput", f"the body is not valid JSON: {why}")
     detail = exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)}
     error = HTTPStatus(exc.status_code).phrase.replace(" ", "")
     response = problem(exc.status_code, detail.get("error", error), **_fields(detail))
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = _allowed(request)
     return response
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes. Starlette answers 405 from the first route whose path
+    matches, so `Allow` named that route's methods only (`GET` for /policy, which PUT
+    and PATCH change too): every route is asked about every method instead."""
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    )
 
 
 def _fields(detail: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import collector, errors, logs
+from api import collector, errors, logs, openapi
 from api.deps import declared_query_only
 from api.limits import BodyLimit
 from api.routers import (
@@ -87,4 +87,5 @@ def create_app(
     ):
         app.include_router(module.router)
     screens.install(app)
+    openapi.install(app)
     return app

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import ConfigDict, Field, field_validator
 
 from api.body import Body
-from engine.domain.values import Complaint, Incident
+from engine.domain.values import Complaint, Incident, Moment
 
 
 class IncidentCreate(Body):
@@ -39,7 +39,7 @@ class RescheduleCreate(Body):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"ready_at": "2026-12-02T10:30:00+08:00"}]}
     )
-    ready_at: datetime = Field(description="the new time the patient is ready, with an offset")
+    ready_at: Moment = Field(description="the new time the patient is ready, with an offset")
 
     @field_validator("ready_at")
     @classmethod

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from api.body import Body
 from api.schemas import _examples
+from engine.domain.values import Moment
 
 Skill = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -62,8 +63,8 @@ class AbsenceCreate(Body):
         }
     )
     badge: str = Field(min_length=1, max_length=32)
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     reason: Literal["leave", "sickness"]
 
 
@@ -77,8 +78,8 @@ class RotaShiftCreate(Body):
         }
     )
     badge: str = Field(min_length=1, max_length=32)
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     reason: Literal["extra", "call_in"] = "extra"
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.body import Badge, Body
+from api.body import Body, Porters
 from engine.domain.commands import SubmitJob
 from engine.domain.errors import field_error
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Reason
+from engine.domain.values import Moment, Reason
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -62,7 +62,7 @@ class JobCreate(SubmitJob):
 
 class AssignCreate(Body):
     model_config = _examples({"porters": ["EM-GC-01"]})
-    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
+    porters: Porters
     force: str = Field(
         default="",
         max_length=500,
@@ -72,7 +72,7 @@ class AssignCreate(Body):
 
 class OverrideCreate(Body):
     model_config = _examples({"porters": ["EM-GC-02"], "reason": "EM-GC-01 is needed in resus"})
-    porters: list[Badge] = Field(min_length=1, max_length=2, description="badges")
+    porters: Porters
     reason: str = Field(min_length=1, max_length=2000, description="why the engine is overruled")
     code: Reason = Reason.DISPATCHER_OVERRIDE
     force: str = Field(
@@ -130,7 +130,7 @@ class RateCreate(Body):
 
 class ShiftCreate(Body):
     model_config = _examples({"ends_at": "2026-11-23T15:30:00+08:00"})
-    ends_at: datetime
+    ends_at: Moment
 
     @field_validator("ends_at")
     @classmethod

@@ -3,7 +3,6 @@ why; and its replay. For auditors (and dispatchers, planners, admins)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from api.deps import AppDep, Auditing, ServiceDep
 from api.schemas import refusals
 from engine.dispatch.decisions import get_decision
 from engine.dispatch.explaining import decision_view, replay
+from engine.domain.values import Moment
 
 router = APIRouter(prefix="/decisions", tags=["decisions"], responses=refusals(401, 403, 422))
 
@@ -26,9 +26,9 @@ def list_decisions(
     service: ServiceDep,
     job: Annotated[UUID | None, Query(description="only the rounds this job was in")] = None,
     from_: Annotated[
-        datetime | None, Query(alias="from", description="made at or after (with offset)")
+        Moment | None, Query(alias="from", description="made at or after (with offset)")
     ] = None,
-    to: Annotated[datetime | None, Query(description="made before (with offset)")] = None,
+    to: Annotated[Moment | None, Query(description="made before (with offset)")] = None,
     after: Annotated[int, Query(ge=0, description="numbered above: the last one seen")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[DecisionSummary]:

@@ -18,13 +18,14 @@ from api.auth import Principal
 from api.deps import AnyRole, Auditing, ServiceDep, check_period
 from api.figure_schemas import FiguresPublic, PorterPerformance
 from api.schemas import refusals
+from engine.domain.values import Day
 from engine.projections.performance import as_csv
 from engine.projections.service import Service
 
 router = APIRouter(prefix="/figures", tags=["figures"], responses=refusals(401, 403, 422))
 
-From = Annotated[date | None, Query(alias="from", description="first local day")]
-To = Annotated[date | None, Query(description="last local day, included")]
+From = Annotated[Day | None, Query(alias="from", description="first local day")]
+To = Annotated[Day | None, Query(description="last local day, included")]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: one row per porter")]
 _CSV = {"content": {"text/csv": {}}, "description": "rows as JSON, or one per porter as CSV"}
 

@@ -59,6 +59,9 @@ def _not_ready(runtime: Runtime | None) -> str | None:
     response_model=Health,
     response_model_exclude_none=True,
     responses={503: {"model": Health}},
+    # Signing in is optional here: FastAPI lists the bearer token as required and
+    # appends this list to its own, so the page says "a token, or none".
+    openapi_extra={"security": [{}]},
 )
 def ready(request: Request, reader: Annotated[bool, Depends(_reader)]) -> Health | JSONResponse:
     """The store is open, the board has caught up, the dispatch loop runs and its last

@@ -8,7 +8,7 @@ ends shifts by what the rota says, so an edit takes effect on its own.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -23,6 +23,7 @@ from api.rota_schemas import (
 )
 from api.schemas import refusals
 from engine.domain.commands import Absence, AddShift, SwapShifts, parse
+from engine.domain.values import Day
 
 router = APIRouter(prefix="/rota", tags=["rota"], responses=refusals(401, 403, 422))
 
@@ -34,9 +35,9 @@ def get_rota(
     principal: Reader,
     service: ServiceDep,
     from_: Annotated[
-        date | None, Query(alias="from", description="first day (default today)")
+        Day | None, Query(alias="from", description="first day (default today)")
     ] = None,
-    to: Annotated[date | None, Query(description="last day (default from + 6)")] = None,
+    to: Annotated[Day | None, Query(description="last day (default from + 6)")] = None,
 ) -> list[RotaDayPublic]:
     """Each planned day: every shift, in the hospital's time, cancelled ones with why."""
     today = service.now().astimezone(service.tz).date()

@@ -20,7 +20,7 @@ from engine.assign.rules import violations
 from engine.dispatch.decisions import get_decision
 from engine.dispatch.specs import job_spec, porter_spec
 from engine.domain.commands import Transition
-from engine.domain.errors import RuleBroken
+from engine.domain.errors import InvalidInput, RuleBroken
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 from engine.write.application import DispatchApp
@@ -57,7 +57,10 @@ def broken_rules(app: DispatchApp, job: Job, porters: list[Porter]) -> dict[str,
 
 
 def _checked(app: DispatchApp, job: Job, refs: list[UUID | str], force: str) -> None:
-    broken = broken_rules(app, job, [app.porter(ref) for ref in refs])
+    porters = [app.porter(ref) for ref in refs]
+    if len({p.id for p in porters}) < len(porters):  # by badge twice, or by badge and id
+        raise InvalidInput("porters", "names the same porter twice")
+    broken = broken_rules(app, job, porters)
     for badge, rules in broken.items():
         never = [r for r in rules if r[0] in _UNFORCEABLE]
         if never:

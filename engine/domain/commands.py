@@ -14,7 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine.domain.errors import InvalidInput, field_error, field_path
 from engine.domain.text import refuse_controls
-from engine.domain.values import Accompaniment, Group, Kind, Mode, Priority, Reason, Skill
+from engine.domain.values import (
+    Accompaniment,
+    Group,
+    Kind,
+    Mode,
+    Moment,
+    Priority,
+    Reason,
+    Skill,
+)
 
 PATIENT_REF = r"^[A-Z0-9][A-Z0-9-]{3,63}$"
 
@@ -72,7 +81,7 @@ class SubmitJob(Command):
         pattern=PATIENT_REF,
         description="pseudonymous reference (upper-case letters, digits, dashes; never a name)",
     )
-    ready_at: datetime | None = None
+    ready_at: Moment | None = None
     notes: str = Field(default="", max_length=2000)
     with_return: bool = Field(default=False, description="escort: create the linked return leg")
     exam_minutes: int = Field(default=30, ge=5, le=480)
@@ -146,8 +155,8 @@ class _Period(Command):
     """A porter and a period of their time, with offsets, in order."""
 
     badge: str = Field(min_length=1, max_length=32)
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     by: str = Field(min_length=1, max_length=64)
 
     @model_validator(mode="after")

@@ -7,9 +7,14 @@ exported today still reads after a class is renamed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from engine.domain.errors import InvalidInput
 
@@ -193,3 +198,23 @@ class Requirements:
             "isolation": self.isolation,
             "accompaniment": self.accompaniment.value,
         }
+
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _written_out(value: Any) -> Any:
+    """Dates and times come as ISO 8601 text. Pydantic would also read a number, or text
+    that is one, as seconds since 1970: `to=0.5` would be a moment in 1970, not the
+    mistake it is."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise PydanticCustomError(
+            "iso_8601", "must be ISO 8601 text such as 2026-11-23T09:30:00+08:00, not a number"
+        )
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_written_out)]
+"""A date and time a caller gives (its offset is checked where it is used)."""
+Day = Annotated[date, BeforeValidator(_written_out)]
+"""A calendar day a caller gives."""
