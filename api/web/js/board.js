@@ -40,7 +40,7 @@ export function renderJobs(tbody, jobs, open) {
   fill(tbody, jobs.map((j) => jobRow(j, open)));
 }
 
-export function porterItem(porter, open) {
+export function porterItem(porter, open, callIn = null) {
   const jobs = porter.jobs.map((j) => h('a', {
     href: `#job=${j.id}`, class: 'held',
     onclick: (e) => { e.preventDefault(); open(j.id); },
@@ -51,15 +51,18 @@ export function porterItem(porter, open) {
     h('span', { class: `state st-${porter.state}` }, t(`state.${porter.state}`)),
     h('div', { class: 'what' }, jobs.length ? jobs : null),
     h('div', { class: 'where' }, porter.location || porter.base || '',
-      porter.shift_ends_at && h('small', {}, ` ${t('porter.until', { time: hm(porter.shift_ends_at) })}`)));
+      porter.shift_ends_at && h('small', {}, ` ${t('porter.until', { time: hm(porter.shift_ends_at) })}`)),
+    callIn && porter.state === 'off_shift' && !porter.retired && h('button', {
+      type: 'button', class: 'call-in', dataset: { action: 'call-in' }, onclick: () => callIn(porter),
+    }, t('callin.button')));
 }
 
-export function renderPorters(list, counts, porters, { showOff, open }) {
+export function renderPorters(list, counts, porters, { showOff, open, callIn = null }) {
   const sorted = [...porters].sort((a, b) => (STATE_ORDER[a.state] - STATE_ORDER[b.state])
     || a.badge.localeCompare(b.badge));
   const tally = {};
   for (const p of porters) tally[p.state] = (tally[p.state] || 0) + 1;
   fill(counts, Object.keys(STATE_ORDER).map((s) => h('span', { class: `count st-${s}` },
     `${t(`state.${s}`)} ${tally[s] || 0}`)));
-  fill(list, sorted.filter((p) => showOff || p.state !== 'off_shift').map((p) => porterItem(p, open)));
+  fill(list, sorted.filter((p) => showOff || p.state !== 'off_shift').map((p) => porterItem(p, open, callIn)));
 }

@@ -11,6 +11,7 @@ import { jobPage } from './jobpage.js';
 import { alerts } from './alerts.js';
 import { figures } from './figures.js';
 import { datalists, requestForm } from './request.js';
+import { CALLERS, callInForm } from './callin.js';
 
 const READ_ONLY = ['planner', 'auditor'];
 const STATUSES = ['requested', 'assigned', 'acknowledged', 'in_progress', 'on_hold',
@@ -45,6 +46,8 @@ async function main() {
   window.addEventListener('hashchange', fromHash);
 
   let porters = [];
+  const callIn = CALLERS.includes(me.role)
+    ? callInForm($('#call-in'), { onDone: () => refreshPorters() }) : null;
   const refreshJobs = coalesce(async () => {
     const f = filters.elements;
     const jobs = await get(`/jobs${query({ group: f.group.value, priority: f.priority.value,
@@ -56,7 +59,7 @@ async function main() {
   const refreshPorters = coalesce(async () => {
     porters = await get(`/porters${query({ group: porterFilters.group.value })}`);
     renderPorters($('#porter-board'), $('#porter-counts'), porters,
-      { showOff: porterFilters.off.checked, open });
+      { showOff: porterFilters.off.checked, open, callIn: callIn && callIn.open });
     fill($('#porter-badges'), porters.filter((p) => p.state !== 'off_shift')
       .map((p) => h('option', { value: p.badge, label: `${p.group} · ${t(`state.${p.state}`)}` })));
   });
