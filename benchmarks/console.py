@@ -241,7 +241,11 @@ def report(
             event.append(lag)
             drawn.append(row["first"] - arrived)
             thirds[min(2, max(0, int(3 * (sent - began) / (duration * 1000))))].append(lag)
-        later = [s["painted"] for k, s in row["statuses"].items() if k != "requested"]
+        later = [
+            s["painted"]
+            for k, s in row["statuses"].items()
+            if k != "requested" and s["painted"] is not None
+        ]
         if later and (arrived := load.arrived["Job.Assigned"].get(jid)) is not None:
             assigned.append(min(later) - arrived)
     seconds = max(board["watched_ms"] / 1000, 1.0)  # the load, and the drain after it

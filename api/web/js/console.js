@@ -50,9 +50,12 @@ async function main() {
     ? callInForm($('#call-in'), { onDone: () => refreshPorters() }) : null;
   const board = jobBoard({
     tbody: $('#job-board tbody'), filters, priorities: v.priorities, open,
-    onDrawn: (count) => {
+    onDrawn: (shown, count) => {
       $('#jobs-empty').hidden = count > 0;
       $('#job-count').textContent = String(count);
+      const more = $('#jobs-more');
+      more.hidden = shown === count;
+      if (!more.hidden) more.textContent = t('jobs.more', { shown, count });
     },
   });
   // The porter board and the figures are read again on changes too, less often than the
@@ -63,8 +66,8 @@ async function main() {
       { showOff: porterFilters.off.checked, open, callIn: callIn && callIn.open });
     fill($('#porter-badges'), porters.filter((p) => p.state !== 'off_shift')
       .map((p) => h('option', { value: p.badge, label: `${p.group} · ${t(`state.${p.state}`)}` })));
-  }, 1000);
-  const refreshFigures = throttle(() => figures($('#figures'), v.priorities), 3000);
+  }, 1000, 3);
+  const refreshFigures = throttle(() => figures($('#figures'), v.priorities), 3000, 5);
   const refreshAll = () => { board.read(); refreshPorters(); refreshFigures(); };
 
   filters.addEventListener('change', () => board.reset());

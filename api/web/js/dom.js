@@ -98,26 +98,31 @@ export function coalesce(fn, wait = 120) {
   return schedule;
 }
 
-// At most one run at a time, starts at least `gap` ms apart: a call when idle runs at once
-// (no wait before the first read of a quiet board), calls meanwhile make one more run, as
-// soon as the gap allows. What a live board needs from a server that may be slow to answer.
-export function throttle(fn, gap) {
+// At most one run at a time, starts at least `gap` ms apart, and at least `slow` times as
+// long apart as the last run took: a call when idle runs at once (no wait before the first
+// read of a quiet board), calls meanwhile make one more run, as soon as allowed. What a
+// live board needs from a server that may be slow to answer: the slower it answers, the
+// less often it is asked.
+export function throttle(fn, gap, slow = 0) {
   let running = false;
   let again = false;
   let timer = null;
   let last = -Infinity;
+  let took = 0;
   async function run() {
     timer = null;
     running = true;
     last = performance.now();
     try { await fn(); } catch (e) { console.warn(e); } finally {
       running = false;
+      took = performance.now() - last;
       if (again) { again = false; schedule(); }
     }
   }
   function schedule() {
     if (running) { again = true; return; }
-    if (!timer) timer = setTimeout(run, Math.max(0, last + gap - performance.now()));
+    const wait = Math.max(gap, slow * took);
+    if (!timer) timer = setTimeout(run, Math.max(0, last + wait - performance.now()));
   }
   return schedule;
 }

@@ -6,9 +6,10 @@
 // - the board is still re-read (one read at a time, at most every READ_GAP ms) for all a
 //   change does not say (minutes left, escalations, order): a row a change made newer,
 //   by the job's version, keeps the change until a read catches up with it;
+// - the slower a read, the longer until the next (the server is busiest then);
 // - drawing waits for the next animation frame (and DRAW_GAP after the last draw),
-//   however many changes came before it, and rows whose content did not change are left
-//   in place.
+//   however many changes came before it; rows whose content did not change are left in
+//   place, and only the MAX_ROWS most urgent are drawn.
 
 import { keyed, throttle } from './dom.js';
 import { get, query } from './api.js';
@@ -17,7 +18,9 @@ import { urgency } from './time.js';
 import { jobRow } from './board.js';
 
 const READ_GAP = 1000;
+const READ_SLOW = 3; // a read that took a second waits three before the next
 const DRAW_GAP = 100;
+const MAX_ROWS = 300; // more is no board to read: the filters narrow it
 const OPEN = new Set(['requested', 'assigned', 'acknowledged', 'in_progress', 'on_hold']);
 const minutesBetween = (due, at) => Math.round((Date.parse(due) - Date.parse(at)) / 6000) / 10;
 
@@ -76,14 +79,14 @@ export function jobBoard({ tbody, filters, priorities, open, onDrawn }) {
       (rank.get(a.priority) ?? 9) - (rank.get(b.priority) ?? 9)
       || a.pickup_due.localeCompare(b.pickup_due) || a.id.localeCompare(b.id));
     const lang = getLang();
-    keyed(tbody, list, (j) => j.id, (j) => {
+    keyed(tbody, list.slice(0, MAX_ROWS), (j) => j.id, (j) => {
       const { left, band } = urgency(j);
       return JSON.stringify([lang, j.status, j.priority, j.kind, j.patient_ref, j.origin,
         j.destination, j.department, j.porters, j.pinned, j.widened, j.escalation_level,
         j.escalation?.effect, j.incidents, !!j.picked_up_at, Math.round(left ?? 0), band,
         j.requested_at]);
     }, (j) => jobRow(j, open));
-    onDrawn?.(list.length);
+    onDrawn?.(Math.min(list.length, MAX_ROWS), list.length);
   }
   // One draw per animation frame at most, and not within DRAW_GAP of the last: at 50 jobs
   // a second a change comes every few milliseconds, and each draw costs the browser a
@@ -110,7 +113,7 @@ export function jobBoard({ tbody, filters, priorities, open, onDrawn }) {
     // Not in the answer: gone, unless a change came after this read began.
     for (const [id, e] of jobs) if (!fresh.has(id) && e.changed < since) jobs.delete(id);
     redraw();
-  }, READ_GAP);
+  }, READ_GAP, READ_SLOW);
 
   return {
     read,

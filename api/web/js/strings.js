@@ -25,6 +25,7 @@ export default {
   "alerts.dismiss": ["Dismiss", "关闭"],
   "jobs.title": ["Jobs", "任务"],
   "jobs.none": ["No jobs.", "没有任务。"],
+  "jobs.more": ["The {shown} most urgent of {count} are shown: the filters narrow the board.", "仅显示 {count} 单中最紧急的 {shown} 单：可用筛选缩小范围。"],
   "intake.open": ["☎ Take a call", "☎ 电话登记"],
   "intake.title": ["A ward's call", "病区来电"],
   "porters.title": ["Porters", "运送员"],
