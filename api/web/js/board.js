@@ -66,5 +66,5 @@ export function renderPorters(list, counts, porters, { showOff, open, callIn = n
   const lang = getLang();
   keyed(list, sorted.filter((p) => showOff || p.state !== 'off_shift'), (p) => p.badge,
     (p) => JSON.stringify([lang, p.state, p.group, p.jobs, p.location, p.base, p.shift_ends_at,
-      p.retired, !!callIn]), (p) => porterItem(p, open, callIn));
+      p.retired, !!callIn]), (p) => porterItem(p, open, callIn), lang);
 }

@@ -128,18 +128,23 @@ export function throttle(fn, gap, slow = 0) {
 }
 
 // `parent`'s children as `items`, one element each by `key(item)`: an element is built
-// again only when `sig(item)` changed and moved only when out of place; the rest are left
-// alone, so a refresh of a long board costs the browser only the rows that changed.
+// again only when `sig(item)` changed (not even asked when the item is the very object
+// drawn last time, in the same `epoch`: the language, say) and moved only when out of
+// place; the rest are left alone, so a refresh of a long board costs the browser only the
+// rows that changed.
 const KEYED = new WeakMap();
-export function keyed(parent, items, key, sig, build) {
+export function keyed(parent, items, key, sig, build, epoch = null) {
   const before = KEYED.get(parent) || new Map();
   const after = new Map();
   let at = parent.firstChild;
   for (const item of items) {
     const k = key(item);
-    const s = sig(item);
     let entry = before.get(k);
-    if (!entry || entry.sig !== s) entry = { el: build(item), sig: s };
+    if (!entry || entry.item !== item || entry.epoch !== epoch) {
+      const s = sig(item);
+      entry = entry && entry.sig === s ? { ...entry, item, epoch }
+        : { el: build(item), sig: s, item, epoch };
+    }
     after.set(k, entry);
     if (entry.el === at) at = at.nextSibling;
     else parent.insertBefore(entry.el, at);

@@ -9,7 +9,7 @@
 // - the slower a read, the longer until the next (the server is busiest then);
 // - drawing waits for the next animation frame (and DRAW_GAP after the last draw),
 //   however many changes came before it; rows whose content did not change are left in
-//   place, and only the MAX_ROWS most urgent are drawn.
+//   place, and at most the MAX_ROWS most urgent are drawn.
 
 import { keyed, throttle } from './dom.js';
 import { get, query } from './api.js';
@@ -20,7 +20,7 @@ import { jobRow } from './board.js';
 const READ_GAP = 1000;
 const READ_SLOW = 3; // a read that took a second waits three before the next
 const DRAW_GAP = 100;
-const MAX_ROWS = 300; // more is no board to read: the filters narrow it
+const MAX_ROWS = 2000; // a bound on the page's work; more is no board to read
 const OPEN = new Set(['requested', 'assigned', 'acknowledged', 'in_progress', 'on_hold']);
 const minutesBetween = (due, at) => Math.round((Date.parse(due) - Date.parse(at)) / 6000) / 10;
 
@@ -85,7 +85,7 @@ export function jobBoard({ tbody, filters, priorities, open, onDrawn }) {
         j.destination, j.department, j.porters, j.pinned, j.widened, j.escalation_level,
         j.escalation?.effect, j.incidents, !!j.picked_up_at, Math.round(left ?? 0), band,
         j.requested_at]);
-    }, (j) => jobRow(j, open));
+    }, (j) => jobRow(j, open), lang);
     onDrawn?.(Math.min(list.length, MAX_ROWS), list.length);
   }
   // One draw per animation frame at most, and not within DRAW_GAP of the last: at 50 jobs
