@@ -66,7 +66,7 @@ async function main() {
       { showOff: porterFilters.off.checked, open, callIn: callIn && callIn.open });
     fill($('#porter-badges'), porters.filter((p) => p.state !== 'off_shift')
       .map((p) => h('option', { value: p.badge, label: `${p.group} · ${t(`state.${p.state}`)}` })));
-  }, 1000, 3);
+  }, 250, 3);
   const refreshFigures = throttle(() => figures($('#figures'), v.priorities), 3000, 5);
   const refreshAll = () => { board.read(); refreshPorters(); refreshFigures(); };
 

@@ -65,19 +65,28 @@ export function jobBoard({ tbody, filters, priorities, open, onDrawn }) {
   let frame = 0;
   const rank = new Map(priorities.map((p, i) => [p, i]));
 
-  function shown(job) {
+  function filter() {
     const f = filters.elements;
-    return (f.status.value ? job.status === f.status.value : OPEN.has(job.status))
-      && (!f.group.value || job.group === f.group.value)
-      && (!f.priority.value || job.priority === f.priority.value)
-      && (!f.kind.value || job.kind === f.kind.value);
+    const [status, group, priority, kind] = [f.status.value, f.group.value, f.priority.value,
+      f.kind.value];
+    return (job) => (status ? job.status === status : OPEN.has(job.status))
+      && (!group || job.group === group) && (!priority || job.priority === priority)
+      && (!kind || job.kind === kind);
   }
+
+  // The server's order: most urgent priority, then the earliest pickup due, then the id.
+  const due = new WeakMap();
+  const dueOf = (job) => {
+    let at = due.get(job);
+    if (at === undefined) { at = Date.parse(job.pickup_due); due.set(job, at); }
+    return at;
+  };
+  const order = (a, b) => (rank.get(a.priority) ?? 9) - (rank.get(b.priority) ?? 9)
+    || dueOf(a) - dueOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
   function draw() {
     frame = 0;
-    const list = [...jobs.values()].map((e) => e.job).filter(shown).sort((a, b) =>
-      (rank.get(a.priority) ?? 9) - (rank.get(b.priority) ?? 9)
-      || a.pickup_due.localeCompare(b.pickup_due) || a.id.localeCompare(b.id));
+    const list = [...jobs.values()].map((e) => e.job).filter(filter()).sort(order);
     const lang = getLang();
     keyed(tbody, list.slice(0, MAX_ROWS), (j) => j.id, (j) => {
       const { left, band } = urgency(j);
