@@ -28,3 +28,4 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/assign.py
 	$(PY) benchmarks/simulate.py
 	$(PY) benchmarks/api.py
+	$(PY) benchmarks/console.py

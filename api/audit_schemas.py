@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.round_schemas import RoundJob, RoundPorter
 from api.schemas import JobPublic
 
 Costs = dict[str, float]
@@ -136,7 +137,8 @@ SolverParams = dict[str, str | int | float | bool | None]
 
 
 class DecisionPublic(BaseModel):
-    """A round whole: what it knew (in counts), chose and why, and what was overridden."""
+    """A round whole: what it knew, chose and why, and what was overridden; one job's
+    porters, each with the rules that excluded them, at `/decisions/{number}/jobs/{id}`."""
 
     number: int
     id: str
@@ -155,6 +157,8 @@ class DecisionPublic(BaseModel):
     unassigned: list[UnassignedPublic]
     exclusions: dict[str, int] = Field(description="pairs each rule excluded")
     overrides: list[OverridePublic]
+    jobs: list[RoundJob] = Field(description="the jobs it considered, as it knew them")
+    porters: list[RoundPorter] = Field(description="the porters it considered (on shift)")
 
 
 class RecordedAlternative(BaseModel):

@@ -83,6 +83,10 @@ class FiguresPublic(BaseModel):
     to: str | None
     jobs: JobCounts
     minutes: StageMinutes
+    waits_by_hour: dict[str, Minutes] = Field(
+        description="minutes from the request (or ready time) to pickup, by the local hour "
+        "requested, 00-23; hours with no job picked up are left out"
+    )
     sla: SlaFigures
     delay_reasons: dict[str, dict[str, int]] = Field(
         description="held, released, cancelled, failed, escalated: counts by reason"

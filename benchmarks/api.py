@@ -101,6 +101,8 @@ def start_server(
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
+    proc.kill()  # not left behind serving nobody
+    proc.wait(15)
     raise RuntimeError("server did not become ready")
 
 

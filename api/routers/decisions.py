@@ -10,9 +10,10 @@ from fastapi import APIRouter, Path, Query
 
 from api.audit_schemas import DecisionPublic, DecisionSummary, ReplayPublic
 from api.deps import AppDep, Auditing, ServiceDep
+from api.round_schemas import RoundJobPublic
 from api.schemas import refusals
-from engine.dispatch.decisions import get_decision
-from engine.dispatch.explaining import decision_view, replay
+from engine.dispatch.auditing import decision_with_inputs, round_job
+from engine.dispatch.explaining import replay
 from engine.domain.values import Moment
 
 router = APIRouter(prefix="/decisions", tags=["decisions"], responses=refusals(401, 403, 422))
@@ -41,7 +42,19 @@ def list_decisions(
 def get_decision_by_number(
     number: Number, principal: Auditing, app: AppDep, service: ServiceDep
 ) -> DecisionPublic:
-    return DecisionPublic(**decision_view(get_decision(app, number), service))
+    """The round whole: its parameters, the jobs and porters it considered, its choices
+    with their costs, what it left waiting and why, exclusions by rule, overrides."""
+    return DecisionPublic(**decision_with_inputs(app, number, service))
+
+
+@router.get("/{number}/jobs/{job_id}", responses=refusals(404))
+def get_decision_job(
+    number: Number, job_id: UUID, principal: Auditing, app: AppDep, service: ServiceDep
+) -> RoundJobPublic:
+    """One job in the round: every porter the round considered for it, each with every
+    hard rule that excluded them, or what they would have cost. 404 for a job the round
+    did not consider."""
+    return RoundJobPublic(**round_job(app, service, number, job_id))
 
 
 @router.get("/{number}/replay", responses=refusals(404))

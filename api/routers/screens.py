@@ -1,5 +1,6 @@
-"""The screens: the dispatcher's console (`/`), the porter's phone (`/m`) and the ward's
-page (`/ward`), plain HTML, ES modules and CSS served from `api/web/`.
+"""The screens: the dispatcher's console (`/`), the porter's phone (`/m`), the ward's page
+(`/ward`) and the auditor's view (`/audit`), plain HTML, ES modules and CSS served from
+`api/web/`.
 
 They hold no data and need no token to load: everything they show comes from the
 public API, called with the bearer token the user signs in with, so a screen can
@@ -19,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-PAGES = {"/": "console.html", "/m": "phone.html", "/ward": "ward.html"}
+PAGES = {"/": "console.html", "/m": "phone.html", "/ward": "ward.html", "/audit": "audit.html"}
 
 # Only the site's own scripts, styles and API: no inline code, nothing from elsewhere.
 HEADERS = {

@@ -5,7 +5,7 @@ the same problem and parameters give the same result on any machine.
 """
 
 from engine.assign.costs import CostTerm
-from engine.assign.explain import PairExplanation, explain
+from engine.assign.explain import PairExplanation, explain, job_options, leave_cost
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 from engine.assign.result import Alternative, Assignment, AssignmentResult, Unassigned
 from engine.assign.rules import RULES, MaskCheck, PairCheck, Rule, violations
@@ -40,6 +40,8 @@ __all__ = [
     "Travel",
     "Unassigned",
     "explain",
+    "job_options",
+    "leave_cost",
     "solve",
     "violations",
 ]

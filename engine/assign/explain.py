@@ -90,7 +90,7 @@ def explain(
     broken = violations(job, porter, problem)
     breakdown = pair_breakdown(problem, j, p)
     cost = sum(breakdown.values())
-    leave = float(sum(v[j] for v in leave_terms(problem.arrays, problem.policy).values()))
+    leave = leave_cost(problem, job_id)
     chosen = next((a for a in result.assignments if a.job_id == job_id), None)
     if broken:
         verdict = f"porter {porter.badge} cannot take job {job.id}: " + "; ".join(
@@ -145,3 +145,40 @@ def _compare(
         f"porter {badge} would cost {cost:.1f}, no more than the chosen {per_porter:.1f},{busy}; "
         "the round as a whole is cheaper this way"
     )
+
+
+def job_options(problem: AssignmentProblem, job_id: str) -> list[dict[str, Any]]:
+    """Every porter of the problem for one job, in the problem's order: each hard rule the
+    pair breaks, in words, and its cost by term. An auditor reads a whole round's row at
+    once, so the terms are evaluated over the row in one go, by the solver's own
+    functions; a cost that is not a finite number (a pair no rule would let through) is
+    None."""
+    if job_id not in problem.job_index:
+        raise KeyError(f"unknown job {job_id!r}")
+    j = problem.job_index[job_id]
+    job, a, count = problem.jobs[j], problem.arrays, len(problem.porters)
+    pairs = Pairs.of(a, np.full(count, j, dtype=np.int64), np.arange(count, dtype=np.int64))
+    terms = {name: term(a, problem.policy, pairs) for name, term in TERMS}
+    out = []
+    for p, porter in enumerate(problem.porters):
+        breakdown = {name: float(values[p]) for name, values in terms.items()}
+        cost = sum(breakdown.values())
+        finite = bool(np.isfinite(cost))
+        out.append(
+            {
+                "porter_id": porter.id,
+                "badge": porter.badge,
+                "violations": [
+                    {"rule": r, "reason": s} for r, s in violations(job, porter, problem)
+                ],
+                "cost": cost if finite else None,
+                "breakdown": breakdown if finite else {},
+            }
+        )
+    return out
+
+
+def leave_cost(problem: AssignmentProblem, job_id: str) -> float:
+    """What leaving the job for a later round costs: the bar every pair must come under."""
+    j = problem.job_index[job_id]
+    return float(sum(v[j] for v in leave_terms(problem.arrays, problem.policy).values()))

@@ -22,12 +22,12 @@ from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
 
-def _names(decision: Decision, service: Service) -> dict[str, str]:
+def porter_names(decision: Decision, service: Service) -> dict[str, str]:
     recorded = {p["id"]: p["badge"] for p in decision.problem.get("porters", [])}
     return {**service.badges(), **recorded}
 
 
-def _assignment(a: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+def assignment_view(a: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     return {
         "job_id": a["job_id"],
         "badges": [names.get(p, p) for p in a["porter_ids"]],
@@ -45,7 +45,7 @@ def _assignment(a: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
 
 
 def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
-    names = _names(decision, service)
+    names = porter_names(decision, service)
     result = decision.result
     return {
         "number": decision.number,
@@ -61,7 +61,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
         "fingerprint": result.get("fingerprint"),
         "jobs_considered": len(considered(decision.problem)),
         "porters_considered": len(decision.problem.get("porters", [])),
-        "assignments": [_assignment(a, names) for a in result.get("assignments", [])],
+        "assignments": [assignment_view(a, names) for a in result.get("assignments", [])],
         "unassigned": result.get("unassigned", []),
         "exclusions": result.get("exclusions", {}),
         "overrides": [
@@ -112,7 +112,7 @@ def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> 
     else:
         problem = recorded_problem(app, decision)
         result = AssignmentResult.from_data(decision.result)
-        names = _names(decision, service)
+        names = porter_names(decision, service)
     jid = str(job_id)
     pid = None if badge is None else str(porter_id(app.site, app.porter(badge).badge))
     answer: dict[str, Any] = {
@@ -143,7 +143,7 @@ def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> 
         answer["source"] = "decision"
         chosen = next((a for a in result.assignments if a.job_id == jid), None)
         waiting = next((u for u in result.unassigned if u.job_id == jid), None)
-        answer["chosen"] = None if chosen is None else _assignment(chosen.to_data(), names)
+        answer["chosen"] = None if chosen is None else assignment_view(chosen.to_data(), names)
         answer["waiting_reason"] = None if waiting is None else waiting.reason
         if chosen is not None:
             whom = ", ".join(answer["chosen"]["badges"])

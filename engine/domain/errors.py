@@ -65,6 +65,14 @@ class DecisionNotFound(NotFound):
         self.ref = ref
 
 
+class JobNotInRound(NotFound):
+    """A round asked about a job it never considered: the job may exist, the pair does not."""
+
+    def __init__(self, job_id: object, number: int) -> None:
+        super().__init__(f"job {job_id} was not among the jobs round {number} considered")
+        self.job_id, self.number = job_id, number
+
+
 class Conflict(DomainError):  # noqa: N818
     """The command is well formed but the current state refuses it (HTTP 409)."""
 

@@ -151,6 +151,11 @@ class Figures:
 
     # -- the report -----------------------------------------------------------
 
+    def _hour(self, facts: JobFacts) -> str:
+        """The hospital's local hour a job was requested (or ready) in, 00-23: a desk
+        reads its day by its own clock, whatever the server's zone."""
+        return f"{facts.start.astimezone(self.tz):%H}"
+
     def report(
         self, now: datetime, start: datetime | None = None, end: datetime | None = None
     ) -> dict[str, Any]:
@@ -162,10 +167,13 @@ class Figures:
         ]
         status = Counter(f.status for f in facts)
         times: dict[str, list[float]] = {s: [] for s in STAGES}
+        waits: dict[str, list[float]] = {}  # to pickup, by the local hour requested
         for f in facts:
             for stage, at in f.stage_times().items():
                 if at is not None:
                     times[stage].append(max((at - f.start).total_seconds() / 60, 0.0))
+            if f.picked_up_at is not None:
+                waits.setdefault(self._hour(f), []).append(times["to_pickup"][-1])
         ratings = [f.rating for f in facts if f.rating is not None]
         incidents = Counter(c for f in facts for c in f.incidents)
         complaints = Counter(c for f in facts for c in f.complaints)
@@ -176,12 +184,13 @@ class Figures:
             "to": None if end is None else end.astimezone(self.tz).isoformat(),
             "jobs": {"submitted": len(facts), **{k: status.get(k, 0) for k in _STATUSES}},
             "minutes": {stage: summary(values) for stage, values in times.items()},
+            "waits_by_hour": {hour: summary(v) for hour, v in sorted(waits.items())},
             "sla": {
                 "overall": _sla(facts, now),
                 "by_priority": _sla_by(facts, now, lambda f: f.priority),
                 "by_kind": _sla_by(facts, now, lambda f: f.kind),
                 "by_group": _sla_by(facts, now, lambda f: f.group),
-                "by_hour": _sla_by(facts, now, lambda f: f"{f.start.astimezone(self.tz):%H}"),
+                "by_hour": _sla_by(facts, now, self._hour),
             },
             "delay_reasons": {k: dict(sorted(v.items())) for k, v in self.reasons.items()},
             "ratings": {

@@ -1,6 +1,7 @@
-"""Each page at a phone's size (390×844) and a desk's (1440×900), on a busy morning:
-something worth seeing, nothing wider than the screen. The PNGs are kept in the
-test's tmp dir (and copied to DISPATCH_SCREENSHOTS, when set, for the docs)."""
+"""Each page at a phone's size (390×844) and a desk's (1440×900), on a busy morning (the
+audit page with a round opened at one of its jobs): something worth seeing, nothing
+wider than the screen. The PNGs are kept in the test's tmp dir (and copied to
+DISPATCH_SCREENSHOTS, when set, for the docs)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ PAGES = {
     "console": ("/", "demo-dispatcher", "#job-board tbody tr"),
     "phone": ("/m", "demo-porter-EM-GC-01", "article.job"),
     "ward": ("/ward", "demo-ward-emergency", "article.job"),
+    "audit": ("/audit", "demo-auditor", "#round-list tbody tr"),
 }
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 
@@ -73,6 +75,12 @@ def test_each_page_shows_its_morning_at_a_phones_size_and_a_desks(
         body = {"category": "equipment_failure", "note": "cold box latch broken"}
         ok(porter.post(f"/jobs/{held['id']}/incidents", json=body))
         expect(page.locator("#alert-list .a-incident").first).to_be_visible()
+    if name == "audit":  # the round that placed the blood, opened at the blood
+        blood = ok(morning.client("demo-auditor").get("/jobs", params={"kind": "urgent_blood"}))
+        placed = next(j for j in blood if j["status"] == "in_progress")
+        page.locator(f'#round-list tr[data-number="{placed["decision_number"]}"]').click()
+        page.locator(f'#round tr[data-job-id="{placed["id"]}"]').click()
+        expect(page.locator('#round .options tr[data-verdict="chosen"]')).to_be_visible()
     page.wait_for_timeout(300)  # the last refresh painted
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     png = tmp_path / f"{name}-{size}.png"

@@ -28,9 +28,14 @@ PAGES = sorted(WEB.glob("*.html"))
 
 
 def words() -> dict[str, list[str]]:
-    text = (WEB / "js" / "strings.js").read_text("utf-8")
-    body = text[text.index("\nexport default ") + len("\nexport default ") :].strip().rstrip(";")
-    loaded: dict[str, list[str]] = json.loads(body)
+    """Every dictionary's words (strings.js and its siblings), no key in two of them."""
+    loaded: dict[str, list[str]] = {}
+    for path in sorted((WEB / "js").glob("strings*.js")):
+        text = path.read_text("utf-8")
+        body = text[text.index("\nexport default ") + len("\nexport default ") :]
+        found: dict[str, list[str]] = json.loads(body.strip().rstrip(";"))
+        assert not set(found) & set(loaded), f"{path.name} repeats {set(found) & set(loaded)}"
+        loaded |= found
     return loaded
 
 

@@ -1,16 +1,18 @@
 // The dispatcher's console: the job board and the porter board kept live from the event
 // stream, a ward's call taken by phone, one job's page, alerts and today's figures.
 
-import { $, h, fill, options, coalesce } from './dom.js';
+import { $, h, fill, options, throttle } from './dom.js';
 import { get, query } from './api.js';
 import { follow } from './stream.js';
 import { t } from './i18n.js';
 import { begin, setConn, muteSwitch } from './session.js';
-import { renderJobs, renderPorters } from './board.js';
+import { renderPorters } from './board.js';
+import { jobBoard } from './jobboard.js';
 import { jobPage } from './jobpage.js';
 import { alerts } from './alerts.js';
 import { figures } from './figures.js';
 import { datalists, requestForm } from './request.js';
+import { CALLERS, callInForm } from './callin.js';
 
 const READ_ONLY = ['planner', 'auditor'];
 const STATUSES = ['requested', 'assigned', 'acknowledged', 'in_progress', 'on_hold',
@@ -44,28 +46,35 @@ async function main() {
   };
   window.addEventListener('hashchange', fromHash);
 
-  let porters = [];
-  const refreshJobs = coalesce(async () => {
-    const f = filters.elements;
-    const jobs = await get(`/jobs${query({ group: f.group.value, priority: f.priority.value,
-      kind: f.kind.value, status: f.status.value })}`);
-    renderJobs($('#job-board tbody'), jobs, open);
-    $('#jobs-empty').hidden = jobs.length > 0;
-    $('#job-count').textContent = String(jobs.length);
+  const callIn = CALLERS.includes(me.role)
+    ? callInForm($('#call-in'), { onDone: () => refreshPorters() }) : null;
+  const board = jobBoard({
+    tbody: $('#job-board tbody'), filters, priorities: v.priorities, open,
+    onDrawn: (shown, count) => {
+      $('#jobs-empty').hidden = count > 0;
+      $('#job-count').textContent = String(count);
+      const more = $('#jobs-more');
+      more.hidden = shown === count;
+      if (!more.hidden) more.textContent = t('jobs.more', { shown, count });
+    },
   });
-  const refreshPorters = coalesce(async () => {
-    porters = await get(`/porters${query({ group: porterFilters.group.value })}`);
+  // The porter board and the figures are read again on changes too, less often than the
+  // job board's rows move: each read costs the server, which is busiest when they move.
+  const refreshPorters = throttle(async () => {
+    const porters = await get(`/porters${query({ group: porterFilters.group.value })}`);
     renderPorters($('#porter-board'), $('#porter-counts'), porters,
-      { showOff: porterFilters.off.checked, open });
+      { showOff: porterFilters.off.checked, open, callIn: callIn && callIn.open });
     fill($('#porter-badges'), porters.filter((p) => p.state !== 'off_shift')
       .map((p) => h('option', { value: p.badge, label: `${p.group} · ${t(`state.${p.state}`)}` })));
-  });
-  const refreshFigures = coalesce(() => figures($('#figures'), v.priorities), 500);
-  const refreshAll = () => { refreshJobs(); refreshPorters(); refreshFigures(); };
+  }, 250, 3);
+  const refreshFigures = throttle(() => figures($('#figures'), v.priorities), 3000, 5);
+  const refreshAll = () => { board.read(); refreshPorters(); refreshFigures(); };
 
-  filters.addEventListener('change', refreshJobs);
+  filters.addEventListener('change', () => board.reset());
   porterFilters.addEventListener('change', refreshPorters);
-  window.addEventListener('dispatch:lang', () => { vocab(); refreshAll(); page.refresh(); });
+  window.addEventListener('dispatch:lang', () => {
+    vocab(); board.redraw(); refreshAll(); page.refresh();
+  });
 
   const bell = alerts($('#alert-list'), {
     audience: me.role === 'admin' ? ['dispatch', 'supervisor'] : ['dispatch'], open,
@@ -82,17 +91,17 @@ async function main() {
     if (!intake.hidden) $('#intake-form [name=department]')?.focus();
   });
   intake.querySelector('.close').addEventListener('click', () => { intake.hidden = true; });
-  requestForm($('#intake-form'), { site, onDone: (job) => { refreshJobs(); open(job.id); } });
+  requestForm($('#intake-form'), { site, onDone: (job) => { board.read(); open(job.id); } });
 
   follow((event, data) => {
     if (event === 'hello') { refreshAll(); return; }
     bell.take(data);
     if (data.id && page.current === data.id) page.refresh();
-    refreshJobs();
+    board.apply(data);
     refreshPorters();
     if (['Job.Completed', 'Job.Submitted', 'Job.Cancelled', 'Job.PickedUp'].includes(data.type)) refreshFigures();
   }, setConn);
-  setInterval(() => { refreshJobs(); refreshPorters(); }, 30000); // minutes left move on
+  setInterval(() => { board.read(); refreshPorters(); }, 30000); // minutes left move on
   setInterval(refreshFigures, 60000);
   refreshAll();
   fromHash();

@@ -98,6 +98,61 @@ export function coalesce(fn, wait = 120) {
   return schedule;
 }
 
+// At most one run at a time, starts at least `gap` ms apart, and at least `slow` times as
+// long apart as the last run took: a call when idle runs at once (no wait before the first
+// read of a quiet board), calls meanwhile make one more run, as soon as allowed. What a
+// live board needs from a server that may be slow to answer: the slower it answers, the
+// less often it is asked.
+export function throttle(fn, gap, slow = 0) {
+  let running = false;
+  let again = false;
+  let timer = null;
+  let last = -Infinity;
+  let took = 0;
+  async function run() {
+    timer = null;
+    running = true;
+    last = performance.now();
+    try { await fn(); } catch (e) { console.warn(e); } finally {
+      running = false;
+      took = performance.now() - last;
+      if (again) { again = false; schedule(); }
+    }
+  }
+  function schedule() {
+    if (running) { again = true; return; }
+    const wait = Math.max(gap, slow * took);
+    if (!timer) timer = setTimeout(run, Math.max(0, last + wait - performance.now()));
+  }
+  return schedule;
+}
+
+// `parent`'s children as `items`, one element each by `key(item)`: an element is built
+// again only when `sig(item)` changed (not even asked when the item is the very object
+// drawn last time, in the same `epoch`: the language, say) and moved only when out of
+// place; the rest are left alone, so a refresh of a long board costs the browser only the
+// rows that changed.
+const KEYED = new WeakMap();
+export function keyed(parent, items, key, sig, build, epoch = null) {
+  const before = KEYED.get(parent) || new Map();
+  const after = new Map();
+  let at = parent.firstChild;
+  for (const item of items) {
+    const k = key(item);
+    let entry = before.get(k);
+    if (!entry || entry.item !== item || entry.epoch !== epoch) {
+      const s = sig(item);
+      entry = entry && entry.sig === s ? { ...entry, item, epoch }
+        : { el: build(item), sig: s, item, epoch };
+    }
+    after.set(k, entry);
+    if (entry.el === at) at = at.nextSibling;
+    else parent.insertBefore(entry.el, at);
+  }
+  for (const [k, entry] of before) if (after.get(k)?.el !== entry.el) entry.el.remove();
+  KEYED.set(parent, after);
+}
+
 // Re-render `root` by `draw()` keeping what was typed in its forms (a refresh pushed by
 // the stream must not wipe a half-written reason), and the focus.
 export function keepTyping(root, draw) {

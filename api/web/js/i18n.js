@@ -1,12 +1,16 @@
-// English and 简体中文 from one small dictionary (strings.js). Markup names its text with
-// data-i18n (and data-i18n-placeholder / -title); code calls t(). A value from the API
-// (a kind, a status, a reason) is looked up as `kind.x`, `status.x`, ... and shown as the
-// raw value, underscores as spaces, when the dictionary has no word for it.
+// English and 简体中文 from small dictionaries (strings.js, strings_audit.js). Markup names
+// its text with data-i18n (and data-i18n-placeholder / -title); code calls t(). A value
+// from the API (a kind, a status, a reason) is looked up as `kind.x`, `status.x`, ... and
+// shown as the raw value, underscores as spaces, when the dictionary has no word for it.
 
 import WORDS from './strings.js';
+import AUDIT from './strings_audit.js';
 
 const STRINGS = { en: {}, zh: {} };
-for (const [key, [en, zh]] of Object.entries(WORDS)) { STRINGS.en[key] = en; STRINGS.zh[key] = zh; }
+for (const [key, [en, zh]] of Object.entries({ ...WORDS, ...AUDIT })) {
+  STRINGS.en[key] = en;
+  STRINGS.zh[key] = zh;
+}
 
 const KEY = 'dispatch.lang';
 export const LANGS = { en: 'English', zh: '简体中文' };

@@ -125,7 +125,9 @@ function whyBox(job, why) {
   });
   const chosen = why.chosen;
   return h('section', { class: 'why' }, h('h3', {}, t('job.why')),
-    why.decision !== null && h('p', { class: 'muted' }, t('why.round', { n: why.decision })),
+    why.decision !== null && h('p', { class: 'muted' }, h('a', {
+      href: `/audit#round=${why.decision}&job=${job.id}`, class: 'round-link',
+    }, t('why.round', { n: why.decision }))),
     h('p', {}, why.explanation),
     chosen && h('p', { class: 'costs' }, `${chosen.badges.join(', ')}: ${chosen.cost.toFixed(1)} — ${costs(chosen.breakdown)}`),
     why.waiting_reason && h('p', {}, why.waiting_reason), form, verdict);
@@ -158,7 +160,8 @@ export function jobPage(root, { me, site, onClose }) {
       h('span', { class: `status s-${job.status}` }, t(`status.${job.status}`))),
       h('button', { class: 'close', 'aria-label': t('close'), onclick: close }, '×')),
     facts(job), DESK.includes(me.role) ? actions(job, site, render) : null,
-    whyBox(job, why), timeline(line.entries)));
+    whyBox(job, why), timeline(line.entries),
+    h('p', {}, h('a', { href: `/audit#job=${job.id}`, class: 'story-link' }, t('audit.story_link')))));
     if (keep?.childNodes.length) root.querySelector('.verdict').replaceWith(keep);
   }
   return {

@@ -9,10 +9,22 @@ export const getZone = () => zone;
 
 const pad = (n) => String(n).padStart(2, '0');
 
+// A formatter costs far more to make than to use, and a busy board formats hundreds of
+// times a second: one per language, zone and pattern, kept.
+const formatters = new Map();
+function formatter(options) {
+  const key = `${locale()}|${zone}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale(), { timeZone: zone, hourCycle: 'h23', ...options });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function fmt(iso, options) {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale(), { timeZone: zone, hourCycle: 'h23', ...options })
-    .format(new Date(iso));
+  return formatter(options).format(new Date(iso));
 }
 
 export const hm = (iso) => fmt(iso, { hour: '2-digit', minute: '2-digit' });
@@ -21,12 +33,17 @@ export const dayHm = (iso) => fmt(iso, {
   month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
 });
 
+const walls = new Map();
 function wall(ms) {
   const parts = {};
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
+  let f = walls.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    walls.set(zone, f);
+  }
   for (const { type, value } of f.formatToParts(new Date(ms))) parts[type] = value;
   return parts;
 }

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
 
-from engine.assign import AssignmentProblem, explain, solve
+from engine.assign import AssignmentProblem, explain, job_options, leave_cost, solve
 
 from .builders import FAR, HERE, job, porter, problem
+from .strategies import problems
 
 
 def round_with_three_porters() -> AssignmentProblem:
@@ -84,3 +86,34 @@ def test_every_assignment_lists_its_next_best_porters_cheapest_first() -> None:
     p = round_with_three_porters()
     alternatives = solve(p).assignments[0].alternatives
     assert [a.porter_id for a in alternatives] == ["far"]  # "away" is excluded
+
+
+def test_a_jobs_options_list_every_porter_with_every_rule_each_breaks() -> None:
+    listed = job_options(round_with_three_porters(), "j1")
+    assert json.loads(json.dumps(listed)) == listed
+    options = {o["porter_id"]: o for o in listed}
+    assert list(options) == ["near", "far", "away"]
+    assert [v["rule"] for v in options["away"]["violations"]] == [
+        "on_duty",
+        "group_eligible",
+        "has_skills",
+    ]
+    assert options["near"]["violations"] == []
+    assert options["far"]["cost"] > options["near"]["cost"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems(max_jobs=5, max_porters=5))
+def test_a_jobs_options_cost_and_rule_each_pair_as_explain_does(p: AssignmentProblem) -> None:
+    result = solve(p)
+    for spec in p.jobs:
+        for option in job_options(p, spec.id):
+            why = explain(p, spec.id, option["porter_id"], result)
+            assert [v["rule"] for v in option["violations"]] == [r for r, _ in why.violations]
+            assert option["breakdown"] == pytest.approx(why.breakdown)
+            assert leave_cost(p, spec.id) == pytest.approx(why.leave_cost)
+
+
+def test_options_for_a_job_not_in_the_round_are_refused() -> None:
+    with pytest.raises(KeyError):
+        job_options(round_with_three_porters(), "nope")
