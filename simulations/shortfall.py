@@ -9,6 +9,7 @@ hours are averaged and the reasons counted.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from typing import Any
@@ -35,7 +36,7 @@ def hours(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def unserved(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """How many jobs each seed left unserved, and why, the commonest reasons first."""
     counts = [len(r.get("unserved", [])) for r in runs]
-    reasons = Counter(u["reason"] for r in runs for u in r.get("unserved", []))
+    reasons = Counter(_kind(u["reason"]) for r in runs for u in r.get("unserved", []))
     ordered = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
         "per_seed": counts,
@@ -43,6 +44,12 @@ def unserved(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "reasons": [{"reason": why, "jobs": n} for why, n in ordered[:TOP_REASONS]],
         "other_reasons": sum(n for _, n in ordered[TOP_REASONS:]),
     }
+
+
+def _kind(reason: str) -> str:
+    """A reason without its counts ("has_capacity: 42" -> "has_capacity"): the same
+    cause on another seed, or with another number of porters, is the same cause."""
+    return re.sub(r":\s*\d+", "", reason)
 
 
 def _num(value: float | None, digits: int = 0) -> str:

@@ -117,7 +117,8 @@ def test_a_report_shows_demand_against_capacity_by_hour_and_who_was_left(
              "utilisation": None, "late": 0, "open": 7 + i},
         ]  # fmt: skip
         r["unserved"] = [{"job_id": f"j{k}", "kind": "drug", "group": "g",
-                          "reason": "nobody of group g on shift" if k else "arrived late"}
+                          "reason": f"no eligible porter (has_skills: {k})" if k
+                          else "arrived late"}
                          for k in range(i + 1)]  # fmt: skip
     result = report.compare(runs)
     hours = result["runs"]["greedy"]["hours"]
@@ -135,6 +136,7 @@ def test_a_report_shows_demand_against_capacity_by_hour_and_who_was_left(
     assert "## Jobs left unserved at the end" in text
     assert "- **greedy**: 2.0 on average (per seed 1–3)" in text
     assert "  - 3 × arrived late" in text
+    assert "  - 3 × no eligible porter (has_skills)" in text  # counts aside, one cause
 
 
 def test_the_same_runs_write_byte_identical_files(runs: dict[str, Any], tmp_path: Path) -> None:
