@@ -64,65 +64,13 @@ ARGS = [
     "--no-first-run",
 ]
 
-# Runs in the page (through the browser's debugging protocol, which the page's content
-# security policy does not govern): times on the wall clock, in milliseconds.
-OBSERVER = """() => {
-  const clock = () => performance.timeOrigin + performance.now();
-  const rows = {};
-  const pending = new Set();
-  let frame = false;
-  const note = (tr, at) => {
-    const id = tr.dataset.jobId;
-    const status = tr.dataset.status;
-    if (!id) return;
-    let row = rows[id];
-    if (!row) { row = rows[id] = { first: at, painted: null, statuses: {} }; pending.add(id); }
-    if (!(status in row.statuses)) {
-      row.statuses[status] = { at, painted: null };
-      pending.add(id);
-    }
-  };
-  const paint = () => {
-    frame = false;
-    const at = clock();
-    for (const id of pending) {
-      const row = rows[id];
-      if (row.painted === null) row.painted = at;
-      for (const s of Object.values(row.statuses)) if (s.painted === null) s.painted = at;
-    }
-    pending.clear();
-  };
-  const tbody = document.querySelector('#job-board tbody');
-  const size = { max: 0, sum: 0, n: 0 };
-  new MutationObserver((mutations) => {
-    const at = clock();
-    const rowsNow = tbody.childElementCount;
-    size.max = Math.max(size.max, rowsNow);
-    size.sum += rowsNow;
-    size.n += 1;
-    for (const m of mutations) {
-      if (m.type === 'attributes') { note(m.target, at); continue; }
-      for (const node of m.addedNodes) {
-        if (node.nodeType !== 1) continue;
-        if (node.matches('tr[data-job-id]')) note(node, at);
-        else for (const tr of node.querySelectorAll('tr[data-job-id]')) note(tr, at);
-      }
-    }
-    if (pending.size && !frame) {
-      frame = true;
-      requestAnimationFrame(() => setTimeout(paint, 0));  // after the frame is painted
-    }
-  }).observe(tbody,
-    { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
-  const long = { count: 0, ms: 0, max: 0 };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      long.count += 1; long.ms += e.duration; long.max = Math.max(long.max, e.duration);
-    }
-  }).observe({ type: 'longtask', buffered: true });
-  performance.setResourceTimingBufferSize(1000000);
-  window.__board = { rows, long, size };
-}"""
+# The page's side of the measure, in JavaScript (see the file): a function expression,
+# handed over without the comments above it.
+OBSERVER = "\n".join(
+    line
+    for line in (HERE / "console_observer.js").read_text("utf-8").splitlines()
+    if not line.startswith("//")
+)
 
 # What the page's reads of the board cost it, end to end (request sent to answer read).
 READS = """() => performance.getEntriesByType('resource')

@@ -20,7 +20,7 @@ import { jobRow } from './board.js';
 const READ_GAP = 1000;
 const READ_SLOW = 3; // a read that took a second waits three before the next
 const DRAW_GAP = 100;
-const MAX_ROWS = 2000; // a bound on the page's work; more is no board to read
+const MAX_ROWS = 10000; // a bound on the page's memory; a board this long is read by filters
 const OPEN = new Set(['requested', 'assigned', 'acknowledged', 'in_progress', 'on_hold']);
 const minutesBetween = (due, at) => Math.round((Date.parse(due) - Date.parse(at)) / 6000) / 10;
 
