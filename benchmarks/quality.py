@@ -61,12 +61,15 @@ class Variant:
         return scenario.with_strategy(self.strategy).model_copy(update={"policy": policy})
 
 
-# What runs, by label. The engine with anticipation, once it exists, is one more line:
-#     "engine+anticipation": Variant("optimal", {"anticipation": {...}}),
+# What runs, by label. The engine with anticipation turns on the two settings that need
+# nothing of the hospital (staging needs its points): batching and lending that widens.
 VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
     "greedy": Variant("greedy"),
     "engine": Variant("optimal"),
+    "engine+anticipation": Variant(
+        "optimal", {"anticipation": {"batching": True, "lending_widens": True}}
+    ),
 }
 BOUND_FROM = "engine"  # whose run hands the bound its day (any run has the same requests)
 
