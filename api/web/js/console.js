@@ -95,6 +95,7 @@ async function main() {
 
   follow((event, data) => {
     if (event === 'hello') { refreshAll(); return; }
+    if (event === 'alert') { bell.system(data); return; }
     bell.take(data);
     if (data.id && page.current === data.id) page.refresh();
     board.apply(data);

@@ -243,6 +243,8 @@ export default {
   "notice.delivered": ["Delivered", "已送达"],
   "notice.delayed": ["Delayed", "已暂缓"],
   "notice.failed": ["Failed", "失败"],
+  "notice.dispatch_failing": ["Dispatch stopped", "派工中断"],
+  "notice.dispatch_recovered": ["Dispatch running again", "派工已恢复"],
   "notice.escalation": ["Escalation", "升级"],
   "notice.incident": ["Incident", "不良事件"],
   "notice.complaint": ["Complaint", "投诉"],
