@@ -96,6 +96,8 @@ def open_site(
     clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
     app = bootstrap(settings, clock, hospital, publish_default_policy=publish_default_policy)
     service = Service(app, hospital.timezone, read_models)
+    board = service.board
+    app.policy_seen = lambda: board.policy_version  # the policy known without a query
     if driver is None:
         tick, gap, idle = settings.driver_timing()
         driver = DriverParams(

@@ -171,6 +171,15 @@ class Dispatcher:
         self, decision: Decision, problem: AssignmentProblem, result: AssignmentResult
     ) -> list[Aggregate]:
         """Turn the result into job and porter events; movable jobs may change hands."""
+        with self.board.held():  # copies of the board's aggregates: no store read a job
+            return self._changes(decision, problem, result)
+
+    def _job(self, job_id: UUID) -> Job:
+        return self.board.job_copy(job_id) or self.app.job(job_id)
+
+    def _changes(
+        self, decision: Decision, problem: AssignmentProblem, result: AssignmentResult
+    ) -> list[Aggregate]:
         now = decision.made_at
         document = problem.policy
         jobs: dict[UUID, Job] = {}
@@ -178,7 +187,7 @@ class Dispatcher:
 
         def porter(pid: UUID) -> Porter:
             if pid not in porters:
-                porters[pid] = self.app.porter(pid)
+                porters[pid] = self.board.porter_copy(pid) or self.app.porter(pid)
             return porters[pid]
 
         # Release moved jobs first, so their porters are free for what the round gives them.
@@ -188,7 +197,7 @@ class Dispatcher:
             if holding[assignment.job_id] == sorted(assignment.porter_ids):
                 continue  # kept where it was: nothing to read or write
             jid = UUID(assignment.job_id)
-            job = self.app.job(jid)
+            job = self._job(jid)
             if job.status is Status.ASSIGNED:
                 for pid in [UUID(p) for p in job.porter_ids]:
                     porter(pid).drop_job(jid, "released", now)
@@ -201,7 +210,7 @@ class Dispatcher:
             held = [UUID(p) for p in spec.assigned_porters]
             if spec.id in placed or not needed.intersection(held):
                 continue
-            job = self.app.job(UUID(spec.id))
+            job = self._job(UUID(spec.id))
             for pid in held:
                 porter(pid).drop_job(job.id, "released", now)
             job.release(Reason.REOPTIMISED, f"decision {decision.number}", ENGINE, now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,7 @@ class Board:
         self.rota: dict[date, RotaDay] = {}  # by local date
         self._rota_days: dict[UUID, date] = {}
         self.decisions = 0
+        self.policy_version = 0  # the latest policy this board has folded
         # Called with each applied batch, as (position, event) pairs (decisions left out).
         self.listeners: list[Callable[[list[tuple[int, Any]]], None]] = []
 
@@ -84,6 +86,8 @@ class Board:
             rota = event.mutate(None if day is None else self.rota[day])
             self._rota_days[event.originator_id] = rota.day
             self.rota[rota.day] = rota
+        elif kind in ev.POLICY_EVENTS:
+            self.policy_version = max(self.policy_version, event.originator_version)
         elif kind is ev.DecisionMade:
             self.decisions = max(self.decisions, int(event.number))  # (`Feed` decodes them)
 
@@ -101,6 +105,17 @@ class Board:
     def cancelled_shifts(self, when: datetime, tz: Any) -> set[str]:
         """Ids of shifts the rota cancelled, of the days that may be under way."""
         return {i for rota in self._under_way(when, tz) for i in rota.cancelled}
+
+    def job_copy(self, job_id: UUID) -> Job | None:
+        """A job as of this board's position, to act on: a copy, so the board itself only
+        ever changes by folding the log. Saving it is optimistic like any other write: if
+        the store has moved past this board, the save is refused and nothing is written."""
+        job = self.jobs.get(job_id)
+        return None if job is None else deepcopy(job)
+
+    def porter_copy(self, porter_id: UUID) -> Porter | None:
+        porter = self.porters.get(porter_id)
+        return None if porter is None else deepcopy(porter)
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())

@@ -48,6 +48,11 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         self.layout = layout
         self.clock = clock
         self._documents: dict[int, PolicyDocument] = {}
+        self._published = 0  # the latest policy this process saved
+        # The latest policy version a read model of this process has folded (the
+        # composition root wires the board in): while it is one already parsed, the
+        # policy is known without asking the store. None: ask the store each time.
+        self.policy_seen: Callable[[], int] | None = None
         # Checks a policy must pass before it is published, beyond its own fields' (the
         # composition root adds a trial round: this side knows nothing of the solvers).
         self.policy_checks: list[Callable[[PolicyDocument], None]] = []
@@ -136,6 +141,9 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
 
     def policy_document(self) -> tuple[int, PolicyDocument]:
         """The current policy version and document, parsed once per version."""
+        number = max(self.policy_seen(), self._published) if self.policy_seen else 0
+        if number in self._documents:  # as current as this process's view of the log
+            return number, self._documents[number]
         latest = self.recorder.select_events(Policy.create_id(self.site), desc=True, limit=1)
         number = latest[0].originator_version if latest else 0
         if number not in self._documents:
@@ -151,6 +159,7 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         policy = self.policy()
         policy.publish(document, published_by, note, self.clock.now())
         self.record(policy)
+        self._published = max(self._published, policy.number)
         return policy.number
 
     def amend_policy(self, changes: dict[str, Any], published_by: str, note: str = "") -> int:
@@ -162,6 +171,7 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
             check(document)
         policy.publish(document, published_by, note, self.clock.now())
         self.record(policy)
+        self._published = max(self._published, policy.number)
         return policy.number
 
     # -- porters ------------------------------------------------------------
