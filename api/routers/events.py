@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.responses import StreamingResponse
+from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from pydantic import BaseModel, Field
 
 from api.auth import READERS, Principal
@@ -23,6 +24,7 @@ from api.deps import AnyRole, ServiceDep
 from api.schemas import refusals
 from engine.domain.errors import InvalidInput
 from engine.projections.notices import audience
+from engine.projections.service import Service
 from engine.projections.timeline import Change
 
 router = APIRouter(
@@ -30,11 +32,11 @@ router = APIRouter(
 )
 
 
-def _event(change: Change) -> ServerSentEvent:
-    # Changes hold only JSON values already: dump them directly, not via jsonable_encoder.
-    return ServerSentEvent(
-        raw_data=json.dumps(change), event=change["type"], id=str(change["position"])
-    )
+PING_SECONDS = 15.0  # a comment line this often keeps proxies from closing an idle stream
+
+
+def _sse(data: str, event: str, id: int | None = None) -> bytes:
+    return format_sse_event(data_str=data, event=event, id=None if id is None else str(id))
 
 
 def visible(principal: Principal, change: Change) -> list[dict[str, Any]]:
@@ -47,23 +49,23 @@ def visible(principal: Principal, change: Change) -> list[dict[str, Any]]:
     return [{"position": change["position"], "at": change["at"], **n} for n in mine]
 
 
-def _alert(principal: Principal, item: Change) -> list[ServerSentEvent]:
+def _alert(principal: Principal, item: Change) -> bytes:
     """The dispatch loop failing or recovered: for the staff who watch the board. No
     `id`: it is not a position in the log, and must not move where a client resumes."""
     if principal.role not in READERS:
-        return []
-    return [ServerSentEvent(raw_data=json.dumps(item), event="alert")]
+        return b""
+    return _sse(json.dumps(item), "alert")
 
 
-def _events(principal: Principal, change: Change) -> list[ServerSentEvent]:
+def _events(principal: Principal, change: Change) -> bytes:
+    # Changes hold only JSON values already: dump them directly, not via jsonable_encoder.
     if change.get("type") == "alert":
         return _alert(principal, change)
     if principal.role in READERS:
-        return [_event(change)]
-    return [
-        ServerSentEvent(raw_data=json.dumps(item), event="notice", id=str(item["position"]))
-        for item in visible(principal, change)
-    ]
+        return _sse(json.dumps(change), change["type"], change["position"])
+    return b"".join(
+        _sse(json.dumps(item), "notice", item["position"]) for item in visible(principal, change)
+    )
 
 
 class EventPage(BaseModel):
@@ -107,14 +109,42 @@ async def resume_after(
     return after if after is not None else last_event_id
 
 
-@router.get("/stream", response_class=EventSourceResponse)
+class EventStream(StreamingResponse):
+    media_type = "text/event-stream"
+
+
+_SSE_ITEM = {  # one server-sent event, as the OpenAPI 3.2 `itemSchema` describes a stream
+    "type": "object",
+    "properties": {
+        "data": {"type": "string"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+@router.get(
+    "/stream",
+    response_class=EventStream,
+    responses={200: {"content": {"text/event-stream": {"itemSchema": _SSE_ITEM}}}},
+)
 async def stream(
     principal: AnyRole,
     service: ServiceDep,
     resume: Annotated[int | None, Depends(resume_after)],
-) -> AsyncIterator[ServerSentEvent]:
+) -> EventStream:
     """`hello` first (with the position the live feed starts from), then one event per
     change; porters and wards get only their notices."""
+    return EventStream(
+        _feed(principal, service, resume),
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _feed(principal: Principal, service: Service, resume: int | None) -> AsyncIterator[bytes]:
+    """One write per batch of changes, not per change: at 50 jobs a second a stream
+    carries hundreds of events a second, and each write is a trip through the stack."""
     queue: asyncio.Queue[list[Change]] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
@@ -124,27 +154,31 @@ async def stream(
     start = await run_in_threadpool(service.subscribe, push)
     try:
         sent = resume if resume is not None else start
-        yield ServerSentEvent(event="hello", data={"position": start, "site": service.app.site})
-        if service.alert is not None:
-            for sse in _alert(principal, service.alert):
-                yield sse
+        hello = json.dumps({"position": start, "site": service.app.site})
+        yield _sse(hello, "hello") + (
+            _alert(principal, service.alert) if service.alert is not None else b""
+        )
         while sent < start:  # what the client missed, read back from the log
             missed = await run_in_threadpool(service.changes_between, sent, start)
             if not missed:
                 break
-            for change in missed:
-                for sse in _events(principal, change):
-                    yield sse
-                sent = change["position"]
+            yield b"".join(_events(principal, change) for change in missed)
+            sent = missed[-1]["position"]
         sent = max(sent, start)
         while True:
-            for change in await queue.get():
+            try:
+                changes = await asyncio.wait_for(queue.get(), PING_SECONDS)
+            except TimeoutError:
+                yield KEEPALIVE_COMMENT
+                continue
+            chunk = []
+            for change in changes:
                 if change.get("type") == "alert":
-                    for sse in _alert(principal, change):
-                        yield sse
+                    chunk.append(_alert(principal, change))
                 elif change["position"] > sent:
-                    for sse in _events(principal, change):
-                        yield sse
+                    chunk.append(_events(principal, change))
                     sent = change["position"]
+            if data := b"".join(chunk):
+                yield data
     finally:
         service.unsubscribe(push)
