@@ -120,6 +120,8 @@ class Settings(BaseSettings):
             "POSTGRES_LOCK_TIMEOUT": str(self.postgres_lock_timeout),
             "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            # Lock, insert and commit in one round trip (see the module's docstring).
+            "APPLICATION_RECORDER_TOPIC": "engine.write.pg_recorder:OneTripRecorder",
         }
 
     def driver_timing(self) -> tuple[timedelta, timedelta, timedelta]:
