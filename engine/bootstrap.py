@@ -98,6 +98,7 @@ def open_site(
     service = Service(app, hospital.timezone, read_models)
     board = service.board
     app.policy_seen = lambda: board.policy_version  # the policy known without a query
+    app.board_copy = board.copy_of  # what porters act on, without a query (`board_first`)
     if driver is None:
         tick, gap, idle = settings.driver_timing()
         driver = DriverParams(

@@ -110,12 +110,17 @@ class Board:
         """A job as of this board's position, to act on: a copy, so the board itself only
         ever changes by folding the log. Saving it is optimistic like any other write: if
         the store has moved past this board, the save is refused and nothing is written."""
-        job = self.jobs.get(job_id)
-        return None if job is None else deepcopy(job)
+        with self.held():
+            job = self.jobs.get(job_id)
+            return None if job is None else deepcopy(job)
 
     def porter_copy(self, porter_id: UUID) -> Porter | None:
-        porter = self.porters.get(porter_id)
-        return None if porter is None else deepcopy(porter)
+        with self.held():
+            porter = self.porters.get(porter_id)
+            return None if porter is None else deepcopy(porter)
+
+    def copy_of(self, aggregate_id: UUID) -> Job | Porter | None:
+        return self.job_copy(aggregate_id) or self.porter_copy(aggregate_id)
 
     def open_jobs(self) -> list[Job]:
         return list(self.open.values())

@@ -36,7 +36,7 @@ from engine.domain.porter.aggregate import Porter
 from engine.domain.site import SiteLayout
 from engine.domain.values import Reason
 from engine.write.legacy import adopt_shared_table
-from engine.write.lifecycle import JobLifecycle
+from engine.write.lifecycle import JobLifecycle, reading_board
 from engine.write.staffing import Staffing
 from engine.write.submission import Submission
 
@@ -53,6 +53,9 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         # composition root wires the board in): while it is one already parsed, the
         # policy is known without asking the store. None: ask the store each time.
         self.policy_seen: Callable[[], int] | None = None
+        # This process's board: a job or porter as it has folded them (a copy), for the
+        # commands a porter sends all day (`board_first`); None: read the store.
+        self.board_copy: Callable[[UUID], Aggregate | None] | None = None
         # Checks a policy must pass before it is published, beyond its own fields' (the
         # composition root adds a trial round: this side knows nothing of the solvers).
         self.policy_checks: list[Callable[[PolicyDocument], None]] = []
@@ -89,7 +92,15 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         with self._writing():
             self.save(*aggregates)
 
+    def _from_board(self, aggregate_id: UUID) -> Aggregate | None:
+        if self.board_copy is None or not reading_board():
+            return None
+        return self.board_copy(aggregate_id)
+
     def job(self, job_id: UUID) -> Job:
+        known = self._from_board(job_id)
+        if isinstance(known, Job):
+            return known
         try:
             job: Aggregate = self.repository.get(job_id)
         except AggregateNotFoundError:
@@ -108,6 +119,9 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
     def porter(self, ref: UUID | str) -> Porter:
         """A porter by id or by badge."""
         pid = ref if isinstance(ref, UUID) else make_porter_id(self.site, ref)
+        known = self._from_board(pid)
+        if isinstance(known, Porter):
+            return known
         try:
             porter: Aggregate = self.repository.get(pid)
         except AggregateNotFoundError:

@@ -7,22 +7,55 @@ them together, which the store writes in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from engine.clock import Clock
 from engine.domain.commands import Complete, Rate, Transition
-from engine.domain.errors import IllegalTransition, NotThePortersJob
+from engine.domain.errors import DomainError, IllegalTransition, NotThePortersJob
 from engine.domain.ids import porter_id as make_porter_id
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.values import ENGINE, Reason, Status
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_BOARD_FIRST: ContextVar[bool] = ContextVar("board_first", default=False)
+
+
+def reading_board() -> bool:
+    """Whether the command under way reads its aggregates from the process's board."""
+    return _BOARD_FIRST.get()
+
+
+def board_first(method: Callable[P, R]) -> Callable[P, R]:
+    """Read the job and its porters from this process's board rather than the store: a
+    porter's acknowledge, pick-up and complete are most of a day's writes, and each read
+    was a query. A board a moment behind the store can only cost a refusal: the save is
+    optimistic (a stale copy's events clash with the stored ones), and a refusal by the
+    domain may be the board's lag. Either way the command runs once more, reading the
+    store, and that answer stands."""
+
+    @wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _BOARD_FIRST.set(True)
+        try:
+            return method(*args, **kwargs)
+        except DomainError:
+            pass
+        finally:
+            _BOARD_FIRST.reset(token)
+        return method(*args, **kwargs)
+
+    return run
 
 
 class JobLifecycle:
@@ -106,6 +139,7 @@ class JobLifecycle:
             self.porter(porter_ref)  # no such porter: that is the answer
             raise
 
+    @board_first
     def acknowledge_job(self, job_id: UUID, porter_ref: UUID | str) -> None:
         job = self.job(job_id)
         with self._as_porter(porter_ref) as pid:
@@ -117,6 +151,7 @@ class JobLifecycle:
         job.confirm_accompaniment(confirmed_by, companion, self.clock.now())
         self.record(job)
 
+    @board_first
     def pick_up_job(
         self,
         job_id: UUID,
@@ -143,6 +178,7 @@ class JobLifecycle:
         job.resume(by, self.clock.now(), self._porter_id(porter_ref))
         self.record(job)
 
+    @board_first
     def complete_job(self, job_id: UUID, porter_ref: UUID | str, cmd: Complete) -> None:
         job = self.job(job_id)
         now = self.clock.now()
