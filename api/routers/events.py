@@ -171,6 +171,8 @@ async def _feed(principal: Principal, service: Service, resume: int | None) -> A
             except TimeoutError:
                 yield KEEPALIVE_COMMENT
                 continue
+            while not queue.empty():  # whatever else arrived meanwhile goes in the same write
+                changes = [*changes, *queue.get_nowait()]
             chunk = []
             for change in changes:
                 if change.get("type") == "alert":

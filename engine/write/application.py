@@ -92,10 +92,13 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         with self._writing():
             self.save(*aggregates)
 
+    def on_board(self, aggregate_id: UUID) -> Aggregate | None:
+        """An aggregate as this process's board has folded it (a copy); None if unknown
+        there, or if no board is wired in."""
+        return None if self.board_copy is None else self.board_copy(aggregate_id)
+
     def _from_board(self, aggregate_id: UUID) -> Aggregate | None:
-        if self.board_copy is None or not reading_board():
-            return None
-        return self.board_copy(aggregate_id)
+        return self.on_board(aggregate_id) if reading_board() else None
 
     def job(self, job_id: UUID) -> Job:
         known = self._from_board(job_id)

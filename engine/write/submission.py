@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,9 @@ class Submission:
 
     # Provided by DispatchApp.
     def get_aggregate(self, aggregate_id: UUID) -> Aggregate | None:
+        raise NotImplementedError
+
+    def on_board(self, aggregate_id: UUID) -> Aggregate | None:
         raise NotImplementedError
 
     def policy_document(self) -> tuple[int, PolicyDocument]:
@@ -73,17 +77,21 @@ class Submission:
             json.dumps(cmd.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
         key = f"{scope}/{idempotency_key}" if scope else idempotency_key
-        existing = self._existing(key, fingerprint)
-        if existing is None and scope:
-            existing = self._existing(idempotency_key, fingerprint, cmd.department)
+        # A retry usually finds its job on this process's board; otherwise the store's
+        # own uniqueness says whether the key is taken (the save below is refused), so a
+        # new request, nearly every one, costs no read.
+        existing = self._existing(key, fingerprint, self.on_board)
+        if existing is None and scope:  # filed before keys had scopes: long on the board
+            existing = self._existing(idempotency_key, fingerprint, self.on_board, cmd.department)
         if existing is not None:
             return existing, False
         jobs = self._new_jobs(cmd, key, fingerprint, return_id)
         try:
             self.record(*jobs)
         except ConcurrentUpdate:
-            # A concurrent submission with the same key won the race: answer as it did.
-            existing = self._existing(key, fingerprint)
+            # The key was taken (by a concurrent submission, or one this board has not
+            # seen yet): answer as that one did.
+            existing = self._existing(key, fingerprint, self.get_aggregate)
             if existing is None:
                 raise ConcurrentUpdate("submission raced another writer; retry") from None
             return existing, False
@@ -96,11 +104,17 @@ class Submission:
             return cmd
         return cmd.model_copy(update={"group": self.layout.catalogue.serving(cmd.department)})
 
-    def _existing(self, key: str, fingerprint: str, department: str | None = None) -> UUID | None:
-        """The job filed under `key`, if any (with `department`: only if it is that
-        department's, else as if there were none)."""
+    def _existing(
+        self,
+        key: str,
+        fingerprint: str,
+        find: Callable[[UUID], Aggregate | None],
+        department: str | None = None,
+    ) -> UUID | None:
+        """The job filed under `key`, if `find` knows one (with `department`: only if it
+        is that department's, else as if there were none)."""
         jid = make_job_id(self.site, key)
-        job = self.get_aggregate(jid)
+        job = find(jid)
         if not isinstance(job, Job) or department not in (None, job.department):
             return None
         if job.leg == "return":  # recorded when return legs took their outbound's key + ":return"
