@@ -25,6 +25,7 @@ from engine.dispatch.lease import Lease
 from engine.dispatch.listen import Listener
 
 log = logging.getLogger(__name__)
+LISTENING_POLL_SECONDS = 2.0
 
 
 class LiveLoop:
@@ -97,7 +98,7 @@ class LiveLoop:
         while not self._stop.is_set():
             try:
                 wake_at = self.step()
-                wait = self.poll_seconds
+                wait = self._poll()
                 if wake_at is not None:
                     wait = min(wait, max((wake_at - clock.now()).total_seconds(), 0.0))
                 self._failing(None)
@@ -109,6 +110,15 @@ class LiveLoop:
                 self._failing(f"the dispatch loop's last step failed ({type(exc).__name__})")
                 log.exception("dispatch loop step failed; retrying")
                 self._stop.wait(min(self.poll_seconds * 4, 1.0))
+
+    def _poll(self) -> float:
+        """How long to wait unwoken: on PostgreSQL, while the listener hears every other
+        process's write, the poll is only a safety net (a notification lost with its
+        connection), and a group's idle sites should not each query the log four times
+        a second."""
+        if self.listener.listening:
+            return max(self.poll_seconds, LISTENING_POLL_SECONDS)
+        return self.poll_seconds
 
     def _failing(self, why: str | None) -> None:
         changed = why != self.failure
