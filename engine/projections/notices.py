@@ -4,8 +4,9 @@ A notice is a small, plain record (`to`, `kind`, `job_id`, `text`) derived from
 one event and the job's fixed facts (its department, its due times), so the live
 feed and a client catching up from the log derive the same ones. Porters hear of
 jobs given to them, taken from them (moved to someone else, re-offered, handed
-back at a shift's end) and cancelled; the requesting ward hears that its job was
-assigned, picked up, delivered, delayed (with the reason), cancelled or failed;
+back at a shift's end) and cancelled, and of where the engine sends them to wait;
+the requesting ward hears that its job was assigned, picked up, delivered,
+delayed (with the reason), cancelled or failed;
 dispatchers hear of escalations, breaches, incidents, complaints and failures;
 the supervisor of the escalations that reach them.
 """
@@ -46,6 +47,10 @@ def ward(department: str) -> str:
 def notices_of(event: Any, job: Job | None, badges: Mapping[str, str]) -> list[Notice]:
     """The notices one event gives; `job` is the job it belongs to (None: not a job's)."""
     kind = type(event)
+    if kind is ev.PorterStaged:  # no job yet: where to wait for the next one, and why
+        badge = badges.get(str(event.originator_id), str(event.originator_id))
+        text = f"wait at {event.location}: {event.reason}"
+        return [{"to": porter(badge), "kind": "staged", "job_id": None, "text": text}]
     if job is None or kind not in ev.JOB_EVENTS:
         return []
     what = f"{job.kind.value.replace('_', ' ')} {job.origin.code} → {job.destination.code}"

@@ -236,6 +236,7 @@ export default {
   "complaint.other": ["other", "其他"],
   "notice.new": ["New job", "新任务"],
   "notice.moved": ["Job moved", "任务已转出"],
+  "notice.staged": ["Stand by", "待命"],
   "notice.cancelled": ["Cancelled", "已取消"],
   "notice.assigned": ["Assigned", "已分配"],
   "notice.rescheduled": ["Rescheduled", "已改期"],

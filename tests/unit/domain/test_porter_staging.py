@@ -46,3 +46,23 @@ def test_arriving_anywhere_or_taking_a_job_ends_the_errand() -> None:
     p.stage("WARD-3", "why", LATER)
     p.take_job(uuid4(), 1, LATER)
     assert p.staged_to is None
+
+
+def test_the_porter_sent_to_wait_hears_where_and_why_and_no_one_else_does() -> None:
+    from engine.projections.notices import audience, notices_of
+
+    p = porter()
+    p.stage("ED-BAY", "the emergency group's staging point", LATER)
+    [event] = p.collect_events()
+    notices = notices_of(event, None, {str(p.id): p.badge})
+    assert notices == [
+        {
+            "to": f"porter:{p.badge}",
+            "kind": "staged",
+            "job_id": None,
+            "text": "wait at ED-BAY: the emergency group's staging point",
+        }
+    ]
+    assert audience(notices, "porter", p.badge, None) == notices
+    assert audience(notices, "porter", "SOMEONE-ELSE", None) == []
+    assert audience(notices, "ward", None, "emergency") == []
