@@ -48,17 +48,17 @@ from typing import Any
 from uuid import UUID
 
 from engine.assign import SolverParams
-from engine.dispatch.escalation import Escalation, escalations_due
 from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
 from engine.dispatch.staging import Staging
+from engine.dispatch.upkeep import Upkeep
 from engine.domain import events as ev
 from engine.domain.actor import engine_acts
 from engine.domain.decision.aggregate import Decision
 from engine.domain.errors import DomainError
 from engine.domain.recurring import RecurringWork, is_recurring
 from engine.domain.rota.aggregate import Templates
-from engine.domain.values import ENGINE, ENGINE_SHIFT_OVER, Priority, Reason, Status
+from engine.domain.values import ENGINE, Priority, Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -103,7 +103,7 @@ class DriverParams:
     """The rota is planned this many days ahead (so far ahead can leave be entered)."""
 
 
-class Driver(RotaKeeping, Staging):
+class Driver(RotaKeeping, Staging, Upkeep):
     def __init__(
         self,
         app: DispatchApp,
@@ -276,62 +276,3 @@ class Driver(RotaKeeping, Staging):
             # and what arrived meanwhile should share the next one, not start it at once.
             self._last_round_at = self.app.clock.now()
         return decision
-
-    @engine_acts
-    def escalate(self) -> list[Escalation]:
-        """Fire every escalation due now; returns those recorded."""
-        self.board.catch_up()
-        _, document = self.app.policy_document()
-        now = self.app.clock.now()
-        with self.board.held():
-            due = escalations_due(self.board.open_jobs(), document, self._history, now)
-        if not due:
-            return []
-        try:  # one save for the tick's escalations
-            self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note, e.action) for e in due])
-            fired = due
-        except DomainError:  # a job moved on meanwhile: one by one, the others still fire
-            fired = []
-            for e in due:
-                try:
-                    self.app.escalate_jobs([(e.job_id, e.level, e.stage, e.note, e.action)])
-                    fired.append(e)
-                except DomainError as exc:
-                    log.info("escalation of %s skipped: %s", e.job_id, exc)
-        self.escalations += len(fired)
-        self.board.catch_up()
-        return fired
-
-    @engine_acts
-    def end_shifts(self) -> list[str]:
-        """Porters past the end of their shift, or whose shift the rota no longer has
-        (sickness, a swap), go off it, handing back what they have not picked up; one
-        with a patient or an item in hand finishes it first (the overtime is recorded)."""
-        now = self.app.clock.now()
-        board = self.board
-        board.catch_up()
-        with board.held():
-            dropped = board.cancelled_shifts(now, self.app.layout.timezone)
-            over = [
-                p.badge
-                for p in sorted(board.porters.values(), key=lambda p: p.badge)
-                if p.on_shift
-                and (
-                    (p.shift_ends_at is not None and p.shift_ends_at <= now)
-                    or (p.shift_id is not None and p.shift_id in dropped)
-                )
-                and all(
-                    (job := board.jobs.get(UUID(j))) is None or job.can_release
-                    for j in p.active_jobs
-                )
-            ]
-        ended = []
-        for badge in over:
-            try:
-                self.app.end_shift(badge, by=ENGINE_SHIFT_OVER)
-                ended.append(badge)
-            except DomainError as exc:  # they picked a job up or ended it themselves
-                log.info("shift end of %s skipped: %s", badge, exc)
-        if ended:
-            board.catch_up()
-        return ended
