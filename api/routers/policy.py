@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from api.deps import AppDep, Planning, Reader, ServiceDep
 from api.schemas import PolicyCreate, PolicyPublic, PolicyUpdate, refusals
+from engine.dispatch.staging import suggested_staging
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
@@ -42,3 +46,31 @@ def _published(app: DispatchApp, service: Service) -> PolicyPublic:
     service.refresh()
     version, document = app.policy_document()
     return PolicyPublic(version=version, document=document.to_data())
+
+
+class StagingSuggestion(BaseModel):
+    days: int = Field(description="the days of the site's log it was learnt from")
+    min_calls: int = Field(description="an hour with fewer of a group's calls gets no point")
+    staging: dict[str, dict[int, str]] = Field(
+        description="group → local hour → location where most of its pickups were: ready to"
+        " publish as the policy's `anticipation.staging` (PATCH /policy)"
+    )
+    calls: dict[str, dict[int, int]] = Field(description="the calls counted, group → hour")
+
+
+@router.get("/staging-suggestion")
+def staging_suggestion(
+    principal: Planning,
+    app: AppDep,
+    service: ServiceDep,
+    days: Annotated[int, Query(ge=1, le=366, description="days of the log to learn from")] = 28,
+    min_calls: Annotated[int, Query(ge=1, le=100_000, description="calls an hour needs")] = 3,
+) -> StagingSuggestion:
+    """Staging points learnt from the site's own log: for each group and hour of the
+    hospital's day, where its pickups were most often. A planner reviews them and
+    publishes them (or their own) in the policy; nothing changes until then."""
+    service.refresh()
+    points, calls = suggested_staging(
+        service.board, app.layout.timezone, app.clock.now(), days, min_calls
+    )
+    return StagingSuggestion(days=days, min_calls=min_calls, staging=points, calls=calls)

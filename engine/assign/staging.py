@@ -52,3 +52,25 @@ def staging_moves(
         )
         moves.append(StagingMove(porter.id, porter.badge, point, reason))
     return moves
+
+
+def learn_staging(
+    calls: Iterable[tuple[str, int, str]], min_calls: int = 3
+) -> tuple[dict[str, dict[int, str]], dict[str, dict[int, int]]]:
+    """Staging points learnt from a site's own calls, each (group, local hour, pickup
+    location): for each group and hour, where most of its calls came from, when that
+    hour had at least `min_calls` of them (fewer say nothing). Ties go to the first
+    location by code, so the same log gives the same points. Returns the points and the
+    calls counted for each group and hour."""
+    counted: dict[tuple[str, int], dict[str, int]] = {}
+    for group, hour, location in calls:
+        where = counted.setdefault((group, hour), {})
+        where[location] = where.get(location, 0) + 1
+    points: dict[str, dict[int, str]] = {}
+    totals: dict[str, dict[int, int]] = {}
+    for (group, hour), where in sorted(counted.items()):
+        total = sum(where.values())
+        totals.setdefault(group, {})[hour] = total
+        if total >= min_calls:
+            points.setdefault(group, {})[hour] = min(where, key=lambda c: (-where[c], c))
+    return points, totals

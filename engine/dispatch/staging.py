@@ -9,8 +9,9 @@ checks it like a round.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, tzinfo
 
-from engine.assign.staging import staging_moves
+from engine.assign.staging import learn_staging, staging_moves
 from engine.dispatch.specs import porter_spec
 from engine.domain.actor import engine_acts
 from engine.domain.errors import DomainError
@@ -49,3 +50,19 @@ class Staging:
             return 0
         board.catch_up()
         return len(moves)
+
+
+def suggested_staging(
+    board: Board, tz: tzinfo, now: datetime, days: int, min_calls: int
+) -> tuple[dict[str, dict[int, str]], dict[str, dict[int, int]]]:
+    """Staging points a planner could publish, learnt from the last `days` of the site's
+    own jobs: where each group's pickups were, by the local hour a porter was needed
+    (ready time for scheduled work, else the request's)."""
+    since = now - timedelta(days=days)
+    with board.held():
+        calls = [
+            (str(job.group), when.astimezone(tz).hour, job.origin.code)
+            for job in board.jobs.values()
+            if since <= (when := job.ready_at or job.requested_at) <= now
+        ]
+    return learn_staging(calls, min_calls)
