@@ -49,8 +49,11 @@ def _minutes(value: datetime, now: datetime) -> float:
     return minutes_between(value, now)  # to the bit as the columns the masks read
 
 
-def _hhmm(now: datetime, minutes: float) -> str:
-    return (now + timedelta(minutes=minutes)).strftime("%H:%M")
+def _hhmm(now: datetime, minutes: float, like: datetime | None = None) -> str:
+    """`now` plus `minutes` as a wall-clock time; in `like`'s zone, so that two times in
+    one message are read on the same clock (the hospital's, not the server's)."""
+    when = now + timedelta(minutes=minutes)
+    return (when if like is None else when.astimezone(like.tzinfo)).strftime("%H:%M")
 
 
 # -- on duty -----------------------------------------------------------------------
@@ -110,7 +113,7 @@ def finishes_before_shift_end(
     if pickup > _minutes(porter.shift_ends_at, now) - work:
         return (
             f"porter {porter.badge}'s shift ends at {porter.shift_ends_at:%H:%M}, "
-            f"but the job would finish at about {_hhmm(now, pickup + work)}"
+            f"but the job would finish at about {_hhmm(now, pickup + work, porter.shift_ends_at)}"
         )
     return None
 
@@ -195,7 +198,7 @@ def ready_for_pickup(job: JobSpec, porter: PorterSpec, problem: AssignmentProble
     if travel < _minutes(job.ready_at, problem.now) - lead:
         return (
             f"job {job.id} is ready at {job.ready_at:%H:%M}; porter {porter.badge} would "
-            f"arrive at {_hhmm(problem.now, travel)}, more than {lead:g} min early"
+            f"arrive at {_hhmm(problem.now, travel, job.ready_at)}, more than {lead:g} min early"
         )
     return None
 
