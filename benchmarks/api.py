@@ -331,6 +331,24 @@ class Load:
         else:
             self.errors[f"submit {status}"] += 1
 
+    async def offer(self, wire: Wire, hospital: Hospital, total: int) -> float:
+        """Submit `total` jobs at the rate, open loop (a slow answer does not slow the
+        offer), then wait up to 30 s for every accepted job to be worked; returns the
+        seconds the offering took."""
+        tasks = []
+        began = time.perf_counter()
+        for i, body in enumerate(requests(hospital, total)):
+            delay = began + i / self.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(self.submit(wire, f"{self.keys}-{i}", body)))
+        offered = time.perf_counter() - began
+        await asyncio.gather(*tasks)
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline and not self.accepted <= self.completed:
+            await asyncio.sleep(0.2)
+        return offered
+
     async def run(self, hospital: Hospital) -> dict[str, Any]:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         async with httpx.AsyncClient(base_url=self.url, limits=limits, timeout=30) as client:
@@ -341,19 +359,7 @@ class Load:
             follower = asyncio.get_running_loop().create_task(self.follow(wire, start))
             await asyncio.wait_for(self.hello.wait(), 10)
             total = int(self.rate * self.duration)
-            bodies = requests(hospital, total)
-            tasks = []
-            began = time.perf_counter()
-            for i, body in enumerate(bodies):
-                delay = began + i / self.rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(self.submit(wire, f"{self.keys}-{i}", body)))
-            offered = time.perf_counter() - began
-            await asyncio.gather(*tasks)
-            deadline = time.perf_counter() + 30
-            while time.perf_counter() < deadline and not self.accepted <= self.completed:
-                await asyncio.sleep(0.2)
+            offered = await self.offer(wire, hospital, total)
             ready = (await client.get("/ready", headers=reader)).json()
             figures = (
                 await client.get("/figures", headers={"Authorization": "Bearer demo-auditor"})

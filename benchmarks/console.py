@@ -83,7 +83,7 @@ class ConsoleLoad(bench.Load):
     porters who take `hold` seconds before acknowledging."""
 
     def __init__(self, url: str, site: str, rate: float, duration: float, hold: float) -> None:
-        super().__init__(url, site, rate, duration)
+        super().__init__(url, site, rate, duration, keys="console")
         self.hold = hold
         self.arrived: dict[str, dict[str, float]] = {"Job.Submitted": {}, "Job.Assigned": {}}
 
@@ -138,19 +138,8 @@ async def measure(url: str, site: str, args: argparse.Namespace) -> dict[str, An
             follower = asyncio.get_running_loop().create_task(load.follow(wire, start))
             await asyncio.wait_for(load.hello.wait(), 10)
             total = int(args.rate * args.duration)
-            tasks = []
-            began = time.perf_counter()
             began_wall = time.time() * 1000
-            for i, body in enumerate(bench.requests(hospital, total)):
-                delay = began + i / args.rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(load.submit(wire, f"console-{i}", body)))
-            offered = time.perf_counter() - began
-            await asyncio.gather(*tasks)
-            deadline = time.perf_counter() + 30
-            while time.perf_counter() < deadline and not load.accepted <= load.completed:
-                await asyncio.sleep(0.2)
+            offered = await load.offer(wire, hospital, total)
             await page.wait_for_timeout(2000)  # the board's last refresh
             watched = time.time() * 1000 - began_wall
             board = await page.evaluate("window.__board")
