@@ -11,12 +11,18 @@ from fastapi import APIRouter, Path, Query
 from api.audit_schemas import DecisionPublic, DecisionSummary, ReplayPublic
 from api.deps import AppDep, Auditing, ServiceDep
 from api.round_schemas import RoundJobPublic
+from api.routing import OneHopRoute
 from api.schemas import refusals
 from engine.dispatch.auditing import decision_with_inputs, round_job
 from engine.dispatch.explaining import replay
 from engine.domain.values import Moment
 
-router = APIRouter(prefix="/decisions", tags=["decisions"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute,
+    prefix="/decisions",
+    tags=["decisions"],
+    responses=refusals(401, 403, 422),
+)
 
 Number = Annotated[int, Path(ge=1, description="rounds are numbered from 1 per site")]
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import READERS, Principal
 from api.deps import AnyRole, ServiceDep
+from api.routing import OneHopRoute
 from api.schemas import refusals
 from engine.domain.errors import InvalidInput
 from engine.projections.notices import audience
@@ -28,7 +29,10 @@ from engine.projections.service import Service
 from engine.projections.timeline import Change
 
 router = APIRouter(
-    prefix="/events", tags=["events"], responses=refusals(401, 403, 422, stream=True)
+    route_class=OneHopRoute,
+    prefix="/events",
+    tags=["events"],
+    responses=refusals(401, 403, 422, stream=True),
 )
 
 

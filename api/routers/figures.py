@@ -17,12 +17,15 @@ from fastapi.responses import PlainTextResponse, Response
 from api.auth import Principal
 from api.deps import AnyRole, Auditing, ServiceDep, check_period
 from api.figure_schemas import FiguresPublic, PorterPerformance
+from api.routing import OneHopRoute
 from api.schemas import refusals
 from engine.domain.values import Day
 from engine.projections.performance import as_csv
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/figures", tags=["figures"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/figures", tags=["figures"], responses=refusals(401, 403, 422)
+)
 
 From = Annotated[Day | None, Query(alias="from", description="first local day")]
 To = Annotated[Day | None, Query(description="last local day, included")]

@@ -16,10 +16,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import READERS
 from api.deps import authenticate
+from api.routing import OneHopRoute
 from api.runtime import Runtime
 from api.schemas import Health, refusals
 
-router = APIRouter(tags=["health"], responses=refusals(422))
+router = APIRouter(route_class=OneHopRoute, tags=["health"], responses=refusals(422))
 
 _bearer = HTTPBearer(auto_error=False, description="a reader's token: the details too")
 

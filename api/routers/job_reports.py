@@ -14,9 +14,15 @@ from fastapi import APIRouter
 from api.access import act
 from api.deps import AppDep, PorterOrStaff, ServiceDep, WardOrStaff
 from api.record_schemas import ComplaintCreate, IncidentCreate, RescheduleCreate
+from api.routing import OneHopRoute
 from api.schemas import JobPublic, refusals
 
-router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 404, 409, 422))
+router = APIRouter(
+    route_class=OneHopRoute,
+    prefix="/jobs",
+    tags=["jobs"],
+    responses=refusals(401, 403, 404, 409, 422),
+)
 
 
 @router.post("/{job_id}/incidents")

@@ -30,6 +30,7 @@ from api.deps import (
     Submitter,
     WardOrStaff,
 )
+from api.routing import OneHopRoute
 from api.schemas import (
     AccompanimentCreate,
     AssignCreate,
@@ -51,7 +52,9 @@ from engine.domain.actor import acting
 from engine.domain.commands import Complete, Rate, Transition
 from engine.domain.values import Group, Kind, Priority, Status
 
-router = APIRouter(prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/jobs", tags=["jobs"], responses=refusals(401, 403, 422)
+)
 _ONE = refusals(404)  # no such job (or porter)
 _ACT = refusals(404, 409)  # no such job or porter; the job's state refuses it
 

@@ -9,12 +9,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import AppDep, Planning, Reader, ServiceDep
+from api.routing import OneHopRoute
 from api.schemas import PolicyCreate, PolicyPublic, PolicyUpdate, refusals
 from engine.dispatch.staging import suggested_staging
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
 
-router = APIRouter(prefix="/policy", tags=["policy"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/policy", tags=["policy"], responses=refusals(401, 403, 422)
+)
 
 
 @router.get("")

@@ -17,12 +17,15 @@ from fastapi import APIRouter, status
 from api.auth import Principal
 from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep, Staffing
 from api.rota_schemas import PorterCreate, PorterUpdate, RetireCreate
+from api.routing import OneHopRoute
 from api.schemas import JobPublic, LocationCreate, PorterPublic, ShiftCreate, refusals
 from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter, parse
 from engine.domain.values import Group
 from engine.projections.service import Service
 
-router = APIRouter(prefix="/porters", tags=["porters"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/porters", tags=["porters"], responses=refusals(401, 403, 422)
+)
 
 State = Literal["off_shift", "free", "busy", "on_break"]
 

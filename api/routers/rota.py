@@ -21,11 +21,14 @@ from api.rota_schemas import (
     ShiftIds,
     SwapCreate,
 )
+from api.routing import OneHopRoute
 from api.schemas import refusals
 from engine.domain.commands import Absence, AddShift, SwapShifts, parse
 from engine.domain.values import Day
 
-router = APIRouter(prefix="/rota", tags=["rota"], responses=refusals(401, 403, 422))
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/rota", tags=["rota"], responses=refusals(401, 403, 422)
+)
 
 _ERRORS = refusals(404, 409)  # no such porter; the edit clashes with the rota
 

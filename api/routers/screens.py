@@ -19,6 +19,8 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from api.routing import OneHopRoute
+
 WEB = Path(__file__).resolve().parents[1] / "web"
 PAGES = {"/": "console.html", "/m": "phone.html", "/ward": "ward.html", "/audit": "audit.html"}
 
@@ -33,7 +35,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=OneHopRoute, include_in_schema=False)
 
 
 def _page(name: str) -> Callable[[], Awaitable[FileResponse]]:

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from api.deps import AnyRole, RuntimeDep
+from api.routing import OneHopRoute
 from api.schemas import refusals
 from api.site_schemas import (
     DepartmentPublic,
@@ -26,7 +27,7 @@ from api.site_schemas import (
 from engine.domain.values import Accompaniment, Complaint, Incident, Kind, Mode, Priority, Reason
 from engine.hospital import Hospital
 
-router = APIRouter(tags=["site"], responses=refusals(401, 403, 422))
+router = APIRouter(route_class=OneHopRoute, tags=["site"], responses=refusals(401, 403, 422))
 
 
 async def _hospital(runtime: RuntimeDep) -> Hospital:
