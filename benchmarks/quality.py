@@ -10,8 +10,10 @@ share, stat pickups within 5 minutes, waits to pickup by priority (p50, p95, p99
 a job never picked up counted as waiting until the end), the porters' utilisation,
 jobs open at the end. Per load: the hindsight bound (`simulations.hindsight`, a
 valid lower bound on late jobs and waits for the same requests and roster), the
-engine's paired ratios, and the issue's goals as figures and booleans. Prints one
-JSON object; progress goes to stderr.
+engine's paired ratios, and the issue's goals as figures and booleans. The engine
+with anticipation stages idle porters at points learnt, as a planner would, from a
+day of the site's own log run before the measured ones. Prints one JSON object;
+progress goes to stderr.
 
     .venv/bin/python benchmarks/quality.py [--seeds 10] [--loads 0.5,0.85]
         [--hospitals demo,riverside] [--strategies phone_desk,greedy,engine]
@@ -36,7 +38,7 @@ from engine.hospital import Hospital
 from simulations.days import at_load, covered, standard
 from simulations.hindsight import Day, hindsight
 from simulations.load import DemandShape, Load
-from simulations.runner import run_one
+from simulations.runner import learnt_staging, run_one
 from simulations.scenario import Demand, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,22 +57,28 @@ class Variant:
 
     strategy: Literal["optimal", "greedy", "phone_desk"]
     policy: dict[str, Any] = field(default_factory=dict)
+    staging_points: int = 0  # >0: staging learnt first from a day of the site's own log
 
-    def of(self, scenario: Scenario) -> Scenario:
+    def of(self, scenario: Scenario, staging: dict[str, Any] | None = None) -> Scenario:
         policy = {**scenario.policy, **self.policy}
+        if staging:
+            policy["anticipation"] = {**policy.get("anticipation", {}), "staging": staging}
         return scenario.with_strategy(self.strategy).model_copy(update={"policy": policy})
 
 
-# What runs, by label. The engine with anticipation turns on the two settings that need
-# nothing of the hospital (staging needs its points): batching and lending that widens.
+# What runs, by label. The engine with anticipation turns on batching and lending that
+# widens, and staging: up to three points per group and hour, learnt as a planner would
+# (`GET /policy/staging-suggestion?points=3`) from a day the engine ran before the
+# measured ones (seed 0, which no measured run uses).
 VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
     "greedy": Variant("greedy"),
     "engine": Variant("optimal"),
     "engine+anticipation": Variant(
-        "optimal", {"anticipation": {"batching": True, "lending_widens": True}}
+        "optimal", {"anticipation": {"batching": True, "lending_widens": True}}, staging_points=3
     ),
 }
+LEARNING_SEED = 0
 BOUND_FROM = "engine"  # whose run hands the bound its day (any run has the same requests)
 
 
@@ -132,6 +140,12 @@ def _simulate(
 ) -> tuple[tuple[str, float, str], int, dict[str, float | None], Day | None, float]:
     run = run_one(scenario, seed, with_day=with_day)
     return key, seed, _per_run(run), run.get("day"), run["seconds"]
+
+
+def _learn(
+    key: tuple[str, float, str], scenario: Scenario, points: int
+) -> tuple[tuple[str, float, str], dict[str, Any]]:
+    return key, learnt_staging(scenario, LEARNING_SEED, points)
 
 
 def _bound(key: tuple[str, float], seed: int, day: Day) -> tuple[tuple[str, float], int, Any]:
@@ -209,6 +223,8 @@ def main() -> None:
     bounds: dict[tuple[str, float], dict[int, dict[str, float | None]]] = {}
     with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(args.processes) as pool:
         jobs: list[tuple[tuple[str, float, str], Scenario, int, bool]] = []
+        learning: list[tuple[tuple[str, float, str], Scenario]] = []
+        learnt: dict[tuple[str, float, str], dict[str, Any]] = {}
         for name, base in hospitals(Path(tmp)).items():
             if name not in args.hospitals.split(","):
                 continue
@@ -224,16 +240,30 @@ def main() -> None:
                 for label in labels:
                     key = (name, level, label)
                     runs[key] = {}
+                    if VARIANTS[label].staging_points:  # its runs wait for what it learns
+                        learning.append((key, scenario))
+                        continue
                     jobs += [(key, VARIANTS[label].of(scenario), s, bounded and label == BOUND_FROM)
                              for s in seeds]  # fmt: skip
         # The longest days first, so the pool's two workers finish together.
         jobs.sort(key=lambda j: (-j[1].demand.jobs_per_day, j[0][2] != "engine", j[2]))
-        pending: set[Future[Any]] = {pool.submit(_simulate, *j) for j in jobs}
-        done_runs, total = 0, len(jobs)
+        pending: set[Future[Any]] = {
+            pool.submit(_learn, key, VARIANTS["engine"].of(sc), VARIANTS[key[2]].staging_points)
+            for key, sc in learning
+        }
+        pending |= {pool.submit(_simulate, *j) for j in jobs}
+        done_runs, total = 0, len(jobs) + len(learning) * len(seeds)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 result = future.result()
+                if len(result) == 2:  # staging learnt: the variant's runs can start
+                    key, staging = result
+                    learnt[key] = staging
+                    scenario = dict(learning)[key]
+                    pending |= {pool.submit(_simulate, key, VARIANTS[key[2]].of(scenario, staging),
+                                            s, False) for s in seeds}  # fmt: skip
+                    continue
                 if len(result) == 3:  # a bound
                     key2, seed, flat = result
                     bounds.setdefault(key2, {})[seed] = flat
@@ -250,6 +280,13 @@ def main() -> None:
             level = float(level_text)
             mine = {label: runs[(name, level, label)] for label in labels}
             block |= summarise(mine, bounds.get((name, level)), level)
+            for label in labels:
+                if (staging := learnt.get((name, level, label))) is not None:
+                    hours = [p for by_hour in staging.values() for p in by_hour.values()]
+                    block.setdefault("staging_learnt", {})[label] = {
+                        "group_hours": len(hours),
+                        "points": sum(1 if isinstance(p, str) else len(p) for p in hours),
+                    }
     out["goals"] = goals(out["hospitals"])
     out["seconds"] = round(time.perf_counter() - started, 1)
     out["reference_seconds"] = reference

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from engine.dispatch.staging import suggested_staging
 from engine.write.eventlog import export_log
 from simulations import hourly, results
 from simulations.engine import Simulation
@@ -70,6 +71,26 @@ def run_one(
         export_log(simulation.app, buffer)
         out["log"] = buffer.getvalue()
     return out
+
+
+def learnt_staging(
+    scenario: Scenario, seed: int, points: int = 3, min_calls: int = 3
+) -> dict[str, dict[int, str | list[str]]]:
+    """The staging points a planner would learn from one simulated day of the site's own
+    log, as `GET /policy/staging-suggestion` learns them from a live site's."""
+    simulation = Simulation(scenario, seed)
+    simulation.run()
+    site = simulation.site
+    learnt, _ = suggested_staging(
+        site.service.board,
+        site.hospital.timezone,
+        simulation.clock.now(),
+        days=1 + int(scenario.hours // 24),
+        min_calls=min_calls,
+        points=points,
+        travel=site.hospital.layout.travel_minutes,
+    )
+    return learnt
 
 
 def _call(args: tuple[Scenario, int, bool]) -> dict[str, Any]:

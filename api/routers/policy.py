@@ -54,8 +54,10 @@ def _published(app: DispatchApp, service: Service) -> PolicyPublic:
 class StagingSuggestion(BaseModel):
     days: int = Field(description="the days of the site's log it was learnt from")
     min_calls: int = Field(description="an hour with fewer of a group's calls gets no point")
-    staging: dict[str, dict[int, str]] = Field(
-        description="group → local hour → location where most of its pickups were: ready to"
+    points: int = Field(description="the most points asked for, per group and hour")
+    staging: dict[str, dict[int, str | list[str]]] = Field(
+        description="group → local hour → the location where most of its pickups were (one"
+        " point), or the places that most shorten the walk to them (several): ready to"
         " publish as the policy's `anticipation.staging` (PATCH /policy)"
     )
     calls: dict[str, dict[int, int]] = Field(description="the calls counted, group → hour")
@@ -68,12 +70,23 @@ def staging_suggestion(
     service: ServiceDep,
     days: Annotated[int, Query(ge=1, le=366, description="days of the log to learn from")] = 28,
     min_calls: Annotated[int, Query(ge=1, le=100_000, description="calls an hour needs")] = 3,
+    points: Annotated[
+        int, Query(ge=1, le=12, description="points per group and hour, to spread idle porters")
+    ] = 1,
 ) -> StagingSuggestion:
     """Staging points learnt from the site's own log: for each group and hour of the
     hospital's day, where its pickups were most often. A planner reviews them and
     publishes them (or their own) in the policy; nothing changes until then."""
     service.refresh()
-    points, calls = suggested_staging(
-        service.board, app.layout.timezone, app.clock.now(), days, min_calls
+    staging, calls = suggested_staging(
+        service.board,
+        app.layout.timezone,
+        app.clock.now(),
+        days,
+        min_calls,
+        points,
+        app.layout.travel_minutes,
     )
-    return StagingSuggestion(days=days, min_calls=min_calls, staging=points, calls=calls)
+    return StagingSuggestion(
+        days=days, min_calls=min_calls, points=points, staging=staging, calls=calls
+    )

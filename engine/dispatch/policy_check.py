@@ -63,7 +63,8 @@ def check_staging(layout: SiteLayout) -> Callable[[PolicyDocument], None]:
 
     def check(policy: PolicyDocument) -> None:
         for group, hours in sorted(policy.anticipation.staging.items()):
-            for hour, code in sorted(hours.items()):
-                layout.location(code, f"document.anticipation.staging.{group}.{hour}")
+            for hour in sorted(hours):
+                for code in policy.anticipation.staging_points(group, hour):
+                    layout.location(code, f"document.anticipation.staging.{group}.{hour}")
 
     return check

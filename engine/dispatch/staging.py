@@ -9,6 +9,7 @@ checks it like a round.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 from engine.assign.staging import learn_staging, staging_moves
@@ -53,8 +54,14 @@ class Staging:
 
 
 def suggested_staging(
-    board: Board, tz: tzinfo, now: datetime, days: int, min_calls: int
-) -> tuple[dict[str, dict[int, str]], dict[str, dict[int, int]]]:
+    board: Board,
+    tz: tzinfo,
+    now: datetime,
+    days: int,
+    min_calls: int,
+    points: int = 1,
+    travel: Callable[[str, str], float] | None = None,
+) -> tuple[dict[str, dict[int, str | list[str]]], dict[str, dict[int, int]]]:
     """Staging points a planner could publish, learnt from the last `days` of the site's
     own jobs: where each group's pickups were, by the local hour a porter was needed
     (ready time for scheduled work, else the request's)."""
@@ -65,4 +72,4 @@ def suggested_staging(
             for job in board.jobs.values()
             if since <= (when := job.ready_at or job.requested_at) <= now
         ]
-    return learn_staging(calls, min_calls)
+    return learn_staging(calls, min_calls, points, travel)

@@ -17,7 +17,7 @@ from simulations.runner import run_one
 from simulations.scenario import Scenario
 
 STAGING = {
-    "internal": dict.fromkeys(range(24), "IM-W6"),
+    "internal": {hour: ["IM-W6", "IM-W3"] for hour in range(24)},  # spread over two
     "surgical": dict.fromkeys(range(24), "SU-W6"),
     "emergency": dict.fromkeys(range(24), "ED-TRIAGE"),
 }
@@ -51,8 +51,9 @@ def test_idle_porters_are_sent_to_staging_points_with_the_reason(
     staged = _events(recorded["log"], "Porter.Staged")
     assert staged
     for event in staged:
-        assert event["location"] in {"IM-W6", "SU-W6", "ED-TRIAGE"}
+        assert event["location"] in {"IM-W6", "IM-W3", "SU-W6", "ED-TRIAGE"}
         assert "staging point" in event["reason"]
+    assert {e["location"] for e in staged} >= {"IM-W6", "IM-W3"}
 
 
 def test_decisions_record_batches_and_cheaper_loans(recorded: dict[str, Any]) -> None:

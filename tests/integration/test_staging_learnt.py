@@ -75,3 +75,43 @@ def test_only_planners_may_ask_and_bad_bounds_name_the_field(
     client.call(DISPATCHER, "GET", "/policy/staging-suggestion", 403)
     refusal = client.call(PLANNER, "GET", "/policy/staging-suggestion?days=0", 422)
     assert "days" in str(refusal)
+
+
+def test_several_points_are_chosen_to_shorten_the_walks_not_by_count_alone() -> None:
+    """Riverside's two campuses: the north wards call most, but a second point goes south,
+    where a porter waiting at the north wards would walk a quarter of an hour."""
+    site = Hospital.from_data(riverside())
+    calls = (
+        [("wards", 9, "N-W1")] * 5 + [("wards", 9, "N-W2")] * 4 + [("wards", 9, "S-THEATRE")] * 2
+    )
+    one, _ = learn_staging(calls, min_calls=3)
+    two, _ = learn_staging(calls, min_calls=3, points=2, travel=site.layout.travel_minutes)
+    assert one == {"wards": {9: "N-W1"}}
+    assert two == {"wards": {9: ["N-W1", "S-THEATRE"]}}
+
+
+def test_a_point_that_would_shorten_no_walk_is_not_added() -> None:
+    site = Hospital.from_data(riverside())
+    calls = [("wards", 9, "N-W1")] * 4
+    points, _ = learn_staging(calls, min_calls=3, points=3, travel=site.layout.travel_minutes)
+    assert points == {"wards": {9: ["N-W1"]}}
+
+
+def test_a_planner_may_ask_for_several_points_an_hour_and_publish_them(
+    api: tuple[Api, ManualClock],
+) -> None:
+    client, _ = api
+    for i, origin in enumerate(["N-W1", "N-W1", "N-W2", "S-THEATRE", "S-THEATRE"]):
+        submit(client, origin, f"spread-{i}")
+    learnt = client.call(PLANNER, "GET", "/policy/staging-suggestion?days=7&points=2")
+    assert learnt["points"] == 2
+    assert learnt["staging"]["wards"] == {"9": ["N-W1", "S-THEATRE"]}
+    published = client.call(
+        PLANNER,
+        "PATCH",
+        "/policy",
+        json={"document": {"anticipation": {"staging": learnt["staging"]}}, "note": "spread"},
+    )
+    assert published["document"]["anticipation"]["staging"] == learnt["staging"]
+    refusal = client.call(PLANNER, "GET", "/policy/staging-suggestion?points=13", 422)
+    assert "points" in str(refusal)

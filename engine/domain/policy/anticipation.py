@@ -18,6 +18,7 @@ _STRICT = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 Hour = Annotated[int, Field(ge=0, le=23)]
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 GroupName = Annotated[str, Field(min_length=1, max_length=40)]
+Points = Annotated[list[Code], Field(min_length=1, max_length=12)]
 
 
 class Anticipation(BaseModel):
@@ -29,10 +30,14 @@ class Anticipation(BaseModel):
       round when they share their origin and their destination (a ward's specimens for
       the lab): one walk, one trip, whatever `max_jobs_per_porter` says. Batches then
       always share a destination, so a porter never has two places to be at once.
-    - `staging`: by group and hour of the hospital's day, a location (a planner's
-      choice). On each of the driver's ticks, a porter of that group who has been free
-      for `staging_idle_minutes`, with no job, is sent there (a `Porter.Staged` event
-      with the place and the reason), so the next call from near it is answered sooner.
+    - `staging`: by group and hour of the hospital's day, a location or a list of them
+      (a planner's choice, or learnt from the site's log). On each of the driver's
+      ticks, a porter of that group who has been free for `staging_idle_minutes`, with
+      no job, is sent to the point with the fewest of the group's porters waiting at or
+      walking to it (the first listed on a tie), as a `Porter.Staged` event with the
+      place and the reason: the next call from near any point is answered sooner. One
+      porter per point spreads a group over its wards; a stat call seldom waits for a
+      walk across the hospital.
     """
 
     model_config = _STRICT
@@ -41,11 +46,19 @@ class Anticipation(BaseModel):
     lending_scale: float = Field(default=1.0, gt=0, le=100)
     batching: bool = False
     batch_size: int = Field(default=3, ge=2, le=6)
-    staging: dict[GroupName, dict[Hour, Code]] = Field(default_factory=dict, max_length=50)
+    staging: dict[GroupName, dict[Hour, Code | Points]] = Field(default_factory=dict, max_length=50)
     staging_idle_minutes: int = Field(default=2, ge=0, le=240)
 
+    def staging_points(self, group: str, hour: int) -> list[str]:
+        points = self.staging.get(group, {}).get(hour)
+        if points is None:
+            return []
+        return [points] if isinstance(points, str) else list(points)
+
     def staging_point(self, group: str, hour: int) -> str | None:
-        return self.staging.get(group, {}).get(hour)
+        """The first point: the one a lone idle porter goes to."""
+        points = self.staging_points(group, hour)
+        return points[0] if points else None
 
     @property
     def off(self) -> bool:

@@ -97,3 +97,26 @@ def test_idle_minutes_are_bounded() -> None:
     data = PolicyDocument().to_data() | {"anticipation": {"staging_idle_minutes": 241}}
     with pytest.raises(InvalidInput, match=r"anticipation\.staging_idle_minutes"):
         PolicyDocument.parse(data)
+
+
+SPREAD = Anticipation(staging={"internal": {9: [FAR, NEAR]}})
+
+
+def test_idle_porters_spread_over_the_groups_points_one_each_before_any_gets_two() -> None:
+    moves = staging_moves([idle("a"), idle("b"), idle("c")], SPREAD, 9, NOW, {})
+    assert [(m.porter_id, m.location) for m in moves] == [("a", FAR), ("b", NEAR), ("c", FAR)]
+    assert f"({FAR}, {NEAR}), {NEAR} has the fewest porters waiting" in moves[1].reason
+
+
+def test_a_porter_waiting_at_a_point_holds_it_so_the_next_goes_to_another() -> None:
+    waiting = idle("a", location=FAR)
+    [move] = staging_moves([waiting, idle("b")], SPREAD, 9, NOW, {})
+    assert (move.porter_id, move.location) == ("b", NEAR)
+    # one sent to a point (and walking there) holds it too
+    assert staging_moves([idle("a"), idle("b")], SPREAD, 9, NOW, {"a": NEAR})[0].location == FAR
+
+
+def test_a_list_of_points_is_checked_like_one_naming_the_hour() -> None:
+    data = PolicyDocument().to_data() | {"anticipation": {"staging": {"internal": {"9": []}}}}
+    with pytest.raises(InvalidInput, match=r"anticipation\.staging\.internal\.9"):
+        PolicyDocument.parse(data)
