@@ -41,7 +41,7 @@ async def _reader(
     if runtime is None or credentials is None:
         return False
     try:
-        principal = await authenticate(runtime, credentials)
+        principal = await authenticate(request, credentials)
     except HTTPException:
         return False
     return principal.role in READERS
