@@ -288,6 +288,8 @@ def main() -> None:
                         "points": sum(1 if isinstance(p, str) else len(p) for p in hours),
                     }
     out["goals"] = goals(out["hospitals"])
+    if "engine+anticipation" in labels:
+        out["goals_with_anticipation"] = goals(out["hospitals"], "engine+anticipation")
     out["seconds"] = round(time.perf_counter() - started, 1)
     out["reference_seconds"] = reference
     print(json.dumps(out, indent=1, allow_nan=False))

@@ -14,6 +14,8 @@ from typing import Any
 PRIORITIES = ("stat", "asap", "urgent", "routine")
 QUANTILES = ("p50", "p95", "p99")
 ENGINE, PHONE_DESK, GREEDY = "engine", "phone_desk", "greedy"
+ANTICIPATING = "engine+anticipation"
+ENGINES = (ENGINE, ANTICIPATING)  # each judged against the baselines and the goals
 
 # The issue's goals.
 VS_PHONE_DESK = 0.60  # at least 40% fewer late jobs than the phone desk
@@ -81,23 +83,24 @@ def summarise(
     out: dict[str, Any] = {"strategies": {label: _spreads(r) for label, r in runs.items()}}
     if bounds:
         out["hindsight"] = _spreads(bounds)
-    if ENGINE in runs:
+    for label in (e for e in ENGINES if e in runs):
         engine: dict[str, Any] = {}
         for base in (PHONE_DESK, GREEDY):
             if base in runs:
-                engine[f"late_vs_{base}"] = ratio(runs[ENGINE], runs[base])
+                engine[f"late_vs_{base}"] = ratio(runs[label], runs[base])
         if GREEDY in runs and bounds:
-            engine["gap_closed"] = gap_closed(runs[ENGINE], runs[GREEDY], bounds)
+            engine["gap_closed"] = gap_closed(runs[label], runs[GREEDY], bounds)
             engine["greedy_late_vs_hindsight"] = {
                 "greedy_mean": out["strategies"][GREEDY]["late_jobs"]["mean"],
                 "hindsight_mean": out["hindsight"]["late_jobs"]["mean"],
             }
-        out["engine"] = engine
+        out[label] = engine
     return out
 
 
-def goals(hospitals: dict[str, Any]) -> dict[str, Any]:
-    """The issue's goals, judged per hospital and load, with the figures they rest on."""
+def goals(hospitals: dict[str, Any], label: str = ENGINE) -> dict[str, Any]:
+    """The issue's goals for one engine variant (`label`), judged per hospital and load,
+    with the figures they rest on."""
     out: dict[str, Any] = {
         "targets": {
             "late_vs_phone_desk": f"<= {VS_PHONE_DESK} (pooled over seeds), at every load",
@@ -112,7 +115,7 @@ def goals(hospitals: dict[str, Any]) -> dict[str, Any]:
         mine: dict[str, Any] = {"late_vs_phone_desk": {}, "stat_pickup_within_5_min": {},
                                 "gap_closed": {}}  # fmt: skip
         for level, block in loads.items():
-            engine = block.get("engine", {})
+            engine = block.get(label, {})
             if "late_vs_phone_desk" in engine:
                 r = engine["late_vs_phone_desk"]["pooled"]
                 ok = r is not None and r <= VS_PHONE_DESK
@@ -123,13 +126,13 @@ def goals(hospitals: dict[str, Any]) -> dict[str, Any]:
                 ok = g is not None and g >= GAP_CLOSED
                 mine["gap_closed"][level] = {"fraction": g, "met": ok}
                 met.append(ok)
-            stat = block["strategies"].get(ENGINE, {}).get("stat_pickup_within_5_min", {})
+            stat = block["strategies"].get(label, {}).get("stat_pickup_within_5_min", {})
             if float(level) <= GREEDY_LEVEL + 1e-9 and stat.get("n"):
                 ok = stat["mean"] >= STAT_FAST
                 mine["stat_pickup_within_5_min"][level] = {"share": stat["mean"], "met": ok}
                 met.append(ok)
         near = min(loads, key=lambda lv: abs(float(lv) - GREEDY_LEVEL), default=None)
-        vs = loads[near].get("engine", {}).get("late_vs_greedy") if near is not None else None
+        vs = loads[near].get(label, {}).get("late_vs_greedy") if near is not None else None
         if vs is not None and abs(float(near) - GREEDY_LEVEL) <= 0.05:
             ok = vs["pooled"] is not None and vs["pooled"] <= VS_GREEDY
             mine["late_vs_greedy"] = {"load": near, "ratio": vs["pooled"], "met": ok}

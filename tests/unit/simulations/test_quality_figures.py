@@ -48,3 +48,20 @@ def test_the_goals_are_judged_on_the_pooled_figures_at_their_loads() -> None:
     assert mine["gap_closed"]["0.85"] == {"fraction": round(2 / 6, 4), "met": False}
     assert mine["stat_pickup_within_5_min"] == {"0.85": {"share": 0.95, "met": True}}
     assert judged["all_met"] is False
+
+
+def test_the_engine_with_anticipation_is_judged_on_its_own_figures() -> None:
+    runs = {
+        "engine": seeds(9),
+        "engine+anticipation": seeds(5),
+        "phone_desk": seeds(20),
+        "greedy": seeds(10),
+    }
+    block = summarise(runs, seeds(0), 0.85)
+    assert block["engine"]["late_vs_greedy"]["pooled"] == 0.9
+    assert block["engine+anticipation"]["late_vs_greedy"]["pooled"] == 0.5
+    hospitals = {"h": {"loads": {"0.85": block}}}
+    assert goals(hospitals)["h"]["late_vs_greedy"]["met"] is False
+    judged = goals(hospitals, "engine+anticipation")["h"]
+    assert judged["late_vs_greedy"] == {"load": "0.85", "ratio": 0.5, "met": True}
+    assert judged["gap_closed"]["0.85"] == {"fraction": 0.5, "met": True}
