@@ -31,11 +31,14 @@ def staging_moves(
     hour: int,
     now: datetime,
     staged: Mapping[str, str | None],
+    travel: Callable[[str, str], float] | None = None,
 ) -> list[StagingMove]:
     """Moves for the porters (by badge) who should go to one of their group's points for
     `hour` (0-23, the hospital's local time); `staged`: where each porter was last sent.
     A porter at a point, or sent to one, holds it; each porter sent goes to the point of
-    the group that fewest hold (the first listed on a tie), so idle porters spread."""
+    the group that fewest hold (the first listed on a tie), so idle porters spread; and
+    with `travel` (minutes between two places) the waiting porter nearest that point is
+    the one sent, so the group walks as little as it can to spread (ties by badge)."""
     if not anticipation.staging:
         return []
     idle = timedelta(minutes=anticipation.staging_idle_minutes)
@@ -51,9 +54,21 @@ def staging_moves(
             held[porter.group, holding] = held.get((porter.group, holding), 0) + 1
         elif porter.free_since is not None and now - porter.free_since >= idle:
             waiting.append((porter, points))
+
+    def walk(porter: PorterSpec, point: str) -> float:
+        if travel is None:
+            return 0.0
+        return float("inf") if porter.location is None else travel(porter.location, point)
+
     moves = []
-    for porter, points in waiting:
-        point = min(points, key=lambda c: (held.get((porter.group, c), 0), points.index(c)))
+    while waiting:
+        candidates = []
+        for porter, points in waiting:
+            point = min(points, key=lambda c: (held.get((porter.group, c), 0), points.index(c)))
+            rank = (held.get((porter.group, point), 0), points.index(point))
+            candidates.append((rank, walk(porter, point), porter.badge, porter, points, point))
+        *_, porter, points, point = min(candidates, key=lambda c: c[:3])
+        waiting = [(p, ps) for p, ps in waiting if p is not porter]
         held[porter.group, point] = held.get((porter.group, point), 0) + 1
         if len(points) == 1:
             where = f"the {porter.group} group's staging point for {_hours(hour)} is {point}"

@@ -41,7 +41,9 @@ class Staging:
             porters = [p for p in board.porters.values() if p.on_shift]
             specs = [porter_spec(p, set()) for p in porters]
             staged = {str(p.id): p.staged_to for p in porters}
-        moves = staging_moves(specs, anticipation, hour, now, staged)
+        moves = staging_moves(
+            specs, anticipation, hour, now, staged, self.app.layout.travel_minutes
+        )
         if not moves:
             return 0
         try:

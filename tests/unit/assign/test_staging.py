@@ -16,7 +16,7 @@ from engine.domain.errors import InvalidInput
 from engine.domain.policy.anticipation import Anticipation
 from engine.domain.policy.document import PolicyDocument
 
-from .builders import FAR, HERE, NEAR, NOW, porter
+from .builders import CODES, FAR, HERE, NEAR, NOW, TRAVEL, porter
 
 POINTS = Anticipation(staging={"internal": {9: FAR}, "surgical": {9: NEAR, 10: HERE}})
 
@@ -120,3 +120,16 @@ def test_a_list_of_points_is_checked_like_one_naming_the_hour() -> None:
     data = PolicyDocument().to_data() | {"anticipation": {"staging": {"internal": {"9": []}}}}
     with pytest.raises(InvalidInput, match=r"anticipation\.staging\.internal\.9"):
         PolicyDocument.parse(data)
+
+
+def test_with_walks_known_the_porter_nearest_the_emptiest_point_is_the_one_sent() -> None:
+    minutes = TRAVEL.between
+    near_far = min(
+        (c for c in CODES if c not in (FAR, NEAR, HERE)), key=lambda c: (minutes(c, FAR), c)
+    )
+    assert minutes(near_far, FAR) < minutes(HERE, FAR)
+    porters = [idle("a"), idle("b", location=near_far)]  # a waits at HERE
+    blind = staging_moves(porters, SPREAD, 9, NOW, {})
+    assert [(m.porter_id, m.location) for m in blind] == [("a", FAR), ("b", NEAR)]
+    seeing = staging_moves(porters, SPREAD, 9, NOW, {}, minutes)
+    assert [(m.porter_id, m.location) for m in seeing] == [("b", FAR), ("a", NEAR)]
