@@ -100,10 +100,10 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 AppDep = Annotated[DispatchApp, Depends(get_app)]
 
 
-async def authenticate(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def authenticate(request: Request, credentials: Credentials) -> Principal:
     if credentials is None:
         raise unauthorised("send a bearer token: Authorization: Bearer <token>")
     runtime: Runtime = request.app.state.runtime
@@ -130,9 +130,6 @@ async def caller_key(
 
 
 IdempotencyKey = Annotated[str, Depends(caller_key)]
-
-
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def allow(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from quality_figures import PRIORITIES, QUANTILES, goals, summarise
+from quality_figures import ANTICIPATING, PRIORITIES, QUANTILES, goals, summarise
 from reference import reference_seconds
 
 from engine.hospital import Hospital
@@ -74,7 +74,7 @@ VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
     "greedy": Variant("greedy"),
     "engine": Variant("optimal"),
-    "engine+anticipation": Variant(
+    ANTICIPATING: Variant(
         "optimal", {"anticipation": {"batching": True, "lending_widens": True}}, staging_points=3
     ),
 }
@@ -223,7 +223,7 @@ def main() -> None:
     bounds: dict[tuple[str, float], dict[int, dict[str, float | None]]] = {}
     with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(args.processes) as pool:
         jobs: list[tuple[tuple[str, float, str], Scenario, int, bool]] = []
-        learning: list[tuple[tuple[str, float, str], Scenario]] = []
+        learning: dict[tuple[str, float, str], Scenario] = {}  # runs waiting for staging
         learnt: dict[tuple[str, float, str], dict[str, Any]] = {}
         for name, base in hospitals(Path(tmp)).items():
             if name not in args.hospitals.split(","):
@@ -241,7 +241,7 @@ def main() -> None:
                     key = (name, level, label)
                     runs[key] = {}
                     if VARIANTS[label].staging_points:  # its runs wait for what it learns
-                        learning.append((key, scenario))
+                        learning[key] = scenario
                         continue
                     jobs += [(key, VARIANTS[label].of(scenario), s, bounded and label == BOUND_FROM)
                              for s in seeds]  # fmt: skip
@@ -249,7 +249,7 @@ def main() -> None:
         jobs.sort(key=lambda j: (-j[1].demand.jobs_per_day, j[0][2] != "engine", j[2]))
         pending: set[Future[Any]] = {
             pool.submit(_learn, key, VARIANTS["engine"].of(sc), VARIANTS[key[2]].staging_points)
-            for key, sc in learning
+            for key, sc in learning.items()
         }
         pending |= {pool.submit(_simulate, *j) for j in jobs}
         done_runs, total = 0, len(jobs) + len(learning) * len(seeds)
@@ -260,9 +260,8 @@ def main() -> None:
                 if len(result) == 2:  # staging learnt: the variant's runs can start
                     key, staging = result
                     learnt[key] = staging
-                    scenario = dict(learning)[key]
-                    pending |= {pool.submit(_simulate, key, VARIANTS[key[2]].of(scenario, staging),
-                                            s, False) for s in seeds}  # fmt: skip
+                    scenario = VARIANTS[key[2]].of(learning[key], staging)
+                    pending |= {pool.submit(_simulate, key, scenario, s, False) for s in seeds}
                     continue
                 if len(result) == 3:  # a bound
                     key2, seed, flat = result
@@ -288,8 +287,8 @@ def main() -> None:
                         "points": sum(1 if isinstance(p, str) else len(p) for p in hours),
                     }
     out["goals"] = goals(out["hospitals"])
-    if "engine+anticipation" in labels:
-        out["goals_with_anticipation"] = goals(out["hospitals"], "engine+anticipation")
+    if ANTICIPATING in labels:
+        out["goals_with_anticipation"] = goals(out["hospitals"], ANTICIPATING)
     out["seconds"] = round(time.perf_counter() - started, 1)
     out["reference_seconds"] = reference
     print(json.dumps(out, indent=1, allow_nan=False))

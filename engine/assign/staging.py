@@ -42,10 +42,9 @@ def staging_moves(
     if not anticipation.staging:
         return []
     idle = timedelta(minutes=anticipation.staging_idle_minutes)
-    ordered = sorted(porters, key=lambda p: p.badge)
     held: dict[tuple[str, str], int] = {}
     waiting = []
-    for porter in ordered:
+    for porter in sorted(porters, key=lambda p: p.badge):
         points = anticipation.staging_points(porter.group, hour)
         if not points or not porter.on_shift or porter.on_break or porter.active_jobs:
             continue
@@ -54,6 +53,10 @@ def staging_moves(
             held[porter.group, holding] = held.get((porter.group, holding), 0) + 1
         elif porter.free_since is not None and now - porter.free_since >= idle:
             waiting.append((porter, points))
+
+    def emptiest(porter: PorterSpec, points: list[str]) -> tuple[int, int, str]:
+        """(porters holding it, place in the list, point) of the group's emptiest point."""
+        return min((held.get((porter.group, c), 0), i, c) for i, c in enumerate(points))
 
     def walk(porter: PorterSpec, point: str) -> float:
         if travel is None:
@@ -64,10 +67,10 @@ def staging_moves(
     while waiting:
         candidates = []
         for porter, points in waiting:
-            point = min(points, key=lambda c: (held.get((porter.group, c), 0), points.index(c)))
-            rank = (held.get((porter.group, point), 0), points.index(point))
-            candidates.append((rank, walk(porter, point), porter.badge, porter, points, point))
-        *_, porter, points, point = min(candidates, key=lambda c: c[:3])
+            count, index, point = emptiest(porter, points)
+            candidates.append((count, index, walk(porter, point), porter.badge, porter, points))
+        *_, porter, points = min(candidates, key=lambda c: c[:4])
+        point = emptiest(porter, points)[2]
         waiting = [(p, ps) for p, ps in waiting if p is not porter]
         held[porter.group, point] = held.get((porter.group, point), 0) + 1
         if len(points) == 1:
