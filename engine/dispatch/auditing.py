@@ -18,7 +18,12 @@ import numpy as np
 
 from engine.assign import AssignmentProblem, job_options, leave_cost
 from engine.assign.rules import Feasibility
-from engine.dispatch.decisions import get_decision, recorded_jobs, recorded_problem
+from engine.dispatch.decisions import (
+    get_decision,
+    recorded_jobs,
+    recorded_porters,
+    recorded_problem,
+)
 from engine.dispatch.explaining import assignment_view, decision_view, porter_names
 from engine.domain.decision.aggregate import Decision
 from engine.domain.decision.inputs import considered
@@ -31,14 +36,9 @@ def _local(value: str | None, tz: tzinfo) -> str | None:
     return None if value is None else datetime.fromisoformat(value).astimezone(tz).isoformat()
 
 
-def _eligible(app: DispatchApp, decision: Decision) -> tuple[list[int], list[int]] | None:
+def _eligible(problem: AssignmentProblem) -> tuple[list[int], list[int]]:
     """For each job, how many porters it could have gone to; for each porter, how many
-    jobs they could have taken: by the solver's own masks. None when the inputs cannot be
-    re-built (the site's travel times changed since)."""
-    try:
-        problem = recorded_problem(app, decision)
-    except InvalidInput:
-        return None
+    jobs they could have taken: by the solver's own masks."""
     feasible = Feasibility.build(problem.arrays, problem.policy).feasible
     return (
         [int(n) for n in np.count_nonzero(feasible, axis=1)],
@@ -119,8 +119,20 @@ def round_inputs(app: DispatchApp, decision: Decision, service: Service) -> dict
     did with each job and the jobs it gave each porter."""
     names, tz = porter_names(decision, service), service.tz
     result = decision.result
-    jobs, porters = recorded_jobs(app, decision.problem), decision.problem.get("porters", [])
-    counts = _eligible(app, decision)
+    try:
+        problem: AssignmentProblem | None = recorded_problem(app, decision)
+    except InvalidInput:  # the site's travel times changed since: no counts, inputs still
+        problem = None
+    if problem is None:
+        jobs, porters = (
+            recorded_jobs(app, decision.problem),
+            recorded_porters(app, decision.problem),
+        )
+        counts = None
+    else:
+        jobs = [spec.to_data() for spec in problem.jobs]
+        porters = [spec.to_data() for spec in problem.porters]
+        counts = _eligible(problem)
     given: dict[str, list[str]] = {}
     for a in result.get("assignments", []):
         for pid in a["porter_ids"]:

@@ -16,7 +16,7 @@ from engine.assign import AssignmentResult, explain
 from engine.dispatch.decisions import get_decision, recorded_problem
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.decision.aggregate import Decision
-from engine.domain.decision.inputs import considered
+from engine.domain.decision.inputs import considered, porters_considered
 from engine.domain.ids import porter_id
 from engine.projections.service import Service
 from engine.write.application import DispatchApp
@@ -60,7 +60,7 @@ def decision_view(decision: Decision, service: Service) -> dict[str, Any]:
         "objective": result.get("objective"),
         "fingerprint": result.get("fingerprint"),
         "jobs_considered": len(considered(decision.problem)),
-        "porters_considered": len(decision.problem.get("porters", [])),
+        "porters_considered": porters_considered(decision.problem),
         "assignments": [assignment_view(a, names) for a in result.get("assignments", [])],
         "unassigned": result.get("unassigned", []),
         "exclusions": result.get("exclusions", {}),

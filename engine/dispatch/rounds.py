@@ -129,6 +129,7 @@ class Dispatcher:
                 return None
             problem = self._problem(policy)
             versions = {s.id: self._specs[UUID(s.id)][0] for s in problem.jobs}
+            versions.update({s.id: self._porters[UUID(s.id)][0][0] for s in problem.porters})
             number = self.board.decisions + 1
         if all(j.assigned_porters for j in problem.jobs):
             return None  # nothing waits (only jobs already held, which could move)

@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.domain import events as ev
-from engine.domain.decision.inputs import considered
+from engine.domain.decision.inputs import considered, porters_considered
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Rounds:
             status=result.get("status"),
             strategy=result.get("strategy"),
             jobs_considered=len(jobs),
-            porters_considered=len(event.problem.get("porters", [])),
+            porters_considered=porters_considered(event.problem),
             jobs_placed=len(result.get("assignments", [])),
             jobs_waiting=len(result.get("unassigned", [])),
         )

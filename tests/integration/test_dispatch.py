@@ -197,3 +197,28 @@ def test_rounds_that_leave_a_job_waiting_for_one_reason_make_one_timeline_entry(
         assert waits[-1]["decision"] == max(
             d.number for d in made if d is not None and str(jid) in str(d.problem)
         )
+
+
+def test_a_round_names_its_porters_and_policy_by_version_and_replays_after_both_change(
+    morning: DispatchApp, clock: ManualClock
+) -> None:
+    """Every porter on shift is in every round: inline, their specs were most of each
+    round's record. By (id, version) the record stays small, and a round replays to what
+    it decided even after its porters moved on and the policy was replaced."""
+    jid = submit(morning, "by-version-1")
+    first = Dispatcher(morning).run_round("job submitted")
+    assert first is not None
+    refs = first.problem["porter_refs"]
+    assert len(refs) >= 10
+    assert "porters" not in first.problem and "policy" not in first.problem
+    assert len(json.dumps(first.problem)) < 80 * len(refs) + 500
+    (holder,) = morning.job(jid).porter_ids
+    clock.advance(minutes=3)
+    morning.report_location(UUID(holder), "LAB")
+    morning.amend_policy({"max_jobs_per_porter": 1}, published_by="planner")
+    submit(morning, "by-version-2", origin="IM-W7")
+    second = Dispatcher(morning).run_round("job submitted")
+    assert second is not None and second.policy_version == first.policy_version + 1
+    for decision in (first, second):
+        recorded, recomputed = replay_decision(morning, decision.number)
+        assert recomputed == recorded

@@ -1,8 +1,8 @@
 """Reading a recorded round's inputs, in either of the forms decisions were stored in.
 
-Read models and auditors need the jobs a round considered and which porters held
-its movable jobs; decisions name jobs by reference (id, version), older ones
-carried each job's whole spec inline.
+Read models and auditors need the jobs and porters a round considered and which
+porters held its movable jobs; decisions name jobs and porters by reference (id,
+version), older ones carried their whole specs inline.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ def considered(problem: Mapping[str, Any]) -> list[str]:
     if "job_refs" in problem:
         return [ref[0] for ref in problem["job_refs"]]
     return [job["id"] for job in problem.get("jobs", [])]
+
+
+def porters_considered(problem: Mapping[str, Any]) -> int:
+    """How many porters a recorded round considered."""
+    if "porter_refs" in problem:
+        return len(problem["porter_refs"])
+    return len(problem.get("porters", []))
 
 
 def held(problem: Mapping[str, Any]) -> dict[str, list[str]]:
