@@ -94,6 +94,7 @@ class Simulation:
         self.shifts = shifts
         self.queue: list[_Event] = []
         self.seq = 0
+        self._queued: dict[str, list[tuple[UUID, int]]] = {}  # porter -> jobs after this one
         self.wake_at: datetime | None = self.start
         self.site.board.listeners.append(self._told)
         self.wake_at = None  # the driver first looks once the site is set up (`run`)
@@ -294,9 +295,16 @@ class Simulation:
         return base * service.travel_factor * noise
 
     def _acknowledge(self, jid: UUID, n: int) -> None:
+        """The porters answer, unless one of them is still carrying another job: a job
+        given to a porter about to finish is answered after the hand-over (until then a
+        round may still give it to someone free sooner)."""
         job = self._current(jid, n, Status.ASSIGNED)
         if job is None:
             return
+        for pid in job.porter_ids:
+            if self._carrying(pid, jid):
+                self._queued.setdefault(pid, []).append((jid, n))
+                return
         lead = self.app.porter(UUID(job.porter_ids[0]))
         if self.rng.random() < self.scenario.service.decline_rate:
             why = Transition(reason=Reason.PORTER_DECLINED, note="simulated", by=lead.badge)
@@ -309,6 +317,12 @@ class Simulation:
             self._walk(self.app.porter(UUID(p)).location, job.origin.code) for p in job.porter_ids
         )
         self.after(walk, self._pick_up, jid, n, 0)
+
+    def _carrying(self, pid: str, other_than: UUID) -> bool:
+        return any(
+            j != str(other_than) and self.app.job(UUID(j)).status is Status.IN_PROGRESS
+            for j in self.app.porter(UUID(pid)).active_jobs
+        )
 
     def _pick_up(self, jid: UUID, n: int, waited: int) -> None:
         job = self._current(jid, n, Status.ACKNOWLEDGED)
@@ -361,3 +375,6 @@ class Simulation:
             Complete(received_by="ward staff"),
             by=Actor(badges[0], "porter"),
         )
+        for pid in job.porter_ids:  # on to what they were given meanwhile
+            for queued in self._queued.pop(pid, []):  # their phone, read as any other
+                self.after(self.scenario.service.acknowledge_minutes, self._acknowledge, *queued)

@@ -112,6 +112,8 @@ class PorterArrays:
     active: I
     jobs_today: I
     free_since: F  # +inf when not free
+    busy: F  # minutes until a finishing porter is free (0 for everyone else)
+    finishing: B  # one job under way, due soon: a candidate for one more (`PorterSpec`)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class ProblemArrays:
         # Rows by job origin, then columns by porter location: two cache-friendly gathers.
         by_origin = np.ascontiguousarray(padded.T)[jobs.origin]
         travel = np.ascontiguousarray(by_origin[:, porters.location])
+        if porters.finishing.any():  # from where they will be free, once they are
+            travel += porters.busy[None, :]
         kept = np.zeros((len(problem.jobs), len(problem.porters)), dtype=bool)
         declined = np.zeros_like(kept)
         p_index = problem.porter_index
@@ -270,6 +274,8 @@ def porter_row(porter: PorterSpec) -> tuple[Any, ...]:
         porter.active_jobs,
         porter.jobs_this_shift,
         None if porter.free_since is None else micros(porter.free_since),
+        None if porter.free_at is None or not porter.finishing else micros(porter.free_at),
+        porter.free_location if porter.finishing else porter.location,
     )
 
 
@@ -279,9 +285,10 @@ def _after_or_inf(values: tuple[int | None, ...], now: int) -> list[float]:
 
 def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> PorterArrays:
     now, index = micros(problem.now), problem.travel.index
-    raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 8
+    raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 10
     return PorterArrays(
-        location=np.array([-1 if c is None else index[c] for c in raw[0]], np.int64),
+        # A finishing porter is placed where they will be free (`PorterSpec`).
+        location=np.array([-1 if c is None else index[c] for c in raw[9]], np.int64),
         group=np.array([groups[g] for g in raw[1]], np.int64),
         skills=_bits(raw[2]),
         available=np.array(raw[3], bool),
@@ -289,4 +296,16 @@ def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> Port
         active=np.array(raw[5], np.int64),
         jobs_today=np.array(raw[6], np.int64),
         free_since=np.array(_after_or_inf(raw[7], now), np.float64),
+        busy=np.array([0.0 if v is None else max((v - now) / 60e6, 0.0) for v in raw[8]]),
+        finishing=np.array([v is not None for v in raw[8]], bool),
     )
+
+
+def porter_arrival(problem: AssignmentProblem, porter: PorterSpec, origin: str) -> float:
+    """Minutes until `porter` can be at `origin`: the pair rules' form of `travel`, to the
+    bit (a finishing porter first finishes, then walks from where that leaves them)."""
+    if not porter.finishing:
+        return problem.travel.between(porter.location, origin)
+    assert porter.free_at is not None
+    busy = max((micros(porter.free_at) - micros(problem.now)) / 60e6, 0.0)
+    return problem.travel.between(porter.free_location, origin) + busy

@@ -146,6 +146,12 @@ class PorterSpec:
     `active_jobs` counts only jobs the porter has acknowledged or started: those
     cannot move. Jobs assigned but not yet acknowledged are in the problem's
     job list instead, so the solver may move them at a churn cost.
+
+    `free_at` and `free_location`, set together, make a porter *finishing*: their one
+    job is under way and due to be handed over at `free_location` at about `free_at`
+    (policy `anticipation.finishing_minutes`). Such a porter is a candidate for one
+    more job, which they start from there, then: every minute until then counts as
+    travel, so a free porter as near is always preferred.
     """
 
     id: str
@@ -159,6 +165,12 @@ class PorterSpec:
     active_jobs: int = 0
     jobs_this_shift: int = 0
     free_since: datetime | None = None
+    free_at: datetime | None = None
+    free_location: str | None = None
+
+    @property
+    def finishing(self) -> bool:
+        return self.free_at is not None and self.free_location is not None
 
     def to_data(self) -> dict[str, Any]:
         """Plain data; built once per spec, since a spec never changes (callers may not edit it)."""
@@ -166,6 +178,13 @@ class PorterSpec:
 
     @cached_property
     def _data(self) -> dict[str, Any]:
+        data = self._plain
+        if self.finishing:  # only then: the data of every other porter is as it always was
+            data = {**data, "free_at": _time(self.free_at), "free_location": self.free_location}
+        return data
+
+    @cached_property
+    def _plain(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "badge": self.badge,
@@ -198,6 +217,7 @@ class PorterSpec:
             (row[4], row[7]),  # shift end, free since
             self.active_jobs,
             self.jobs_this_shift,
+            *((row[8], self.free_location) if self.finishing else ()),  # as before, unless
         )
 
     @classmethod
@@ -214,6 +234,8 @@ class PorterSpec:
             active_jobs=int(data["active_jobs"]),
             jobs_this_shift=int(data["jobs_this_shift"]),
             free_since=_parse_time(data["free_since"]),
+            free_at=_parse_time(data.get("free_at")),
+            free_location=data.get("free_location"),
         )
 
 
@@ -241,8 +263,9 @@ class AssignmentProblem:
                 if code not in known:
                     raise ValueError(f"job {job.id}: unknown location {code!r}")
         for porter in self.porters:
-            if porter.location is not None and porter.location not in known:
-                raise ValueError(f"porter {porter.id}: unknown location {porter.location!r}")
+            for place in (porter.location, porter.free_location):
+                if place is not None and place not in known:
+                    raise ValueError(f"porter {porter.id}: unknown location {place!r}")
 
     @cached_property
     def arrays(self) -> ProblemArrays:

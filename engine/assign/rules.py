@@ -26,7 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
-from engine.assign.arrays import B, ProblemArrays, minutes_between
+from engine.assign.arrays import B, ProblemArrays, minutes_between, porter_arrival
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 from engine.domain.policy.document import PolicyDocument
 
@@ -75,14 +75,16 @@ def on_duty_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
 
 
 def has_capacity(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    """A finishing porter's job under way does not count: they take the next one after."""
     limit = problem.policy.max_jobs_per_porter
-    if porter.active_jobs >= limit:
+    active = porter.active_jobs - int(porter.finishing)
+    if active >= limit:
         return (
             f"porter {porter.badge} already holds {porter.active_jobs} job(s), "
             f"the most the policy allows ({limit})"
         )
     batchable = job.kind in problem.policy.batch_kinds and job.porters_needed == 1
-    if porter.active_jobs > 0 and not batchable:
+    if active > 0 and not batchable:
         return (
             f"porter {porter.badge} is busy with {porter.active_jobs} job(s) "
             f"and a {job.kind.value} job cannot be added to a batch"
@@ -91,7 +93,7 @@ def has_capacity(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -
 
 
 def has_capacity_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
-    active = a.porters.active[None, :]
+    active = (a.porters.active - a.porters.finishing)[None, :]
     full = active >= policy.max_jobs_per_porter
     return full | ((active > 0) & ~a.jobs.batchable[:, None])
 
@@ -105,7 +107,7 @@ def finishes_before_shift_end(
     if porter.shift_ends_at is None:
         return None
     now = problem.now
-    travel = problem.travel.between(porter.location, job.origin)
+    travel = porter_arrival(problem, porter, job.origin)
     pickup = travel if job.ready_at is None else max(travel, _minutes(job.ready_at, now))
     handling = float(problem.policy.handling_minutes.get(job.kind, 0))
     work = handling + problem.travel.between(job.origin, job.destination)
@@ -194,7 +196,7 @@ def ready_for_pickup(job: JobSpec, porter: PorterSpec, problem: AssignmentProble
     if job.ready_at is None:
         return None
     lead = float(problem.policy.scheduled.lead_minutes)
-    travel = problem.travel.between(porter.location, job.origin)
+    travel = porter_arrival(problem, porter, job.origin)
     if travel < _minutes(job.ready_at, problem.now) - lead:
         return (
             f"job {job.id} is ready at {job.ready_at:%H:%M}; porter {porter.badge} would "

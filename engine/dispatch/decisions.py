@@ -18,6 +18,8 @@ move). Decisions recorded before this carried specs and policy inline; all are r
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +42,11 @@ def stored_problem(problem: AssignmentProblem, versions: Mapping[str, int]) -> d
     data = {"policy_version": problem.policy_version, "now": problem.now.isoformat()}
     data["job_refs"] = [[spec.id, versions[spec.id]] for spec in problem.jobs]
     data["porter_refs"] = [[spec.id, versions[spec.id]] for spec in problem.porters]
+    finishing = {
+        p.id: [p.to_data()["free_at"], p.free_location] for p in problem.porters if p.finishing
+    }
+    if finishing:  # not in the porters' log: when and where the round expected them free
+        data["finishing"] = finishing
     data["held"] = {s.id: list(s.assigned_porters) for s in problem.jobs if s.assigned_porters}
     data["travel_digest"] = problem.travel.digest()
     return data
@@ -64,12 +71,20 @@ def recorded_porters(app: DispatchApp, problem: Mapping[str, Any]) -> list[dict[
     if "porter_refs" not in problem:
         return list(problem.get("porters", []))
     movable = set(held(problem))
+    finishing = problem.get("finishing", {})
     porters = []
     for pid, version in problem["porter_refs"]:
         porter: Aggregate = app.repository.get(UUID(pid), version=version)
         if not isinstance(porter, Porter):
             raise DecisionNotFound(pid)
-        porters.append(porter_spec(porter, movable).to_data())
+        spec = porter_spec(porter, movable)
+        if pid in finishing:
+            spec = replace(
+                spec,
+                free_at=datetime.fromisoformat(finishing[pid][0]),
+                free_location=finishing[pid][1],
+            )
+        porters.append(spec.to_data())
     return porters
 
 

@@ -137,6 +137,7 @@ class Driver(RotaKeeping, Staging, Upkeep):
         self._retries = 0
         self._retry_at: datetime | None = None
         self._roster_changed = False
+        self._picked_up = False
         with board.held():
             self._waiting = {j.id for j in board.open_jobs() if j.status is Status.REQUESTED}
             board.listeners.append(self._on_batch)
@@ -147,6 +148,8 @@ class Driver(RotaKeeping, Staging, Upkeep):
         """Runs inside the board's catch-up, under its lock."""
         for _, event in batch:
             kind = type(event)
+            if kind is ev.JobPickedUp:
+                self._picked_up = True  # someone may now be finishing (see `step`)
             if kind in _WAITING:
                 self._waiting.add(event.originator_id)
             elif kind in _NOT_WAITING:
@@ -210,6 +213,13 @@ class Driver(RotaKeeping, Staging, Upkeep):
                     self._pending.add("timer")
         if self._roster_changed:  # a porter registered, changed or retired: roster at once
             self.staff()
+        if self._picked_up:  # a porter under way may be a candidate, if the policy says so
+            with board.held():
+                self._picked_up = False
+                waiting = bool(self._waiting)
+            if waiting and self.app.policy_document()[1].anticipation.finishing_minutes:
+                with board.held():
+                    self._pending.add("porter_finishing")
         due, ready = self._due(now)
         if due and ready <= now:
             self._round()

@@ -25,7 +25,7 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
-from engine.dispatch.specs import job_order, job_spec, porter_spec
+from engine.dispatch.specs import finishing, job_order, job_spec, porter_spec
 from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
@@ -38,16 +38,31 @@ from engine.write.application import DispatchApp
 LOOKAHEAD = timedelta(hours=1)
 
 
-def _in_pool(job: Job, now: datetime, document: PolicyDocument) -> bool:
+def _in_pool(job: Job, now: datetime, document: PolicyDocument, board: Board) -> bool:
     """Waiting jobs, and jobs the engine gave that a round may still move: not pinned
-    by a person, not yet acknowledged, and within the policy's stability window."""
+    by a person, not yet acknowledged, and within the policy's stability window, or
+    queued behind a job their porter is still carrying (they have not set off)."""
     if job.status is Status.REQUESTED:
         return True
     if job.status is not Status.ASSIGNED or job.pinned or job.assigned_at is None:
         return False
     if job.acknowledged_by:  # one porter of two has said yes: keep them together
         return False
-    return now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds)
+    if now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds):
+        return True
+    return document.anticipation.finishing_minutes > 0 and _queued(job, board)
+
+
+def _queued(job: Job, board: Board) -> bool:
+    for pid in job.porter_ids:
+        porter = board.porters.get(UUID(pid))
+        if porter is not None and any(
+            (other := board.jobs.get(UUID(j))) is not None and other.status is Status.IN_PROGRESS
+            for j in porter.active_jobs
+            if j != str(job.id)
+        ):
+            return True
+    return False
 
 
 class Dispatcher:
@@ -61,7 +76,9 @@ class Dispatcher:
         self.params = params or SolverParams()
         self.travel = Travel.from_site(app.layout)
         self._specs: dict[UUID, tuple[int, JobSpec]] = {}
-        self._porters: dict[UUID, tuple[tuple[int, int], PorterSpec]] = {}
+        self._porters: dict[
+            UUID, tuple[tuple[int, int, tuple[datetime, str] | None], PorterSpec]
+        ] = {}
 
     def _spec(self, job: Job) -> JobSpec:
         """Job specs change only when the job does: cache them by aggregate version."""
@@ -71,14 +88,33 @@ class Dispatcher:
             self._specs[job.id] = cached
         return cached[1]
 
-    def _porter_spec(self, porter: Porter, movable: set[str]) -> PorterSpec:
-        """Porter specs change with the porter, or as their held jobs become movable."""
+    def _porter_spec(
+        self, porter: Porter, movable: set[str], free: tuple[datetime, str] | None = None
+    ) -> PorterSpec:
+        """Porter specs change with the porter, as their held jobs become movable, or as
+        they come to be finishing (`specs.finishing`)."""
         held = sum(1 for j in porter.active_jobs if j not in movable)
         cached = self._porters.get(porter.id)
-        if cached is None or cached[0] != (porter.version, held):
-            cached = ((porter.version, held), porter_spec(porter, movable))
+        if cached is None or cached[0] != (porter.version, held, free):
+            cached = ((porter.version, held, free), porter_spec(porter, movable, free))
             self._porters[porter.id] = cached
         return cached[1]
+
+    def _finishing(
+        self, porters: list[Porter], now: datetime, document: PolicyDocument, movable: set[str]
+    ) -> dict[UUID, tuple[datetime, str]]:
+        """Porters due to be free within the policy's window, with when and where."""
+        window = document.anticipation.finishing_minutes
+        if not window:
+            return {}
+        horizon = now + timedelta(minutes=window)
+        out = {}
+        for p in porters:
+            if p.on_shift and not p.on_break and p.active_jobs:
+                free = finishing(p, self.board.jobs, document, self.travel, movable)
+                if free is not None and free[0] <= horizon:
+                    out[p.id] = free
+        return out
 
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         """The problem as of now: jobs waiting or movable, porters on shift."""
@@ -96,7 +132,8 @@ class Dispatcher:
         jobs = [
             j
             for j in self.board.open.values()
-            if _in_pool(j, now, document) and (j.ready_at is None or j.ready_at <= horizon)
+            if _in_pool(j, now, document, self.board)
+            and (j.ready_at is None or j.ready_at <= horizon)
         ]
         specs = sorted((self._spec(j) for j in jobs), key=job_order)
         movable = {spec.id for spec in specs if spec.assigned_porters}
@@ -108,12 +145,13 @@ class Dispatcher:
             ),
             key=lambda p: p.badge,
         )
+        free = self._finishing(porters, now, document, movable)
         if len(self._specs) > 2 * len(jobs) + 1000:  # forget jobs long gone from the pool
             keep = {j.id for j in jobs}
             self._specs = {k: v for k, v in self._specs.items() if k in keep}
         return AssignmentProblem(
             jobs=tuple(specs),
-            porters=tuple(self._porter_spec(p, movable) for p in porters),
+            porters=tuple(self._porter_spec(p, movable, free.get(p.id)) for p in porters),
             travel=self.travel,
             policy=document,
             policy_version=version,
@@ -159,12 +197,14 @@ class Dispatcher:
             return False
         now = self.app.clock.now()
         if any(
-            j.status is Status.ASSIGNED and _in_pool(j, now, document) for j in board.open.values()
+            j.status is Status.ASSIGNED and _in_pool(j, now, document, self.board)
+            for j in board.open.values()
         ):
             return True
         limit = document.max_jobs_per_porter
+        finishing = 1 if document.anticipation.finishing_minutes else 0
         return any(
-            p.on_shift and not p.on_break and len(p.active_jobs) < limit
+            p.on_shift and not p.on_break and len(p.active_jobs) < limit + finishing
             for p in board.porters.values()
         )
 
@@ -216,10 +256,11 @@ class Dispatcher:
                 porter(pid).drop_job(job.id, "released", now)
             job.release(Reason.REOPTIMISED, f"decision {decision.number}", ENGINE, now)
             jobs[job.id] = job
+        after = {UUID(p.id) for p in problem.porters if p.finishing}  # one more, queued
         for job, chosen in plan:
             job.assign(chosen, ENGINE, decision.id, now)
             capacity = document.capacity_for(job.kind)
             for pid in chosen:
-                porter(pid).take_job(job.id, capacity, now)
+                porter(pid).take_job(job.id, capacity + (pid in after), now)
             jobs[job.id] = job
         return [*jobs.values(), *porters.values()]

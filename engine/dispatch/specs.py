@@ -6,10 +6,13 @@ recorded round rebuilds its inputs with them from the jobs' versions it names.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from uuid import UUID
 
-from engine.assign import JobSpec, PorterSpec
+from engine.assign import JobSpec, PorterSpec, Travel
 from engine.domain.job.aggregate import Job
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.values import Status
 
@@ -40,7 +43,33 @@ def job_order(spec: JobSpec) -> tuple[datetime, str]:
     return spec.requested_at, spec.id
 
 
-def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
+def finishing(
+    porter: Porter,
+    jobs: Mapping[UUID, Job],
+    document: PolicyDocument,
+    travel: Travel,
+    movable: set[str],
+) -> tuple[datetime, str] | None:
+    """When and where a porter whose one fixed job is under way should be free: picked up
+    at, plus the job's handling, plus the walk to its destination (policy
+    `anticipation.finishing_minutes`); None for anyone else. A job queued behind it that
+    the round may still move does not count, as in `porter_spec`."""
+    fixed = [j for j in porter.active_jobs if j not in movable]
+    if len(fixed) != 1:
+        return None
+    job = jobs.get(UUID(fixed[0]))
+    if job is None or job.status is not Status.IN_PROGRESS or job.picked_up_at is None:
+        return None
+    minutes = document.handling_minutes.get(job.kind, 0) + travel.between(
+        job.origin.code, job.destination.code
+    )
+    return job.picked_up_at + timedelta(minutes=minutes), job.destination.code
+
+
+def porter_spec(
+    porter: Porter, movable: set[str], free: tuple[datetime, str] | None = None
+) -> PorterSpec:
+    """`free`: when and where a finishing porter will be free (see `finishing`)."""
     return PorterSpec(
         id=str(porter.id),
         badge=porter.badge,
@@ -53,4 +82,6 @@ def porter_spec(porter: Porter, movable: set[str]) -> PorterSpec:
         active_jobs=sum(1 for j in porter.active_jobs if j not in movable),
         jobs_this_shift=porter.jobs_this_shift,
         free_since=porter.last_free_at,
+        free_at=None if free is None else free[0],
+        free_location=None if free is None else free[1],
     )

@@ -38,6 +38,11 @@ class Anticipation(BaseModel):
       place and the reason: the next call from near any point is answered sooner. One
       porter per point spreads a group over its wards; a stat call seldom waits for a
       walk across the hospital.
+    - `finishing_minutes`: a porter whose one job is under way and due to be handed
+      over within this many minutes (picked up at, plus handling, plus the walk to its
+      destination) is a candidate for one more job, from that destination at that
+      time. The minutes until then count as travel, so a free porter as near wins; the
+      porter is sent on after the hand-over, not called away. 0 is off.
     """
 
     model_config = _STRICT
@@ -48,6 +53,7 @@ class Anticipation(BaseModel):
     batch_size: int = Field(default=3, ge=2, le=6)
     staging: dict[GroupName, dict[Hour, Code | Points]] = Field(default_factory=dict, max_length=50)
     staging_idle_minutes: int = Field(default=2, ge=0, le=240)
+    finishing_minutes: int = Field(default=0, ge=0, le=30)
 
     def staging_points(self, group: str, hour: int) -> list[str]:
         points = self.staging.get(group, {}).get(hour)
