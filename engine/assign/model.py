@@ -48,10 +48,12 @@ class Round:
     @cached_property
     def capacity(self) -> I:
         """Jobs each porter may still take this round: a free porter up to the policy's
-        batch size, a busy one up to `max_jobs_per_porter`."""
-        policy, active = self.problem.policy, self.arrays.porters.active
-        cap: I = np.maximum(policy.max_jobs_per_porter - active, 0)
-        cap[active == 0] = policy.batch_size
+        batch size, a busy one up to `max_jobs_per_porter`, one about to finish one (to
+        start after the hand-over)."""
+        policy, porters = self.problem.policy, self.arrays.porters
+        cap: I = np.maximum(policy.max_jobs_per_porter - porters.active, 0)
+        cap[porters.active == 0] = policy.batch_size
+        cap[porters.finishing] = 1
         return cap
 
     @cached_property

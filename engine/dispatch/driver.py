@@ -50,6 +50,7 @@ from uuid import UUID
 from engine.assign import SolverParams
 from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
+from engine.dispatch.specs import queued
 from engine.dispatch.staging import Staging
 from engine.dispatch.upkeep import Upkeep
 from engine.domain import events as ev
@@ -138,6 +139,7 @@ class Driver(RotaKeeping, Staging, Upkeep):
         self._retry_at: datetime | None = None
         self._roster_changed = False
         self._picked_up = False
+        self._finishing = False  # the policy counts porters about to finish (see `step`)
         with board.held():
             self._waiting = {j.id for j in board.open_jobs() if j.status is Status.REQUESTED}
             board.listeners.append(self._on_batch)
@@ -152,8 +154,12 @@ class Driver(RotaKeeping, Staging, Upkeep):
                 self._picked_up = True  # someone may now be finishing (see `step`)
             if kind in _WAITING:
                 self._waiting.add(event.originator_id)
-            elif kind in _NOT_WAITING:
+            elif kind in _NOT_WAITING or kind is ev.JobAcknowledged:
                 self._waiting.discard(event.originator_id)
+            if kind is ev.JobAssigned and self._finishing:
+                job = self.board.jobs.get(event.originator_id)
+                if job is not None and queued(job, self.board.jobs, self.board.porters):
+                    self._waiting.add(job.id)  # waits for a hand-over: still movable
             if kind in _ROSTER:
                 self._roster_changed = True
             elif kind is ev.JobSubmitted and is_recurring(event.key):
@@ -213,13 +219,12 @@ class Driver(RotaKeeping, Staging, Upkeep):
                     self._pending.add("timer")
         if self._roster_changed:  # a porter registered, changed or retired: roster at once
             self.staff()
-        if self._picked_up:  # a porter under way may be a candidate, if the policy says so
-            with board.held():
-                self._picked_up = False
-                waiting = bool(self._waiting)
-            if waiting and self.app.policy_document()[1].anticipation.finishing_minutes:
-                with board.held():
-                    self._pending.add("porter_finishing")
+        finishing = self.app.policy_document()[1].anticipation.finishing_minutes > 0
+        with board.held():
+            self._finishing = finishing
+            if self._picked_up and finishing and self._waiting:
+                self._pending.add("porter_finishing")  # a porter under way may be a candidate
+            self._picked_up = False
         due, ready = self._due(now)
         if due and ready <= now:
             self._round()

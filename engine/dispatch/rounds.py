@@ -25,7 +25,7 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
-from engine.dispatch.specs import finishing, job_order, job_spec, porter_spec
+from engine.dispatch.specs import finishing, job_order, job_spec, porter_spec, queued
 from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
@@ -50,19 +50,7 @@ def _in_pool(job: Job, now: datetime, document: PolicyDocument, board: Board) ->
         return False
     if now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds):
         return True
-    return document.anticipation.finishing_minutes > 0 and _queued(job, board)
-
-
-def _queued(job: Job, board: Board) -> bool:
-    for pid in job.porter_ids:
-        porter = board.porters.get(UUID(pid))
-        if porter is not None and any(
-            (other := board.jobs.get(UUID(j))) is not None and other.status is Status.IN_PROGRESS
-            for j in porter.active_jobs
-            if j != str(job.id)
-        ):
-            return True
-    return False
+    return document.anticipation.finishing_minutes > 0 and queued(job, board.jobs, board.porters)
 
 
 class Dispatcher:
@@ -169,7 +157,7 @@ class Dispatcher:
             versions = {s.id: self._specs[UUID(s.id)][0] for s in problem.jobs}
             versions.update({s.id: self._porters[UUID(s.id)][0][0] for s in problem.porters})
             number = self.board.decisions + 1
-        if all(j.assigned_porters for j in problem.jobs):
+        if all(j.assigned_porters for j in problem.jobs) and not self._queued(problem):
             return None  # nothing waits (only jobs already held, which could move)
         result = solve(problem, self.params)
         decision = Decision(
@@ -189,13 +177,31 @@ class Dispatcher:
         self.app.record(decision, *changed)
         return decision
 
+    def _queued(self, problem: AssignmentProblem) -> bool:
+        """Whether a job of the problem waits for its porter's hand-over."""
+        if not any(p.finishing for p in problem.porters):
+            return False
+        with self.board.held():
+            board = self.board
+            return any(
+                (job := board.jobs.get(UUID(spec.id))) is not None
+                and queued(job, board.jobs, board.porters)
+                for spec in problem.jobs
+                if spec.assigned_porters
+            )
+
     def _worth_a_round(self, document: PolicyDocument) -> bool:
         """A round can only change something if a job waits and a porter could take it."""
         board = self.board
-        waiting = any(j.status is Status.REQUESTED for j in board.open.values())
-        if not waiting:
-            return False
         now = self.app.clock.now()
+        waiting = any(j.status is Status.REQUESTED for j in board.open.values())
+        if not waiting:  # a job queued behind a hand-over waits too (`_in_pool`)
+            return document.anticipation.finishing_minutes > 0 and any(
+                j.status is Status.ASSIGNED
+                and _in_pool(j, now, document, board)
+                and queued(j, board.jobs, board.porters)
+                for j in board.open.values()
+            )
         if any(
             j.status is Status.ASSIGNED and _in_pool(j, now, document, self.board)
             for j in board.open.values()

@@ -85,3 +85,17 @@ def porter_spec(
         free_at=None if free is None else free[0],
         free_location=None if free is None else free[1],
     )
+
+
+def queued(job: Job, jobs: Mapping[UUID, Job], porters: Mapping[UUID, Porter]) -> bool:
+    """Whether `job` waits for a porter of its to hand over another job they carry: given
+    to a porter about to finish, it is not under way yet."""
+    for pid in job.porter_ids:
+        porter = porters.get(UUID(pid))
+        if porter is not None and any(
+            (other := jobs.get(UUID(j))) is not None and other.status is Status.IN_PROGRESS
+            for j in porter.active_jobs
+            if j != str(job.id)
+        ):
+            return True
+    return False

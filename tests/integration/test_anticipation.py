@@ -1,6 +1,7 @@
 """A simulated morning with every anticipation setting on: the engine lends more cheaply
-under load, batches a ward's specimens, sends idle porters to staging points, records why,
-and an exact replay of the log regenerates every round and every staging move."""
+under load, batches a ward's specimens, sends idle porters to staging points, gives
+porters about to finish their next job, records why, and an exact replay of the log
+regenerates every round and every staging move."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ STAGING = {
     "surgical": dict.fromkeys(range(24), "SU-W6"),
     "emergency": dict.fromkeys(range(24), "ED-TRIAGE"),
 }
-ON = {"lending_widens": True, "batching": True, "staging": STAGING}
+ON = {"lending_widens": True, "batching": True, "staging": STAGING, "finishing_minutes": 5}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,36 @@ def test_decisions_record_batches_and_cheaper_loans(recorded: dict[str, Any]) ->
     for batch in (b for n in notes for b in n.get("batches", [])):
         assert len(batch["job_ids"]) >= 2
         assert batch["destination"] == "LAB" or batch["origin"] == "LAB"
+
+
+def test_porters_about_to_finish_are_given_jobs_and_never_carry_two_at_once(
+    recorded: dict[str, Any],
+) -> None:
+    decisions = _events(recorded["log"], "Decision.Made")
+    queued = 0
+    for decision in decisions:
+        finishing = decision["problem"].get("finishing", {})
+        given = {p for a in decision["result"]["assignments"] for p in a["porter_ids"]}
+        queued += len(given & set(finishing))
+    assert queued > 0
+    holders: dict[str, list[str]] = {}
+    trips: dict[str, tuple[str, str]] = {}
+    carrying: dict[str, set[str]] = {}  # porter -> the jobs in their hands: one trip's
+    for line in map(json.loads, recorded["log"].splitlines()[1:]):
+        topic, state, job = line["topic"], line["state"], line["originator_id"]
+        if topic.endswith(":Job.Submitted"):
+            request = state["request"]
+            trips[job] = (request["origin"]["code"], request["destination"]["code"])
+        elif topic.endswith(":Job.Assigned"):
+            holders[job] = state["porter_ids"]
+        elif topic.endswith(":Job.PickedUp"):
+            for porter in holders[job]:
+                hands = carrying.setdefault(porter, set())
+                assert all(trips[j] == trips[job] for j in hands), (porter, job, hands)
+                hands.add(job)  # a batch shares its origin and destination: one trip
+        elif topic.rsplit(".", 1)[-1] in {"Completed", "Failed", "Cancelled", "Released"}:
+            for porter in holders.get(job, []):
+                carrying.get(porter, set()).discard(job)
 
 
 def test_a_staging_point_the_site_does_not_have_is_refused_naming_the_field(

@@ -210,7 +210,8 @@ def test_a_round_names_its_porters_and_policy_by_version_and_replays_after_both_
     assert first is not None
     refs = first.problem["porter_refs"]
     assert len(refs) >= 10
-    assert "porters" not in first.problem and "policy" not in first.problem
+    assert "porters" not in first.problem
+    assert "policy" not in first.problem
     assert len(json.dumps(first.problem)) < 80 * len(refs) + 500
     (holder,) = morning.job(jid).porter_ids
     clock.advance(minutes=3)
@@ -218,7 +219,8 @@ def test_a_round_names_its_porters_and_policy_by_version_and_replays_after_both_
     morning.amend_policy({"max_jobs_per_porter": 1}, published_by="planner")
     submit(morning, "by-version-2", origin="IM-W7")
     second = Dispatcher(morning).run_round("job submitted")
-    assert second is not None and second.policy_version == first.policy_version + 1
+    assert second is not None
+    assert second.policy_version == first.policy_version + 1
     for decision in (first, second):
         recorded, recomputed = replay_decision(morning, decision.number)
         assert recomputed == recorded

@@ -29,6 +29,8 @@ def policies(draw: st.DrawFn, batching: bool | None = None) -> PolicyDocument:
 
 @st.composite
 def porter_specs(draw: st.DrawFn, index: int) -> PorterSpec:
+    active = draw(st.sampled_from([0, 0, 0, 0, 1, 2]))
+    finishing = active == 1 and draw(st.booleans())  # one job under way, due soon (or late)
     return PorterSpec(
         id=f"p{index}",
         badge=f"P{index}",
@@ -40,9 +42,11 @@ def porter_specs(draw: st.DrawFn, index: int) -> PorterSpec:
         shift_ends_at=draw(
             st.one_of(st.none(), st.integers(1, 240).map(lambda m: NOW + timedelta(minutes=m)))
         ),
-        active_jobs=draw(st.sampled_from([0, 0, 0, 0, 1, 2])),
+        active_jobs=active,
         jobs_this_shift=draw(st.integers(0, 15)),
         free_since=NOW - timedelta(minutes=draw(st.integers(0, 60))),
+        free_at=NOW + timedelta(seconds=draw(st.integers(-120, 600))) if finishing else None,
+        free_location=draw(st.sampled_from(CODES)) if finishing else None,
     )
 
 
