@@ -53,6 +53,12 @@ class RoundPorter(BaseModel):
     active_jobs: int = Field(description="acknowledged or started: these do not move")
     jobs_this_shift: int
     free_since: str | None
+    free_at: str | None = Field(
+        default=None,
+        description="about to finish (policy anticipation.finishing_minutes): when the round "
+        "expected their job under way handed over, and so them free",
+    )
+    free_location: str | None = Field(default=None, description="where they would be free")
     given: list[str] = Field(description="ids of the jobs the round gave them")
     eligible_jobs: int | None = Field(description="jobs no hard rule kept from them")
 

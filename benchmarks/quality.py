@@ -66,17 +66,17 @@ class Variant:
         return scenario.with_strategy(self.strategy).model_copy(update={"policy": policy})
 
 
-# What runs, by label. The engine with anticipation turns on batching and lending that
-# widens, and staging: up to three points per group and hour, learnt as a planner would
+# What runs, by label. The engine with anticipation turns on batching, lending that
+# widens, porters due to hand over within five minutes as candidates, and staging: up to
+# three points per group and hour, learnt as a planner would
 # (`GET /policy/staging-suggestion?points=3`) from a day the engine ran before the
 # measured ones (seed 0, which no measured run uses).
+ANTICIPATION = {"batching": True, "lending_widens": True, "finishing_minutes": 5}
 VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
     "greedy": Variant("greedy"),
     "engine": Variant("optimal"),
-    ANTICIPATING: Variant(
-        "optimal", {"anticipation": {"batching": True, "lending_widens": True}}, staging_points=3
-    ),
+    ANTICIPATING: Variant("optimal", {"anticipation": ANTICIPATION}, staging_points=3),
 }
 LEARNING_SEED = 0
 BOUND_FROM = "engine"  # whose run hands the bound its day (any run has the same requests)

@@ -22,7 +22,31 @@ def anticipation_notes(rnd: Round, plan: Plan) -> dict[str, Any]:
         notes["lending"] = _lending(rnd)
     if settings.batching:
         notes["batches"] = _batches(rnd, plan)
+    if settings.finishing_minutes:
+        notes["after_hand_over"] = _after_hand_over(rnd, plan)
     return notes
+
+
+def _after_hand_over(rnd: Round, plan: Plan) -> list[dict[str, Any]]:
+    """Each job given to a porter about to finish: when and where they will be free."""
+    problem, busy = rnd.problem, rnd.arrays.porters.busy
+    out = []
+    for job, porters in sorted(plan.items()):
+        for p in porters:
+            porter = problem.porters[p]
+            if porter.finishing:
+                spec = problem.jobs[job]
+                out.append(
+                    {
+                        "job_id": spec.id,
+                        "porter_id": porter.id,
+                        "free_at": porter.to_data()["free_at"],
+                        "location": porter.free_location,
+                        "reason": f"{porter.badge} hands over at {porter.free_location} in "
+                        f"about {float(busy[p]):.0f} min, then walks to {spec.origin}",
+                    }
+                )
+    return out
 
 
 def _batches(rnd: Round, plan: Plan) -> list[dict[str, Any]]:

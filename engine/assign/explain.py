@@ -106,6 +106,12 @@ def explain(
             f"job {job.id} was left waiting ({reason}); porter {porter.badge} would cost "
             f"{cost:.1f} against {leave:.1f} for waiting"
         )
+    if porter.finishing and not broken:
+        busy = float(problem.arrays.porters.busy[p])
+        verdict += (
+            f"; {porter.badge} is finishing a job and will be free at {porter.free_location} "
+            f"in about {busy:.0f} min, minutes counted as travel"
+        )
     return PairExplanation(
         job_id=job_id,
         porter_id=porter_id,

@@ -109,6 +109,8 @@ def _porter(
         "active_jobs": porter["active_jobs"],
         "jobs_this_shift": porter["jobs_this_shift"],
         "free_since": _local(porter["free_since"], tz),
+        "free_at": _local(porter.get("free_at"), tz),
+        "free_location": porter.get("free_location"),
         "given": given,
         "eligible_jobs": eligible,
     }

@@ -11,10 +11,10 @@ from uuid import UUID
 
 import pytest
 
-from engine.assign import Travel
+from engine.assign import Travel, explain
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
-from engine.dispatch.decisions import replay_decision
+from engine.dispatch.decisions import recorded_problem, replay_decision
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Kind, Status
@@ -85,8 +85,13 @@ def test_a_porter_about_to_finish_gets_the_next_job_from_where_they_will_hand_ov
     ).between("N-W1", "N-LAB")
     free_at = carried.picked_up_at + timedelta(minutes=minutes)
     assert decision.problem["finishing"] == {rw01: [free_at.isoformat(), "N-LAB"]}
+    (note,) = decision.result["anticipation"]["after_hand_over"]
+    assert (note["job_id"], note["porter_id"], note["location"]) == (str(then), rw01, "N-LAB")
+    assert "RW-01 hands over at N-LAB" in note["reason"]
     recorded, recomputed = replay_decision(site, decision.number)
     assert recomputed == recorded
+    why = explain(recorded_problem(site, decision), str(then), rw01).verdict
+    assert "finishing a job and will be free at N-LAB" in why
 
 
 def test_without_the_setting_a_porter_under_way_is_given_nothing_more(
