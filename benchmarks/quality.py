@@ -11,8 +11,9 @@ a job never picked up counted as waiting until the end), the porters' utilisatio
 jobs open at the end. Per load: the hindsight bound (`simulations.hindsight`, a
 valid lower bound on late jobs and waits for the same requests and roster), the
 engine's paired ratios, and the issue's goals as figures and booleans. The engine
-with anticipation stages idle porters at points learnt, as a planner would, from a
-day of the site's own log run before the measured ones. Prints one JSON object;
+with anticipation batches, lends more cheaply under load, gives porters about to
+hand over their next job, and stages idle porters at points learnt, as a planner
+would, from a day of the site's own log run before the measured ones. Prints one JSON object;
 progress goes to stderr.
 
     .venv/bin/python benchmarks/quality.py [--seeds 10] [--loads 0.5,0.85]
