@@ -48,9 +48,11 @@ from engine.write.eventlog import parse_log, read_notifications
 from simulations.demand import Arrival
 from simulations.scenario import Scenario
 
-# Releases that are consequences of another act: a round moving a job, a shift ending.
+# Releases that are consequences of another act: a round moving a job or diverting its
+# porter to a stat job, a shift ending.
 CONSEQUENTIAL_RELEASES = {
     Reason.REOPTIMISED.value,
+    Reason.DIVERTED_FOR_STAT.value,
     Reason.PORTER_OFF_SHIFT.value,
     Reason.ESCALATION.value,
 }

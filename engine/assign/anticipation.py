@@ -24,7 +24,30 @@ def anticipation_notes(rnd: Round, plan: Plan) -> dict[str, Any]:
         notes["batches"] = _batches(rnd, plan)
     if settings.finishing_minutes:
         notes["after_hand_over"] = _after_hand_over(rnd, plan)
+    if settings.divert_for_stat:
+        notes["diverted"] = _diverted(rnd, plan)
     return notes
+
+
+def _diverted(rnd: Round, plan: Plan) -> list[dict[str, Any]]:
+    """Each porter taken from the pickup they walked to, for a stat job."""
+    problem = rnd.problem
+    out = []
+    for job, porters in sorted(plan.items()):
+        for p in porters:
+            porter = problem.porters[p]
+            if porter.diverting is not None:
+                spec = problem.jobs[job]
+                out.append(
+                    {
+                        "job_id": spec.id,
+                        "porter_id": porter.id,
+                        "left": porter.diverting,
+                        "reason": f"{porter.badge} reaches stat job {spec.id} at {spec.origin} "
+                        f"soonest; the pickup they were walking to goes back to the queue",
+                    }
+                )
+    return out
 
 
 def _after_hand_over(rnd: Round, plan: Plan) -> list[dict[str, Any]]:

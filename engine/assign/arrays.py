@@ -114,6 +114,7 @@ class PorterArrays:
     free_since: F  # +inf when not free
     busy: F  # minutes until a finishing porter is free (0 for everyone else)
     finishing: B  # one job under way, due soon: a candidate for one more (`PorterSpec`)
+    diverting: B  # on the way to a pickup: a candidate for a stat job instead
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,7 @@ def porter_row(porter: PorterSpec) -> tuple[Any, ...]:
         None if porter.free_since is None else micros(porter.free_since),
         None if porter.free_at is None or not porter.finishing else micros(porter.free_at),
         porter.free_location if porter.finishing else porter.location,
+        porter.diverting is not None,
     )
 
 
@@ -285,7 +287,7 @@ def _after_or_inf(values: tuple[int | None, ...], now: int) -> list[float]:
 
 def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> PorterArrays:
     now, index = micros(problem.now), problem.travel.index
-    raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 10
+    raw = list(zip(*(p.solver_row for p in problem.porters), strict=True)) or [()] * 11
     return PorterArrays(
         # A finishing porter is placed where they will be free (`PorterSpec`).
         location=np.array([-1 if c is None else index[c] for c in raw[9]], np.int64),
@@ -298,6 +300,7 @@ def _porter_arrays(problem: AssignmentProblem, groups: dict[Group, int]) -> Port
         free_since=np.array(_after_or_inf(raw[7], now), np.float64),
         busy=np.array([0.0 if v is None else max((v - now) / 60e6, 0.0) for v in raw[8]]),
         finishing=np.array([v is not None for v in raw[8]], bool),
+        diverting=np.array(raw[10], bool),
     )
 
 

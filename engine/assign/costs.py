@@ -103,11 +103,13 @@ def fairness(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
 
 
 def churn(a: ProblemArrays, policy: PolicyDocument, pairs: Pairs) -> F:
+    """Moving a job the engine gave; diverting a porter from the pickup they walk to."""
     out = np.zeros(len(pairs.jobs))
     held = np.flatnonzero(a.jobs.assigned_count[pairs.jobs] > 0)
     if len(held):
         kept = a.kept[pairs.jobs[held], pairs.porters[held]]
         out[held] = np.where(kept, 0.0, policy.weights.churn)
+    out += np.where(a.porters.diverting[pairs.porters], policy.weights.churn, 0.0)
     return out
 
 

@@ -53,7 +53,7 @@ class Round:
         policy, porters = self.problem.policy, self.arrays.porters
         cap: I = np.maximum(policy.max_jobs_per_porter - porters.active, 0)
         cap[porters.active == 0] = policy.batch_size
-        cap[porters.finishing] = 1
+        cap[porters.finishing | porters.diverting] = 1
         return cap
 
     @cached_property

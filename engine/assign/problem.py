@@ -152,6 +152,10 @@ class PorterSpec:
     (policy `anticipation.finishing_minutes`). Such a porter is a candidate for one
     more job, which they start from there, then: every minute until then counts as
     travel, so a free porter as near is always preferred.
+
+    `diverting`, the id of the job a porter is on the way to pick up, makes them a
+    candidate for a stat job instead (policy `anticipation.divert_for_stat`); that job
+    does not count against their capacity, and giving them another costs the churn.
     """
 
     id: str
@@ -167,6 +171,7 @@ class PorterSpec:
     free_since: datetime | None = None
     free_at: datetime | None = None
     free_location: str | None = None
+    diverting: str | None = None
 
     @property
     def finishing(self) -> bool:
@@ -181,6 +186,8 @@ class PorterSpec:
         data = self._plain
         if self.finishing:  # only then: the data of every other porter is as it always was
             data = {**data, "free_at": _time(self.free_at), "free_location": self.free_location}
+        if self.diverting is not None:
+            data = {**data, "diverting": self.diverting}
         return data
 
     @cached_property
@@ -218,6 +225,7 @@ class PorterSpec:
             self.active_jobs,
             self.jobs_this_shift,
             *((row[8], self.free_location) if self.finishing else ()),  # as before, unless
+            *(("diverting", self.diverting) if self.diverting is not None else ()),
         )
 
     @classmethod
@@ -236,6 +244,7 @@ class PorterSpec:
             free_since=_parse_time(data["free_since"]),
             free_at=_parse_time(data.get("free_at")),
             free_location=data.get("free_location"),
+            diverting=data.get("diverting"),
         )
 
 

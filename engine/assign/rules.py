@@ -29,6 +29,9 @@ import numpy as np
 from engine.assign.arrays import B, ProblemArrays, minutes_between, porter_arrival
 from engine.assign.problem import AssignmentProblem, JobSpec, PorterSpec
 from engine.domain.policy.document import PolicyDocument
+from engine.domain.values import Priority
+
+STAT_RANK = Priority.STAT.rank
 
 
 class PairCheck(Protocol):
@@ -75,9 +78,12 @@ def on_duty_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
 
 
 def has_capacity(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
-    """A finishing porter's job under way does not count: they take the next one after."""
+    """A finishing porter's job under way does not count: they take the next one after.
+    Nor does the pickup a porter is on the way to, for a stat job that may divert them."""
+    if porter.diverting is not None and job.priority is not Priority.STAT:
+        return f"porter {porter.badge} is on the way to a pickup: only a stat job may divert them"
     limit = problem.policy.max_jobs_per_porter
-    active = porter.active_jobs - int(porter.finishing)
+    active = porter.active_jobs - int(porter.finishing) - int(porter.diverting is not None)
     if active >= limit:
         return (
             f"porter {porter.badge} already holds {porter.active_jobs} job(s), "
@@ -93,8 +99,9 @@ def has_capacity(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -
 
 
 def has_capacity_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
-    active = (a.porters.active - a.porters.finishing)[None, :]
-    full = active >= policy.max_jobs_per_porter
+    active = (a.porters.active - a.porters.finishing - a.porters.diverting)[None, :]
+    stat_only: B = a.porters.diverting[None, :] & (a.jobs.rank[:, None] != STAT_RANK)
+    full: B = (active >= policy.max_jobs_per_porter) | stat_only
     return full | ((active > 0) & ~a.jobs.batchable[:, None])
 
 

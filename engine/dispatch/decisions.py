@@ -47,6 +47,9 @@ def stored_problem(problem: AssignmentProblem, versions: Mapping[str, int]) -> d
     }
     if finishing:  # not in the porters' log: when and where the round expected them free
         data["finishing"] = finishing
+    divertible = {p.id: p.diverting for p in problem.porters if p.diverting is not None}
+    if divertible:  # and which pickups a stat job could take them from
+        data["diverting"] = divertible
     data["held"] = {s.id: list(s.assigned_porters) for s in problem.jobs if s.assigned_porters}
     data["travel_digest"] = problem.travel.digest()
     return data
@@ -77,7 +80,7 @@ def recorded_porters(app: DispatchApp, problem: Mapping[str, Any]) -> list[dict[
         porter: Aggregate = app.repository.get(UUID(pid), version=version)
         if not isinstance(porter, Porter):
             raise DecisionNotFound(pid)
-        spec = porter_spec(porter, movable)
+        spec = porter_spec(porter, movable, diverting=problem.get("diverting", {}).get(pid))
         if pid in finishing:
             spec = replace(
                 spec,

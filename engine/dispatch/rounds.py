@@ -25,13 +25,20 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
-from engine.dispatch.specs import finishing, job_order, job_spec, porter_spec, queued
+from engine.dispatch.specs import (
+    diverting,
+    finishing,
+    job_order,
+    job_spec,
+    porter_spec,
+    queued,
+)
 from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
-from engine.domain.values import ENGINE, Reason, Status
+from engine.domain.values import ENGINE, Priority, Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -64,9 +71,8 @@ class Dispatcher:
         self.params = params or SolverParams()
         self.travel = Travel.from_site(app.layout)
         self._specs: dict[UUID, tuple[int, JobSpec]] = {}
-        self._porters: dict[
-            UUID, tuple[tuple[int, int, tuple[datetime, str] | None], PorterSpec]
-        ] = {}
+        # porter -> ((version, fixed jobs, free, diverting), spec)
+        self._porters: dict[UUID, tuple[tuple[int, int, object, object], PorterSpec]] = {}
 
     def _spec(self, job: Job) -> JobSpec:
         """Job specs change only when the job does: cache them by aggregate version."""
@@ -77,16 +83,41 @@ class Dispatcher:
         return cached[1]
 
     def _porter_spec(
-        self, porter: Porter, movable: set[str], free: tuple[datetime, str] | None = None
+        self,
+        porter: Porter,
+        movable: set[str],
+        free: tuple[datetime, str] | None = None,
+        divert: str | None = None,
     ) -> PorterSpec:
         """Porter specs change with the porter, as their held jobs become movable, or as
-        they come to be finishing (`specs.finishing`)."""
+        they come to be finishing (`specs.finishing`) or divertible (`specs.diverting`)."""
         held = sum(1 for j in porter.active_jobs if j not in movable)
+        key = (porter.version, held, free, divert)
         cached = self._porters.get(porter.id)
-        if cached is None or cached[0] != (porter.version, held, free):
-            cached = ((porter.version, held, free), porter_spec(porter, movable, free))
+        if cached is None or cached[0] != key:
+            cached = (key, porter_spec(porter, movable, free, divert))
             self._porters[porter.id] = cached
         return cached[1]
+
+    def _divertible(
+        self,
+        porters: list[Porter],
+        specs: list[JobSpec],
+        document: PolicyDocument,
+        movable: set[str],
+    ) -> dict[UUID, str]:
+        """Porters a stat job waiting in this round may divert, with the pickup they leave."""
+        if not document.anticipation.divert_for_stat or not any(
+            s.priority is Priority.STAT and not s.assigned_porters for s in specs
+        ):
+            return {}
+        out = {}
+        for p in porters:
+            if p.on_shift and not p.on_break and p.active_jobs:
+                job = diverting(p, self.board.jobs, movable)
+                if job is not None:
+                    out[p.id] = job
+        return out
 
     def _finishing(
         self, porters: list[Porter], now: datetime, document: PolicyDocument, movable: set[str]
@@ -134,12 +165,15 @@ class Dispatcher:
             key=lambda p: p.badge,
         )
         free = self._finishing(porters, now, document, movable)
+        divert = self._divertible(porters, specs, document, movable)
         if len(self._specs) > 2 * len(jobs) + 1000:  # forget jobs long gone from the pool
             keep = {j.id for j in jobs}
             self._specs = {k: v for k, v in self._specs.items() if k in keep}
         return AssignmentProblem(
             jobs=tuple(specs),
-            porters=tuple(self._porter_spec(p, movable, free.get(p.id)) for p in porters),
+            porters=tuple(
+                self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
+            ),
             travel=self.travel,
             policy=document,
             policy_version=version,
@@ -207,6 +241,11 @@ class Dispatcher:
             for j in board.open.values()
         ):
             return True
+        if document.anticipation.divert_for_stat and any(
+            j.status is Status.REQUESTED and j.priority is Priority.STAT
+            for j in board.open.values()
+        ):
+            return True  # a porter on the way elsewhere may be diverted
         limit = document.max_jobs_per_porter
         finishing = 1 if document.anticipation.finishing_minutes else 0
         return any(
@@ -263,7 +302,15 @@ class Dispatcher:
             job.release(Reason.REOPTIMISED, f"decision {decision.number}", ENGINE, now)
             jobs[job.id] = job
         after = {UUID(p.id) for p in problem.porters if p.finishing}  # one more, queued
+        diverted = {UUID(p.id): UUID(p.diverting) for p in problem.porters if p.diverting}
         for job, chosen in plan:
+            for pid in chosen:
+                if pid in diverted:  # the pickup they were walking to goes back to the queue
+                    left = self._job(diverted[pid])
+                    porter(pid).drop_job(left.id, "released", now)
+                    why = f"decision {decision.number}: porter diverted to stat job {job.id}"
+                    left.release(Reason.DIVERTED_FOR_STAT, why, ENGINE, now)
+                    jobs[left.id] = left
             job.assign(chosen, ENGINE, decision.id, now)
             capacity = document.capacity_for(job.kind)
             for pid in chosen:

@@ -14,7 +14,7 @@ from engine.assign import JobSpec, PorterSpec, Travel
 from engine.domain.job.aggregate import Job
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
-from engine.domain.values import Status
+from engine.domain.values import Priority, Status
 
 
 def job_spec(job: Job) -> JobSpec:
@@ -66,10 +66,33 @@ def finishing(
     return job.picked_up_at + timedelta(minutes=minutes), job.destination.code
 
 
+def diverting(porter: Porter, jobs: Mapping[UUID, Job], movable: set[str]) -> str | None:
+    """The job a porter is on the way to pick up, if a stat job may divert them from it
+    (policy `anticipation.divert_for_stat`): their one fixed job, acknowledged, not yet
+    picked up, not stat, for one porter, and not placed by a person."""
+    fixed = [j for j in porter.active_jobs if j not in movable]
+    if len(fixed) != 1:
+        return None
+    job = jobs.get(UUID(fixed[0]))
+    if (
+        job is None
+        or job.status is not Status.ACKNOWLEDGED
+        or job.priority is Priority.STAT
+        or job.requirements.porters_needed != 1
+        or job.pinned
+    ):
+        return None
+    return str(job.id)
+
+
 def porter_spec(
-    porter: Porter, movable: set[str], free: tuple[datetime, str] | None = None
+    porter: Porter,
+    movable: set[str],
+    free: tuple[datetime, str] | None = None,
+    diverting: str | None = None,
 ) -> PorterSpec:
-    """`free`: when and where a finishing porter will be free (see `finishing`)."""
+    """`free`: when and where a finishing porter will be free (see `finishing`);
+    `diverting`: the pickup a stat job may divert them from (see `diverting`)."""
     return PorterSpec(
         id=str(porter.id),
         badge=porter.badge,
@@ -84,6 +107,7 @@ def porter_spec(
         free_since=porter.last_free_at,
         free_at=None if free is None else free[0],
         free_location=None if free is None else free[1],
+        diverting=diverting,
     )
 
 

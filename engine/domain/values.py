@@ -108,6 +108,7 @@ class Reason(StrEnum):
     ESCALATION = "escalation"
     DISPATCHER_OVERRIDE = "dispatcher_override"
     REOPTIMISED = "reoptimised"
+    DIVERTED_FOR_STAT = "diverted_for_stat"
     RESCHEDULED = "rescheduled"
     PATIENT_UNWELL = "patient_unwell"
     EXAM_CANCELLED = "exam_cancelled"

@@ -22,7 +22,13 @@ STAGING = {
     "surgical": dict.fromkeys(range(24), "SU-W6"),
     "emergency": dict.fromkeys(range(24), "ED-TRIAGE"),
 }
-ON = {"lending_widens": True, "batching": True, "staging": STAGING, "finishing_minutes": 5}
+ON = {
+    "lending_widens": True,
+    "batching": True,
+    "staging": STAGING,
+    "finishing_minutes": 5,
+    "divert_for_stat": True,
+}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +100,22 @@ def test_porters_about_to_finish_are_given_jobs_and_never_carry_two_at_once(
         elif topic.rsplit(".", 1)[-1] in {"Completed", "Failed", "Cancelled", "Released"}:
             for porter in holders.get(job, []):
                 carrying.get(porter, set()).discard(job)
+
+
+def test_stat_jobs_divert_porters_and_what_they_left_is_served_after(
+    recorded: dict[str, Any],
+) -> None:
+    notes = [e["result"].get("anticipation", {}) for e in _events(recorded["log"], "Decision.Made")]
+    diverted = [d for n in notes for d in n.get("diverted", [])]
+    assert diverted
+    left = {d["left"] for d in diverted}
+    released = [
+        e for e in _events(recorded["log"], "Job.Released") if e["reason"] == "diverted_for_stat"
+    ]
+    assert len(released) == len(diverted)
+    served = {r["key"] for r in recorded["records"] if r["status"] == "completed"}
+    assert served  # and nothing the diversions left was lost: each is in the records
+    assert len(left) <= len({r["key"] for r in recorded["records"]})
 
 
 def test_a_staging_point_the_site_does_not_have_is_refused_naming_the_field(

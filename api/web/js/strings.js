@@ -213,6 +213,7 @@ export default {
   "reason.escalation": ["escalation", "升级"],
   "reason.dispatcher_override": ["dispatcher override", "调度员改派"],
   "reason.reoptimised": ["re-optimised", "重新优化"],
+  "reason.diverted_for_stat": ["porter diverted to a stat job", "搬运工被调去执行急件"],
   "reason.rescheduled": ["rescheduled", "改期"],
   "reason.patient_unwell": ["patient unwell", "患者不适"],
   "reason.exam_cancelled": ["exam cancelled", "检查取消"],

@@ -43,6 +43,11 @@ class Anticipation(BaseModel):
       destination) is a candidate for one more job, from that destination at that
       time. The minutes until then count as travel, so a free porter as near wins; the
       porter is sent on after the hand-over, not called away. 0 is off.
+    - `divert_for_stat`: a stat job may take a porter on the way to pick up a job of
+      lower priority (acknowledged, not yet picked up, not placed by a person): that
+      job goes back to the queue, released with the reason, and the diversion costs
+      `weights.churn`, so it happens only when no one else reaches the stat job as
+      soon.
     """
 
     model_config = _STRICT
@@ -54,6 +59,7 @@ class Anticipation(BaseModel):
     staging: dict[GroupName, dict[Hour, Code | Points]] = Field(default_factory=dict, max_length=50)
     staging_idle_minutes: int = Field(default=2, ge=0, le=240)
     finishing_minutes: int = Field(default=0, ge=0, le=30)
+    divert_for_stat: bool = False
 
     def staging_points(self, group: str, hour: int) -> list[str]:
         points = self.staging.get(group, {}).get(hour)

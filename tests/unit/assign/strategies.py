@@ -47,6 +47,8 @@ def porter_specs(draw: st.DrawFn, index: int) -> PorterSpec:
         free_since=NOW - timedelta(minutes=draw(st.integers(0, 60))),
         free_at=NOW + timedelta(seconds=draw(st.integers(-120, 600))) if finishing else None,
         free_location=draw(st.sampled_from(CODES)) if finishing else None,
+        # or on the way to a pickup that a stat job may take them from
+        diverting="j-away" if active == 1 and not finishing and draw(st.booleans()) else None,
     )
 
 
