@@ -12,9 +12,9 @@ jobs open at the end. Per load: the hindsight bound (`simulations.hindsight`, a
 valid lower bound on late jobs and waits for the same requests and roster), the
 engine's paired ratios, and the issue's goals as figures and booleans. The engine
 with anticipation batches, lends more cheaply under load, gives porters about to
-hand over their next job, and stages idle porters at points learnt, as a planner
-would, from a day of the site's own log run before the measured ones. Prints one JSON object;
-progress goes to stderr.
+hand over their next job, lets a stat job divert a porter, and stages idle porters
+at points learnt, as a planner would, from a day of the site's own log run before
+the measured ones. Prints one JSON object; progress goes to stderr.
 
     .venv/bin/python benchmarks/quality.py [--seeds 10] [--loads 0.5,0.85]
         [--hospitals demo,riverside] [--strategies phone_desk,greedy,engine]
@@ -68,11 +68,17 @@ class Variant:
 
 
 # What runs, by label. The engine with anticipation turns on batching, lending that
-# widens, porters due to hand over within five minutes as candidates, and staging: up to
+# widens, porters due to hand over within five minutes as candidates, stat jobs that
+# divert a porter on the way to a lesser pickup, and staging: up to
 # three points per group and hour, learnt as a planner would
 # (`GET /policy/staging-suggestion?points=3`) from a day the engine ran before the
 # measured ones (seed 0, which no measured run uses).
-ANTICIPATION = {"batching": True, "lending_widens": True, "finishing_minutes": 5}
+ANTICIPATION = {
+    "batching": True,
+    "lending_widens": True,
+    "finishing_minutes": 5,
+    "divert_for_stat": True,
+}
 VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
     "greedy": Variant("greedy"),
