@@ -25,14 +25,8 @@ from engine.assign import (
     solve,
 )
 from engine.dispatch.decisions import stored_problem
-from engine.dispatch.specs import (
-    diverting,
-    finishing,
-    job_order,
-    job_spec,
-    porter_spec,
-    queued,
-)
+from engine.dispatch.lookahead import LookAhead, in_pool
+from engine.dispatch.specs import job_order, job_spec, porter_spec, queued
 from engine.domain.actor import current
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
@@ -45,22 +39,7 @@ from engine.write.application import DispatchApp
 LOOKAHEAD = timedelta(hours=1)
 
 
-def _in_pool(job: Job, now: datetime, document: PolicyDocument, board: Board) -> bool:
-    """Waiting jobs, and jobs the engine gave that a round may still move: not pinned
-    by a person, not yet acknowledged, and within the policy's stability window, or
-    queued behind a job their porter is still carrying (they have not set off)."""
-    if job.status is Status.REQUESTED:
-        return True
-    if job.status is not Status.ASSIGNED or job.pinned or job.assigned_at is None:
-        return False
-    if job.acknowledged_by:  # one porter of two has said yes: keep them together
-        return False
-    if now - job.assigned_at < timedelta(seconds=document.reoptimise.window_seconds):
-        return True
-    return document.anticipation.finishing_minutes > 0 and queued(job, board.jobs, board.porters)
-
-
-class Dispatcher:
+class Dispatcher(LookAhead):
     """Runs rounds for one site. Exactly one dispatcher decides per site at a time."""
 
     def __init__(
@@ -99,42 +78,6 @@ class Dispatcher:
             self._porters[porter.id] = cached
         return cached[1]
 
-    def _divertible(
-        self,
-        porters: list[Porter],
-        specs: list[JobSpec],
-        document: PolicyDocument,
-        movable: set[str],
-    ) -> dict[UUID, str]:
-        """Porters a stat job waiting in this round may divert, with the pickup they leave."""
-        if not document.anticipation.divert_for_stat or not any(
-            s.priority is Priority.STAT and not s.assigned_porters for s in specs
-        ):
-            return {}
-        out = {}
-        for p in porters:
-            if p.on_shift and not p.on_break and p.active_jobs:
-                job = diverting(p, self.board.jobs, movable)
-                if job is not None:
-                    out[p.id] = job
-        return out
-
-    def _finishing(
-        self, porters: list[Porter], now: datetime, document: PolicyDocument, movable: set[str]
-    ) -> dict[UUID, tuple[datetime, str]]:
-        """Porters due to be free within the policy's window, with when and where."""
-        window = document.anticipation.finishing_minutes
-        if not window:
-            return {}
-        horizon = now + timedelta(minutes=window)
-        out = {}
-        for p in porters:
-            if p.on_shift and not p.on_break and p.active_jobs:
-                free = finishing(p, self.board.jobs, document, self.travel, movable)
-                if free is not None and free[0] <= horizon:
-                    out[p.id] = free
-        return out
-
     def build_problem(self, porter_ids: set[str] | None = None) -> AssignmentProblem:
         """The problem as of now: jobs waiting or movable, porters on shift."""
         self.board.catch_up()
@@ -151,7 +94,7 @@ class Dispatcher:
         jobs = [
             j
             for j in self.board.open.values()
-            if _in_pool(j, now, document, self.board)
+            if in_pool(j, now, document, self.board)
             and (j.ready_at is None or j.ready_at <= horizon)
         ]
         specs = sorted((self._spec(j) for j in jobs), key=job_order)
@@ -211,19 +154,6 @@ class Dispatcher:
         self.app.record(decision, *changed)
         return decision
 
-    def _queued(self, problem: AssignmentProblem) -> bool:
-        """Whether a job of the problem waits for its porter's hand-over."""
-        if not any(p.finishing for p in problem.porters):
-            return False
-        with self.board.held():
-            board = self.board
-            return any(
-                (job := board.jobs.get(UUID(spec.id))) is not None
-                and queued(job, board.jobs, board.porters)
-                for spec in problem.jobs
-                if spec.assigned_porters
-            )
-
     def _worth_a_round(self, document: PolicyDocument) -> bool:
         """A round can only change something if a job waits and a porter could take it."""
         board = self.board
@@ -232,12 +162,12 @@ class Dispatcher:
         if not waiting:  # a job queued behind a hand-over waits too (`_in_pool`)
             return document.anticipation.finishing_minutes > 0 and any(
                 j.status is Status.ASSIGNED
-                and _in_pool(j, now, document, board)
+                and in_pool(j, now, document, board)
                 and queued(j, board.jobs, board.porters)
                 for j in board.open.values()
             )
         if any(
-            j.status is Status.ASSIGNED and _in_pool(j, now, document, self.board)
+            j.status is Status.ASSIGNED and in_pool(j, now, document, self.board)
             for j in board.open.values()
         ):
             return True
