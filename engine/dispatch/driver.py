@@ -48,6 +48,7 @@ from typing import Any
 from uuid import UUID
 
 from engine.assign import SolverParams
+from engine.dispatch.lookahead import HandOvers
 from engine.dispatch.rota import RotaKeeping
 from engine.dispatch.rounds import Dispatcher
 from engine.dispatch.specs import queued
@@ -80,6 +81,8 @@ TRIGGERS = {
 _WAITING = {ev.JobSubmitted, ev.JobReleased}
 _NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
 _RETRIES_AT_ONCE = 3
+# Events that end a job's wait for its porter's answer.
+_ANSWERED = {ev.JobAcknowledged, ev.JobReleased, *ev.JOB_ENDED}
 # Events after which the rota's days to come follow the porters' templates again.
 _ROSTER = {ev.PorterRegistered, ev.PorterChanged, ev.PorterRetired}
 
@@ -104,7 +107,7 @@ class DriverParams:
     """The rota is planned this many days ahead (so far ahead can leave be entered)."""
 
 
-class Driver(RotaKeeping, Staging, Upkeep):
+class Driver(RotaKeeping, Staging, Upkeep, HandOvers):
     def __init__(
         self,
         app: DispatchApp,
@@ -140,6 +143,7 @@ class Driver(RotaKeeping, Staging, Upkeep):
         self._roster_changed = False
         self._picked_up = False
         self._finishing = False  # the policy counts porters about to finish (see `step`)
+        self._handed_over: dict[UUID, datetime] = {}
         with board.held():
             self._waiting = {j.id for j in board.open_jobs() if j.status is Status.REQUESTED}
             board.listeners.append(self._on_batch)
@@ -160,6 +164,10 @@ class Driver(RotaKeeping, Staging, Upkeep):
                 job = self.board.jobs.get(event.originator_id)
                 if job is not None and queued(job, self.board.jobs, self.board.porters):
                     self._waiting.add(job.id)  # waits for a hand-over: still movable
+            if kind in ev.JOB_ENDED and self._finishing:
+                self._hand_over(event)
+            elif kind in _ANSWERED and event.originator_id in self._handed_over:
+                self._handed_over.pop(event.originator_id)  # answered, released or ended
             if kind in _ROSTER:
                 self._roster_changed = True
             elif kind is ev.JobSubmitted and is_recurring(event.key):
@@ -221,6 +229,12 @@ class Driver(RotaKeeping, Staging, Upkeep):
             self.staff()
         finishing = self.app.policy_document()[1].anticipation.finishing_minutes > 0
         with board.held():
+            if finishing and not self._finishing:  # on since the board was read (a start)
+                self._waiting |= {
+                    j.id
+                    for j in board.open_jobs()
+                    if j.status is Status.ASSIGNED and queued(j, board.jobs, board.porters)
+                }
             self._finishing = finishing
             if self._picked_up and finishing and self._waiting:
                 self._pending.add("porter_finishing")  # a porter under way may be a candidate

@@ -35,10 +35,13 @@ def escalations_due(
     document: PolicyDocument,
     history: Mapping[UUID, Mapping[str, Sequence[datetime]]],
     now: datetime,
+    answerable: Mapping[UUID, datetime] | None = None,
 ) -> list[Escalation]:
     """Every job waiting too long at its stage, as of `now`, in the order given.
 
-    `history` holds, per job and stage, the times of the escalations recorded so far.
+    `history` holds, per job and stage, the times of the escalations recorded so far;
+    `answerable`, for a job given to a porter about to finish, when they handed over:
+    they could not answer before, so the wait for an answer counts from then.
     """
     due = []
     for job in jobs:
@@ -49,6 +52,8 @@ def escalations_due(
             stage, since = "not_assigned", start
         elif job.status is Status.ASSIGNED and job.assigned_at is not None:
             stage, since = "not_acknowledged", job.assigned_at
+            if answerable and job.id in answerable:
+                since = max(since, answerable[job.id])
         elif job.status is Status.ACKNOWLEDGED:
             stage, since = "not_picked_up", start
         else:

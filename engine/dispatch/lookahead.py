@@ -10,6 +10,7 @@ which given jobs stay movable while they wait for a hand-over, is here.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from engine.assign import AssignmentProblem, JobSpec, Travel
@@ -90,3 +91,21 @@ class LookAhead:
                 for spec in problem.jobs
                 if spec.assigned_porters
             )
+
+
+class HandOvers:
+    """For the driver: when the porters of a job queued behind a hand-over handed over,
+    so the wait for their answer counts from then (`escalations_due`)."""
+
+    board: Board
+    _handed_over: dict[UUID, datetime]
+
+    def _hand_over(self, event: Any) -> None:
+        """A job ended: what its porters were given meanwhile can be answered from now."""
+        ended = self.board.jobs.get(event.originator_id)
+        for pid in ended.porter_ids if ended is not None else []:
+            porter = self.board.porters.get(UUID(pid))
+            for jid in porter.active_jobs if porter is not None else []:
+                job = self.board.jobs.get(UUID(jid))
+                if job is not None and job.status is Status.ASSIGNED:
+                    self._handed_over[job.id] = event.timestamp

@@ -149,8 +149,8 @@ class Dispatcher(LookAhead):
             actor=current(),
         )
         changed = self._apply(decision, problem, result)
-        if not changed and trigger == "timer":
-            return None  # a tick that changes nothing is not a decision worth a record
+        if not changed and trigger in ("timer", "porter_finishing"):
+            return None  # a look that changes nothing is not a decision worth a record
         self.app.record(decision, *changed)
         return decision
 

@@ -69,13 +69,13 @@ def finishing(
 def diverting(porter: Porter, jobs: Mapping[UUID, Job], movable: set[str]) -> str | None:
     """The job a porter is on the way to pick up, if a stat job may divert them from it
     (policy `anticipation.divert_for_stat`): their one fixed job, acknowledged, not yet
-    picked up, not stat, for one porter, and not placed by a person."""
-    fixed = [j for j in porter.active_jobs if j not in movable]
-    if len(fixed) != 1:
+    picked up, not stat, for one porter, and not placed by a person; and nothing else."""
+    if len(porter.active_jobs) != 1:  # nothing else held, movable or not
         return None
-    job = jobs.get(UUID(fixed[0]))
+    job = jobs.get(UUID(porter.active_jobs[0]))
     if (
         job is None
+        or str(job.id) in movable
         or job.status is not Status.ACKNOWLEDGED
         or job.priority is Priority.STAT
         or job.requirements.porters_needed != 1

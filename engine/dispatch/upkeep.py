@@ -11,9 +11,10 @@ from datetime import datetime
 from uuid import UUID
 
 from engine.dispatch.escalation import Escalation, escalations_due
+from engine.dispatch.specs import queued
 from engine.domain.actor import engine_acts
 from engine.domain.errors import DomainError
-from engine.domain.values import ENGINE_SHIFT_OVER
+from engine.domain.values import ENGINE_SHIFT_OVER, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 
@@ -25,6 +26,7 @@ class Upkeep:
     board: Board
     escalations: int
     _history: dict[UUID, dict[str, list[datetime]]]
+    _handed_over: dict[UUID, datetime]  # queued jobs whose porter has since handed over
 
     @engine_acts
     def escalate(self) -> list[Escalation]:
@@ -33,7 +35,15 @@ class Upkeep:
         _, document = self.app.policy_document()
         now = self.app.clock.now()
         with self.board.held():
-            due = escalations_due(self.board.open_jobs(), document, self._history, now)
+            board = self.board
+            jobs = board.open_jobs()
+            if document.anticipation.finishing_minutes:  # no answer due behind a hand-over
+                jobs = [
+                    j
+                    for j in jobs
+                    if not (j.status is Status.ASSIGNED and queued(j, board.jobs, board.porters))
+                ]
+            due = escalations_due(jobs, document, self._history, now, self._handed_over)
         if not due:
             return []
         try:  # one save for the tick's escalations

@@ -29,6 +29,7 @@ SUPERVISOR = "supervisor"
 # Releases a porter did not ask for: tell them the job is gone, and why.
 _MOVED = {
     Reason.REOPTIMISED.value: "moved to another porter",
+    Reason.DIVERTED_FOR_STAT.value: "back in the queue: you are needed for a stat job",
     Reason.ESCALATION.value: "re-offered to another porter (not acknowledged in time)",
     Reason.DISPATCHER_OVERRIDE.value: "moved to another porter by the dispatcher",
     Reason.PORTER_OFF_SHIFT.value: "handed back: your shift is over",

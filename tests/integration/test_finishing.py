@@ -15,10 +15,12 @@ from engine.assign import Travel, explain
 from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.dispatch.decisions import recorded_problem, replay_decision
+from engine.dispatch.driver import Driver, DriverParams
 from engine.dispatch.rounds import Dispatcher
-from engine.domain.commands import SubmitJob, parse
+from engine.domain.commands import Complete, SubmitJob, parse
 from engine.domain.values import Kind, Status
 from engine.hospital import Hospital
+from engine.projections.board import Board
 from engine.settings import Settings
 from engine.write.application import DispatchApp
 from tests.hospitals import riverside
@@ -42,10 +44,12 @@ def finishing_within(app: DispatchApp, minutes: int) -> None:
     app.publish_policy(document, "planner", "porters about to finish are candidates")
 
 
-def submit(app: DispatchApp, key: str, origin: str, destination: str) -> UUID:
+def submit(
+    app: DispatchApp, key: str, origin: str, destination: str, priority: str = "urgent"
+) -> UUID:
     data: dict[str, Any] = {
-        "kind": "document",
-        "priority": "urgent",
+        "kind": "specimen" if priority == "stat" else "document",
+        "priority": priority,
         "origin": origin,
         "destination": destination,
         "department": "medicine",
@@ -122,3 +126,28 @@ def test_the_queued_job_stays_movable_until_the_hand_over_and_goes_to_someone_fr
 
     assert site.job(then).porter_ids == [str(site.porter("RW-02").id)]
     assert len(site.porter("RW-01").active_jobs) == 1
+
+
+def test_a_stat_job_behind_a_hand_over_waits_for_an_answer_only_from_the_hand_over(
+    site: DispatchApp, clock: ManualClock
+) -> None:
+    """Its porter cannot answer while carrying: no "not acknowledged" escalation (a stat
+    job's comes after 2 minutes) until 2 minutes after they hand over."""
+    finishing_within(site, 10)
+    first = under_way(site)
+    driver = Driver(site, Board(site), DriverParams(round_gap=timedelta(0)))
+    stat = submit(site, "stat", "N-LAB", "N-W1", priority="stat")
+    driver.step()
+    assert site.job(stat).porter_ids == [str(site.porter("RW-01").id)]
+
+    clock.advance(minutes=3)
+    driver.step()
+    assert site.job(stat).escalation_level == 0
+    site.complete_job(first, "RW-01", Complete(received_by="lab"))
+    driver.step()
+    clock.advance(minutes=1.5)
+    driver.step()
+    assert site.job(stat).escalation_level == 0
+    clock.advance(minutes=1)
+    driver.step()
+    assert site.job(stat).escalation_level == 1
