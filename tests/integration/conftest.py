@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
 from api.main import create_app
 from api.settings import ApiSettings
+from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
+from engine.write.application import DispatchApp
+from tests.hospitals import riverside
 from tests.integration.apiclient import Api, TestClient
 
 
@@ -23,3 +27,16 @@ def api(clock: ManualClock, hospital: Hospital) -> Iterator[Api]:
     app = create_app(settings, engine, clock, hospital)
     with TestClient(app) as client:
         yield Api(client)
+
+
+@pytest.fixture
+def riverside_one(store: Settings, clock: ManualClock) -> Iterator[DispatchApp]:
+    """Riverside (not the demo) on each store, with one ward porter, RW-01, on shift at
+    the north desk and no driver: the test runs the rounds."""
+    hospital = Hospital.from_data(riverside())
+    app = bootstrap(store, clock, hospital)
+    seed_roster(app, hospital)
+    app.start_shift("RW-01", clock.now() + timedelta(hours=8))
+    app.report_location("RW-01", "N-DESK")
+    yield app
+    app.close()

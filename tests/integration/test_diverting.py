@@ -4,39 +4,26 @@ who is taken, what goes back to the queue and why, and what the decision records
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 
-from engine.bootstrap import bootstrap, seed_roster
-from engine.clock import ManualClock
 from engine.dispatch.decisions import replay_decision
 from engine.dispatch.manual import assign_by_hand
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import SubmitJob, parse
 from engine.domain.values import Reason, Status
-from engine.hospital import Hospital
-from engine.settings import Settings
 from engine.write.application import DispatchApp
-from tests.hospitals import riverside
 
 
 @pytest.fixture
-def site(store: Settings, clock: ManualClock) -> Iterator[DispatchApp]:
+def site(riverside_one: DispatchApp) -> DispatchApp:
     """Riverside with one ward porter on shift, diverting allowed."""
-    hospital = Hospital.from_data(riverside())
-    app = bootstrap(store, clock, hospital)
-    seed_roster(app, hospital)
-    app.start_shift("RW-01", clock.now() + timedelta(hours=8))
-    app.report_location("RW-01", "N-DESK")
-    document = app.policy_document()[1].to_data()
+    document = riverside_one.policy_document()[1].to_data()
     document["anticipation"] = {**document.get("anticipation", {}), "divert_for_stat": True}
-    app.publish_policy(document, "planner", "a stat job may divert a porter")
-    yield app
-    app.close()
+    riverside_one.publish_policy(document, "planner", "a stat job may divert a porter")
+    return riverside_one
 
 
 def submit(app: DispatchApp, key: str, priority: str, origin: str = "N-W1") -> UUID:

@@ -4,7 +4,6 @@ what the decision records, and that the job waits movable until the hand-over.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -12,30 +11,19 @@ from uuid import UUID
 import pytest
 
 from engine.assign import Travel, explain
-from engine.bootstrap import bootstrap, seed_roster
 from engine.clock import ManualClock
 from engine.dispatch.decisions import recorded_problem, replay_decision
 from engine.dispatch.driver import Driver, DriverParams
 from engine.dispatch.rounds import Dispatcher
 from engine.domain.commands import Complete, SubmitJob, parse
 from engine.domain.values import Kind, Status
-from engine.hospital import Hospital
 from engine.projections.board import Board
-from engine.settings import Settings
 from engine.write.application import DispatchApp
-from tests.hospitals import riverside
 
 
 @pytest.fixture
-def site(store: Settings, clock: ManualClock) -> Iterator[DispatchApp]:
-    """Riverside with one ward porter on shift, at the north desk."""
-    hospital = Hospital.from_data(riverside())
-    app = bootstrap(store, clock, hospital)
-    seed_roster(app, hospital)
-    app.start_shift("RW-01", clock.now() + timedelta(hours=8))
-    app.report_location("RW-01", "N-DESK")
-    yield app
-    app.close()
+def site(riverside_one: DispatchApp) -> DispatchApp:
+    return riverside_one
 
 
 def finishing_within(app: DispatchApp, minutes: int) -> None:
