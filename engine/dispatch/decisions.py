@@ -18,7 +18,6 @@ move). Decisions recorded before this carried specs and policy inline; all are r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -80,14 +79,10 @@ def recorded_porters(app: DispatchApp, problem: Mapping[str, Any]) -> list[dict[
         porter: Aggregate = app.repository.get(UUID(pid), version=version)
         if not isinstance(porter, Porter):
             raise DecisionNotFound(pid)
-        spec = porter_spec(porter, movable, diverting=problem.get("diverting", {}).get(pid))
-        if pid in finishing:
-            spec = replace(
-                spec,
-                free_at=datetime.fromisoformat(finishing[pid][0]),
-                free_location=finishing[pid][1],
-            )
-        porters.append(spec.to_data())
+        when, where = finishing.get(pid, (None, None))
+        free = None if when is None else (datetime.fromisoformat(when), where)
+        divert = problem.get("diverting", {}).get(pid)
+        porters.append(porter_spec(porter, movable, free, divert).to_data())
     return porters
 
 
