@@ -42,14 +42,14 @@ def act(
     if principal.role != "porter":
         check(service, principal, job_id)
     try:
-        with acting(principal.actor(for_)):
+        with acting(principal.actor(for_)), service.app.saves() as saved:
             command()
     except NotThePortersJob:
         if principal.role == "porter":
             raise JobNotFound(job_id) from None
         raise
     service.written(wake)
-    return JobPublic(**service.stored_job(job_id))
+    return JobPublic(**service.stored_job(job_id, saved()))
 
 
 def own_badge(principal: Principal) -> str | None:

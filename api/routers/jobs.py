@@ -79,12 +79,12 @@ def submit_job(
     principal.check_request(
         body.department, body.group, app.layout.catalogue.departments.get(body.department)
     )
-    with acting(principal.actor(for_=body.department)):
+    with acting(principal.actor(for_=body.department)), app.saves() as saved:
         jid, created = app.submit(body, idempotency_key, scope=principal.key_scope())
     service.written()
     if not created:
         response.status_code = status.HTTP_200_OK
-    return JobPublic(**service.stored_job(jid))
+    return JobPublic(**service.stored_job(jid, saved()))
 
 
 @router.get("")

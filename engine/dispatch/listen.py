@@ -6,6 +6,10 @@ process's write within milliseconds, and wakes its live loop, which catches the
 read models up (and, if it decides, runs the round the write may call for). The
 loop still polls, slowly, in case a notification is lost with a connection.
 SQLite has no such channel: there the loop's poll is the only way.
+
+A process hears its own writes too. Those it has folded as it made them
+(`Feed.offer`), so a notification carrying its own recorder's token is let pass:
+only another writer's calls for a catch-up.
 """
 
 from __future__ import annotations
@@ -24,14 +28,16 @@ log = logging.getLogger(__name__)
 class Listener:
     def __init__(self, recorder: Any, wake: Callable[[], None]) -> None:
         self._recorder = recorder if isinstance(recorder, PostgresApplicationRecorder) else None
+        self._own = getattr(recorder, "notify_token", None)
         self._wake = wake
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.heard = 0  # notifications received, for tests and /ready
+        self.heard = 0  # other processes' notifications received, for tests and /ready
+        self._active = False  # LISTEN in force on a live connection
 
     @property
     def listening(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._active and self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
         if self._recorder is None:
@@ -49,6 +55,7 @@ class Listener:
             try:
                 self._listen()
             except Exception:  # a dropped connection: listen again in a moment
+                self._active = False
                 log.warning("LISTEN on the site's log failed; listening again", exc_info=True)
                 self._stop.wait(1.0)
 
@@ -58,7 +65,11 @@ class Listener:
         with recorder.datastore.get_connection() as conn:
             conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
             conn.commit()
+            self._active = True
+            self._wake()  # whatever was written while not listening
             while not self._stop.is_set():
-                for _ in conn.notifies(timeout=0.5, stop_after=1):
+                for notify in conn.notifies(timeout=0.5, stop_after=1):
+                    if self._own is not None and notify.payload == self._own:
+                        continue
                     self.heard += 1
                     self._wake()

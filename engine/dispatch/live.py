@@ -23,6 +23,7 @@ from datetime import datetime
 from engine.dispatch.driver import Driver
 from engine.dispatch.lease import Lease
 from engine.dispatch.listen import Listener
+from engine.projections.feed import Feed
 
 log = logging.getLogger(__name__)
 LISTENING_POLL_SECONDS = 2.0
@@ -54,7 +55,10 @@ class LiveLoop:
         self._thread: threading.Thread | None = None
         self._next_try = 0.0
         self._next_check = 0.0
-        self.listener = Listener(driver.app.recorder, self.wake)
+        self.listener = Listener(driver.app.recorder, self._heard)
+        if isinstance(driver.board, Feed):  # skips queries while the listener hears all
+            driver.board.covered = lambda: self.listener.listening
+            driver.board.recheck_seconds = LISTENING_POLL_SECONDS
 
     @property
     def rounds(self) -> int:
@@ -79,6 +83,11 @@ class LiveLoop:
         self.leading = False
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def _heard(self) -> None:
+        """Another process wrote: read the log at the next step."""
+        self.driver.board.told()
         self._wake.set()
 
     @property

@@ -52,6 +52,9 @@ class Board:
                 break
         return applied
 
+    def told(self) -> None:
+        """Another process wrote: this board reads the log at every catch-up anyway."""
+
     def fetch(self) -> Sequence[Notification]:
         return self._app.recorder.select_notifications(start=self.position + 1, limit=PAGE)
 

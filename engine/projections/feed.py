@@ -9,18 +9,25 @@ serves every waiting caller. What the folds make of a batch (the change feed)
 goes to subscribers after the lock is let go, from whichever thread caught up:
 after a round that is the dispatch loop itself, so a live screen hears of an
 assignment without waiting for another thread to be scheduled.
+
+This process's own writes are folded as they are made (`offer`). So where a
+listener hears every other writer (PostgreSQL's NOTIFY), the dispatch loop's
+catch-ups skip the query until it is told of one, or a few seconds have passed
+(a notification lost with its connection); a request's catch-up (`strict`)
+always asks the store, so an answer shows whatever any process wrote before it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Notification, Recording
 
 from engine.projections.board import PAGE, Board
 
@@ -36,31 +43,80 @@ class Feed(Board):
         self._started = 0  # catch-ups begun, and the last one finished (see `catch_up`)
         self._finished = 0
         self._subscribers: list[Subscriber] = []
+        # Whether a listener hears every other writer (set by the live loop), and what
+        # it was told since the last read of the log.
+        self.covered: Callable[[], bool] | None = None
+        self.recheck_seconds = 2.0
+        self._news = True
+        self._read_at = 0.0  # monotonic
+        self._own_high = 0  # this process's last write's position
 
     def apply(self, batch: Sequence[Notification]) -> list[Any]:
         """Fold a batch (under `lock`); returns what the folds made of it."""
-        applied: list[tuple[int, Any]] = []
+        decode = self._app.mapper.to_domain_event
+        return self._fold_all([(n.id, decode(n)) for n in batch if n.id > self.position])
+
+    def _fold_all(self, applied: list[tuple[int, Any]]) -> list[Any]:
         made = []
-        for notification in batch:
-            if notification.id <= self.position:
-                continue
-            event = self._app.mapper.to_domain_event(notification)
+        for position, event in applied:
             self._apply(event)
-            made.append(self._fold(notification.id, event))
-            applied.append((notification.id, event))
-            self.position = notification.id
+            made.append(self._fold(position, event))
+            self.position = position
         for listener in self.listeners:
             listener(applied)
         return made
 
-    def catch_up(self) -> int:
-        """Apply everything recorded before this call; returns how many this call applied."""
+    def offer(self, recordings: Sequence[Recording[UUID]]) -> bool:
+        """Fold this process's own write at once, if it is the next thing in the log:
+        the events in hand are the ones the store would give back, so they are neither
+        read back nor decoded. Anything else (another writer's events first, a reader
+        busy with the log) is left to `catch_up`; returns whether it was folded."""
+        applied = [(r.notification.id, r.domain_event) for r in recordings]
+        if not applied:
+            return False
+        with self.lock:
+            self._own_high = max(self._own_high, applied[-1][0])
+        if not self._reading.acquire(blocking=False):
+            return False
+        try:
+            with self.lock:
+                first = self.position + 1
+                if [p for p, _ in applied] != list(range(first, first + len(applied))):
+                    return False
+                made = self._fold_all(applied)
+            for subscriber in list(self._subscribers):
+                subscriber(made)
+            return True
+        finally:
+            self._reading.release()
+
+    def told(self) -> None:
+        """Another process wrote (a listener heard it)."""
+        self._news = True
+
+    def _current(self) -> bool:
+        """Whether the log holds nothing this board lacks, as far as it can know unasked."""
+        return (
+            self.covered is not None
+            and self.covered()
+            and not self._news
+            and self.position >= self._own_high
+            and time.monotonic() - self._read_at < self.recheck_seconds
+        )
+
+    def catch_up(self, strict: bool = False) -> int:
+        """Apply everything recorded before this call (`strict`), or everything known to
+        be there (see the module's docstring); returns how many this call applied."""
+        if not strict and self._current():
+            return 0
         ticket = self._started + 1
         applied = 0
         with self._reading:
             if self._finished < ticket:
                 self._started += 1
                 mine = self._started
+                self._news = False
+                self._read_at = time.monotonic()
                 while batch := self.fetch():
                     with self.lock:
                         made = self.apply(batch)

@@ -53,7 +53,7 @@ class Service:
 
     def refresh(self) -> int:
         """Apply everything recorded before this call; returns the board's position."""
-        self.board.catch_up()
+        self.board.catch_up(strict=True)
         return self.board.position
 
     def _fold(self, position: int, event: Any) -> Change:
@@ -158,11 +158,14 @@ class Service:
         with self._lock:
             return job_view(job, self.now(), self.badges(), self.tz, self.rounds.numbers)
 
-    def stored_job(self, job_id: UUID) -> dict[str, Any]:
+    def stored_job(self, job_id: UUID, saved: int | None = None) -> dict[str, Any]:
         """The answer to a command, which must show its effect: the board caught up past
-        it. The catch-up is one the live loop would make anyway, shared by every command
-        waiting, and costs less than reading the aggregate back from the store."""
-        return self.job(job_id, refresh=True)
+        it. A command that saved at position `saved` usually finds its write folded
+        already (`Feed.offer`); otherwise the catch-up is one the live loop would make
+        anyway, shared by every command waiting, and costs less than reading the
+        aggregate back from the store."""
+        folded = saved is not None and self.board.position >= saved
+        return self.job(job_id, refresh=not folded)
 
     def stored_porter(self, badge: str) -> dict[str, Any]:
         return self.porter(badge, refresh=True)

@@ -8,7 +8,8 @@ leaves a job assigned to a porter who does not know it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Recording
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 
 from engine.clock import Clock
@@ -59,6 +60,10 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         # Checks a policy must pass before it is published, beyond its own fields' (the
         # composition root adds a trial round: this side knows nothing of the solvers).
         self.policy_checks: list[Callable[[PolicyDocument], None]] = []
+        # Told of every save with its recordings (the composition root wires the board
+        # in, which folds this process's own writes without reading them back).
+        self.on_recorded: Callable[[Sequence[Recording[UUID]]], object] | None = None
+        self._saved = threading.local()  # per thread: the log position of its last save
         super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
 
     # -- plumbing -----------------------------------------------------------
@@ -86,6 +91,20 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
             raise ConcurrentUpdate(
                 "another writer changed this first; nothing was recorded, re-read and retry"
             ) from exc
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """The library's hook after every save."""
+        if recordings:
+            self._saved.position = recordings[-1].notification.id
+            if self.on_recorded is not None:
+                self.on_recorded(recordings)
+
+    @contextmanager
+    def saves(self) -> Iterator[Callable[[], int | None]]:
+        """Within the block, the log position of this thread's last save in it (None
+        if it saved nothing): how far a command's answer must have caught up."""
+        self._saved.position = None
+        yield lambda: getattr(self._saved, "position", None)
 
     def record(self, *aggregates: Aggregate) -> None:
         """Save aggregates in one transaction; a concurrent writer's win is a domain error."""

@@ -15,20 +15,28 @@ the INSERT, COMMIT) is one simple-query message with its values bound on the
 client, so the server takes the lock and lets it go without waiting for us. A
 uniqueness violation (a concurrent writer's win) still aborts the transaction;
 it is rolled back and raised as the library's `IntegrityError`: nothing written.
+
+The NOTIFY carries this recorder's token, so a process's listener can tell its own
+writes (folded as made) from other processes' (to be read from the log).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import uuid4
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 
 class OneTripRecorder(PostgresApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notify_token = uuid4().hex  # names this process's writes on the channel
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -40,7 +48,9 @@ class OneTripRecorder(PostgresApplicationRecorder):
             [
                 SQL("BEGIN; "),
                 *(Composed([statement, SQL("; ")]) for statement in self.lock_table_statements),
-                SQL("NOTIFY {0}; ").format(Identifier(self.channel_name)),
+                SQL("NOTIFY {0}, {1}; ").format(
+                    Identifier(self.channel_name), Literal(self.notify_token)
+                ),
                 SQL(
                     "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
                     "VALUES {2} RETURNING notification_id; COMMIT"
