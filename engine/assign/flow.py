@@ -114,8 +114,8 @@ class Relaxation:
         forced_slots = np.flatnonzero(np.isin(self.slot_job, list(forced)))
         if not len(s):
             return ({}, self.base, method) if not len(forced_slots) else None
-        matched = None
-        if method == "lsa" and not forced:
+        matched = _one_slot(s, p, r) if not forced else None
+        if matched is None and method == "lsa" and not forced:
             matched = _solve_lsa(s, p, r)
             if matched is None:  # costs too wide for LSA's price arithmetic; flow is exact too
                 method = "mcf(lsa overflow)"
@@ -230,6 +230,16 @@ def _solve_lsa(s: I, p: I, cost: I) -> tuple[I, I, I] | None:
     arc_of = {pair: k for k, pair in enumerate(zip(p.tolist(), s.tolist(), strict=True))}
     chosen = np.array([arc_of[(q, int(mate[q]))] for q in real.tolist()], dtype=np.int64)
     return slots[mate[real]], porters[real], cost[chosen]
+
+
+def _one_slot(s: I, p: I, r: I) -> tuple[I, I, I] | None:
+    """A network of one slot (a live round most often holds one new job): its optimum
+    is its cheapest arc. Only when that arc is the only cheapest, so that any exact
+    solver must return it and replays agree with rounds solved by the flow."""
+    if s[0] != s.min() or s[0] != s.max():
+        return None
+    best = np.flatnonzero(r == r.min())
+    return (s[best], p[best], r[best]) if len(best) == 1 else None
 
 
 def _solve_mcf(s: I, p: I, cost: I, forced_slots: I) -> tuple[I, I, I] | None:

@@ -76,6 +76,16 @@ def test_lsa_min_cost_flow_and_cp_sat_agree(p: AssignmentProblem) -> None:
     assert len({json.dumps(plan_of(p, r), sort_keys=True) for r in results}) == 1
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_jobs=1, max_porters=12, batching=False, two_porter=False))
+def test_a_one_job_round_takes_the_porter_every_exact_solver_takes(p: AssignmentProblem) -> None:
+    """Such a round skips the flow solver (its cheapest arc is its optimum): the plan
+    must be the one LSA, min-cost flow and CP-SAT each find."""
+    results = [solve(p, SolverParams(backend=b, candidates=10**6)) for b in ("lsa", "mcf", "cpsat")]
+    assert len({r.objective_units for r in results}) == 1
+    assert len({json.dumps(plan_of(p, r), sort_keys=True) for r in results}) == 1
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(max_jobs=8, max_porters=5, batching=True))
 def test_cp_sat_with_every_pair_matches_the_default_path_on_batching_rounds(
