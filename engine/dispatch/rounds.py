@@ -52,6 +52,7 @@ class Dispatcher(LookAhead):
         self._specs: dict[UUID, tuple[int, JobSpec]] = {}
         # porter -> ((version, fixed jobs, free, diverting), spec)
         self._porters: dict[UUID, tuple[tuple[int, int, object, object], PorterSpec]] = {}
+        self._versions: dict[str, int] = {}  # of the last problem built: spec id -> version
 
     def _spec(self, job: Job) -> JobSpec:
         """Job specs change only when the job does: cache them by aggregate version."""
@@ -97,7 +98,8 @@ class Dispatcher(LookAhead):
             if in_pool(j, now, document, self.board)
             and (j.ready_at is None or j.ready_at <= horizon)
         ]
-        specs = sorted((self._spec(j) for j in jobs), key=job_order)
+        job_specs = [self._spec(j) for j in jobs]
+        specs = sorted(job_specs, key=job_order)
         movable = {spec.id for spec in specs if spec.assigned_porters}
         porters = sorted(
             (
@@ -112,11 +114,17 @@ class Dispatcher(LookAhead):
         if len(self._specs) > 2 * len(jobs) + 1000:  # forget jobs long gone from the pool
             keep = {j.id for j in jobs}
             self._specs = {k: v for k, v in self._specs.items() if k in keep}
+        porter_specs = tuple(
+            self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
+        )
+        # The versions the round saw, which its record names: from the aggregates at hand.
+        self._versions = {spec.id: j.version for j, spec in zip(jobs, job_specs, strict=True)}
+        self._versions.update(
+            (spec.id, p.version) for p, spec in zip(porters, porter_specs, strict=True)
+        )
         return AssignmentProblem(
             jobs=tuple(specs),
-            porters=tuple(
-                self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
-            ),
+            porters=porter_specs,
             travel=self.travel,
             policy=document,
             policy_version=version,
@@ -131,8 +139,7 @@ class Dispatcher(LookAhead):
             if not self._worth_a_round(policy[1]):
                 return None
             problem = self._problem(policy)
-            versions = {s.id: self._specs[UUID(s.id)][0] for s in problem.jobs}
-            versions.update({s.id: self._porters[UUID(s.id)][0][0] for s in problem.porters})
+            versions = self._versions
             number = self.board.decisions + 1
         if all(j.assigned_porters for j in problem.jobs) and not self._queued(problem):
             return None  # nothing waits (only jobs already held, which could move)
