@@ -100,6 +100,7 @@ def open_site(
     app.policy_seen = lambda: board.policy_version  # the policy known without a query
     app.board_copy = board.copy_of  # what porters act on, without a query (`board_first`)
     app.on_recorded = board.offer  # its own writes folded as made, not read back
+    app.on_conflict = board.told  # a stale write: another process wrote, read the log
     if driver is None:
         tick, gap, idle = settings.driver_timing()
         driver = DriverParams(

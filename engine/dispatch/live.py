@@ -56,9 +56,8 @@ class LiveLoop:
         self._next_try = 0.0
         self._next_check = 0.0
         self.listener = Listener(driver.app.recorder, self._heard)
-        if isinstance(driver.board, Feed):  # skips queries while the listener hears all
-            driver.board.covered = lambda: self.listener.listening
-            driver.board.recheck_seconds = LISTENING_POLL_SECONDS
+        if isinstance(driver.board, Feed):  # reads the log once a poll unless told
+            driver.board.read_every = self._poll
 
     @property
     def rounds(self) -> int:

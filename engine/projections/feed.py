@@ -10,11 +10,13 @@ goes to subscribers after the lock is let go, from whichever thread caught up:
 after a round that is the dispatch loop itself, so a live screen hears of an
 assignment without waiting for another thread to be scheduled.
 
-This process's own writes are folded as they are made (`offer`). So where a
-listener hears every other writer (PostgreSQL's NOTIFY), the dispatch loop's
-catch-ups skip the query until it is told of one, or a few seconds have passed
-(a notification lost with its connection); a request's catch-up (`strict`)
-always asks the store, so an answer shows whatever any process wrote before it.
+This process's own writes are folded as they are made (`offer`), so the log
+holds something this board lacks only when another process wrote. The dispatch
+loop's catch-ups therefore read the log at most once per `read_every` seconds (its
+poll; longer where a listener hears every other writer, PostgreSQL's NOTIFY)
+unless told that another process wrote, or a write of this one's went unfolded.
+A request's catch-up (`strict`) always asks the store, so an answer shows
+whatever any process wrote before it.
 """
 
 from __future__ import annotations
@@ -43,10 +45,9 @@ class Feed(Board):
         self._started = 0  # catch-ups begun, and the last one finished (see `catch_up`)
         self._finished = 0
         self._subscribers: list[Subscriber] = []
-        # Whether a listener hears every other writer (set by the live loop), and what
-        # it was told since the last read of the log.
-        self.covered: Callable[[], bool] | None = None
-        self.recheck_seconds = 2.0
+        # How long the log may go unread unless told of another writer (set by the live
+        # loop; None: read at every catch-up), and whether it was told since last read.
+        self.read_every: Callable[[], float] | None = None
         self._news = True
         self._read_at = 0.0  # monotonic
         self._own_high = 0  # this process's last write's position
@@ -97,11 +98,10 @@ class Feed(Board):
     def _current(self) -> bool:
         """Whether the log holds nothing this board lacks, as far as it can know unasked."""
         return (
-            self.covered is not None
-            and self.covered()
+            self.read_every is not None
             and not self._news
             and self.position >= self._own_high
-            and time.monotonic() - self._read_at < self.recheck_seconds
+            and time.monotonic() - self._read_at < self.read_every()
         )
 
     def catch_up(self, strict: bool = False) -> int:

@@ -63,6 +63,7 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
         # Told of every save with its recordings (the composition root wires the board
         # in, which folds this process's own writes without reading them back).
         self.on_recorded: Callable[[Sequence[Recording[UUID]]], object] | None = None
+        self.on_conflict: Callable[[], object] | None = None  # a save refused as stale
         self._saved = threading.local()  # per thread: the log position of its last save
         super().__init__(env={"AGGREGATE_CACHE_MAXSIZE": "5000", **env})
 
@@ -109,7 +110,12 @@ class DispatchApp(Submission, JobLifecycle, Staffing, Application[UUID]):
             elif obj is not None:
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
-        recordings = self._record(processing_event)
+        try:
+            recordings = self._record(processing_event)
+        except IntegrityError:  # another writer was first: what this process read is behind
+            if self.on_conflict is not None:
+                self.on_conflict()
+            raise
         self._take_snapshots(processing_event)
         self._notify(recordings)
         self.notify(processing_event.events)  # the library's deprecated hook, as it calls it

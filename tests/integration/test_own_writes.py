@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -98,3 +99,33 @@ def test_on_postgres_a_process_is_not_woken_by_its_own_writes_yet_hears_another(
         one.close()
         other.close()
     drop_site_tables(name)
+
+
+def test_a_loop_reads_the_log_once_a_poll_yet_sees_another_process_within_it(
+    clock: ManualClock, hospital: Hospital, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has no channel to hear other writers on: the loop's poll is how their
+    writes arrive. Its own writes, folded as made, call for no read of the log."""
+    settings = Settings(store="sqlite", sqlite_path=tmp_path / "s.sqlite", poll_seconds=0.5)
+    one, other = (open_site(settings, clock, hospital, driver=AT_ONCE) for _ in range(2))
+    reads: list[int] = []
+    fetch = one.board.fetch
+    monkeypatch.setattr(one.board, "fetch", lambda: reads.append(1) or fetch())
+    loop = one.live(decide=False)
+    try:
+        loop.start()
+        time.sleep(0.1)
+        before = len(reads)
+        for i in range(20):  # each wakes the loop, as a request's write does
+            assert one.app.submit_job(parse(SubmitJob, BLOOD), f"own-{i}") in one.board.jobs
+            loop.wake()
+            time.sleep(0.01)
+        assert len(reads) - before <= 2  # a poll's worth, not one a write
+        theirs = other.app.submit_job(parse(SubmitJob, BLOOD), "theirs")
+        started = time.monotonic()
+        eventually(lambda: theirs in one.board.jobs)
+        assert time.monotonic() - started < 1.5
+    finally:
+        loop.stop()
+        one.close()
+        other.close()
