@@ -68,7 +68,8 @@ class Listener:
             self._active = True
             self._wake()  # whatever was written while not listening
             while not self._stop.is_set():
-                for notify in conn.notifies(timeout=0.5, stop_after=1):
+                # Half a second of notifications a call: the stop flag is looked at between.
+                for notify in conn.notifies(timeout=0.5):
                     if self._own is not None and notify.payload == self._own:
                         continue
                     self.heard += 1
