@@ -276,6 +276,7 @@ class Driver(RotaKeeping, Staging, Upkeep, HandOvers):
             # The board was a moment behind (a job or porter changed between reading and
             # saving): nothing was written. Catch up and go again.
             log.info("round %s raced another writer (%s); retrying", trigger, exc)
+            self.board.told()  # a board behind the store: the retry reads the log first
             now = self.app.clock.now()
             with self.board.held():
                 self._retries += 1

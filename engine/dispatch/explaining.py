@@ -107,6 +107,7 @@ def why(app: DispatchApp, service: Service, job_id: UUID, badge: str | None) -> 
     result: AssignmentResult | None = None
     names: Mapping[str, str]
     if decision is None:
+        service.refresh()  # a reader's answer: as of everything recorded before it
         problem = Dispatcher(app, service.board).build_problem()
         names = service.badges()
     else:

@@ -107,6 +107,9 @@ class LiveLoop:
             try:
                 wake_at = self.step()
                 wait = self._poll()
+                board = self.driver.board
+                if isinstance(board, Feed):  # a skipped read is made up within the poll
+                    wait = min(wait, board.read_due_in())
                 if wake_at is not None:
                     wait = min(wait, max((wake_at - clock.now()).total_seconds(), 0.0))
                 self._failing(None)

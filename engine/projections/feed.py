@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -48,8 +49,9 @@ class Feed(Board):
         # How long the log may go unread unless told of another writer (set by the live
         # loop; None: read at every catch-up), and whether it was told since last read.
         self.read_every: Callable[[], float] | None = None
-        self._news = True
-        self._read_at = 0.0  # monotonic
+        self._told = 0  # times told of another writer
+        self._read_told = -1  # ... as of the start of the last read that finished
+        self._read_at = 0.0  # monotonic, when that read started
         self._own_high = 0  # this process's last write's position
 
     def apply(self, batch: Sequence[Notification]) -> list[Any]:
@@ -77,6 +79,8 @@ class Feed(Board):
             return False
         with self.lock:
             self._own_high = max(self._own_high, applied[-1][0])
+        if not all(_as_read_back(event) for _, event in applied):
+            return False
         if not self._reading.acquire(blocking=False):
             return False
         try:
@@ -93,16 +97,24 @@ class Feed(Board):
 
     def told(self) -> None:
         """Another process wrote (a listener heard it)."""
-        self._news = True
+        with self.lock:
+            self._told += 1
 
     def _current(self) -> bool:
         """Whether the log holds nothing this board lacks, as far as it can know unasked."""
         return (
             self.read_every is not None
-            and not self._news
+            and self._started == self._finished  # a read under way may miss what it was told
+            and self._told == self._read_told
             and self.position >= self._own_high
             and time.monotonic() - self._read_at < self.read_every()
         )
+
+    def read_due_in(self) -> float:
+        """Seconds until a catch-up reads the log again even if told nothing."""
+        if self.read_every is None:
+            return 0.0
+        return max(0.0, self._read_at + self.read_every() - time.monotonic())
 
     def catch_up(self, strict: bool = False) -> int:
         """Apply everything recorded before this call (`strict`), or everything known to
@@ -115,17 +127,19 @@ class Feed(Board):
             if self._finished < ticket:
                 self._started += 1
                 mine = self._started
-                self._news = False
-                self._read_at = time.monotonic()
-                while batch := self.fetch():
-                    with self.lock:
-                        made = self.apply(batch)
-                    applied += len(made)
-                    for subscriber in list(self._subscribers):
-                        subscriber(made)
-                    if len(batch) < PAGE:  # the end of the log: a second query would say so
-                        break
-                self._finished = mine
+                told, started_at = self._told, time.monotonic()
+                try:
+                    while batch := self.fetch():
+                        with self.lock:
+                            made = self.apply(batch)
+                        applied += len(made)
+                        for subscriber in list(self._subscribers):
+                            subscriber(made)
+                        if len(batch) < PAGE:  # the end of the log: asking again says so
+                            break
+                    self._read_told, self._read_at = told, started_at  # a read that ended
+                finally:
+                    self._finished = mine
         return applied
 
     @contextmanager
@@ -150,3 +164,13 @@ class Feed(Board):
         with self._reading:
             if subscriber in self._subscribers:
                 self._subscribers.remove(subscriber)
+
+
+def _as_read_back(event: Any) -> bool:
+    """Whether an event in hand is what the store gives back. Its times come back with a
+    fixed UTC offset; one stamped by a clock in a named zone (a simulation's) would carry
+    the zone, and Python subtracts two times of one zone by their wall clocks, an hour out
+    across a change of summer time. The live service's clock gives UTC."""
+    return isinstance(getattr(event, "timestamp", None), datetime) and isinstance(
+        event.timestamp.tzinfo, timezone
+    )

@@ -8,8 +8,10 @@ still see every other process's write.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from uuid import uuid4
 
@@ -21,9 +23,15 @@ from engine.domain.commands import Complete, SubmitJob, parse
 from engine.hospital import Hospital
 from engine.projections.service import Service
 from engine.settings import Settings
-from tests.conftest import drop_site_tables, require_postgres
+from tests.conftest import MORNING, drop_site_tables, require_postgres
 from tests.integration.test_api_loop import AT_ONCE, eventually
 from tests.unit.projections.scenario import BLOOD
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The live service's clock gives UTC, as the store gives times back."""
+    return ManualClock(MORNING.astimezone(UTC))
 
 
 @pytest.fixture
@@ -129,3 +137,52 @@ def test_a_loop_reads_the_log_once_a_poll_yet_sees_another_process_within_it(
         loop.stop()
         one.close()
         other.close()
+
+
+def test_a_write_stamped_in_a_named_zone_is_read_back_not_folded_as_made(
+    store: Settings, hospital: Hospital
+) -> None:
+    """Its times would subtract by the wall clock across a change of summer time, where
+    the store's (a fixed offset) subtract by the instant: the board takes the store's."""
+    zoned = ManualClock(MORNING.astimezone(hospital.timezone))
+    site = open_site(store, zoned, hospital, driver=AT_ONCE)
+    try:
+        jid = site.app.submit_job(parse(SubmitJob, BLOOD), "zoned")
+        assert jid not in site.board.jobs
+        site.service.refresh()
+        assert site.board.jobs[jid].requested_at.tzinfo != hospital.timezone
+    finally:
+        site.close()
+
+
+def test_a_loop_told_of_another_writer_does_not_skip_while_a_read_is_under_way(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the read under way has ended, what it was told is not yet on the board,
+    and the loop, which was woken for it, must not step without it."""
+    board = site.board
+    board.read_every = lambda: 60.0
+    board.catch_up()  # a read that ended: the board is current for a minute
+    assert board.catch_up() == 0
+    entered, release = threading.Event(), threading.Event()
+    reads: list[str] = []
+    fetch = board.fetch
+
+    def slow_fetch() -> object:
+        reads.append(threading.current_thread().name)
+        if threading.current_thread().name == "request":
+            entered.set()
+            release.wait(5)
+        return fetch()
+
+    monkeypatch.setattr(board, "fetch", slow_fetch)
+    board.told()  # heard just before a request's read began
+    request = threading.Thread(target=lambda: board.catch_up(strict=True), name="request")
+    request.start()
+    assert entered.wait(5)
+    loop = threading.Thread(target=board.catch_up, name="loop")
+    loop.start()
+    release.set()
+    request.join(5)
+    loop.join(5)
+    assert "loop" in reads
