@@ -236,7 +236,7 @@ def _one_slot(s: I, p: I, r: I) -> tuple[I, I, I] | None:
     """A network of one slot (a live round most often holds one new job): its optimum
     is its cheapest arc. Only when that arc is the only cheapest, so that any exact
     solver must return it and replays agree with rounds solved by the flow."""
-    if s[0] != s.min() or s[0] != s.max():
+    if s.min() != s.max():
         return None
     best = np.flatnonzero(r == r.min())
     return (s[best], p[best], r[best]) if len(best) == 1 else None

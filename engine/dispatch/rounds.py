@@ -52,7 +52,6 @@ class Dispatcher(LookAhead):
         self._specs: dict[UUID, tuple[int, JobSpec]] = {}
         # porter -> ((version, fixed jobs, free, diverting), spec)
         self._porters: dict[UUID, tuple[tuple[int, int, object, object], PorterSpec]] = {}
-        self._versions: dict[str, int] = {}  # of the last problem built: spec id -> version
 
     def _spec(self, job: Job) -> JobSpec:
         """Job specs change only when the job does: cache them by aggregate version."""
@@ -84,11 +83,12 @@ class Dispatcher(LookAhead):
         self.board.catch_up()
         policy = self.app.policy_document()
         with self.board.held():
-            return self._problem(policy, porter_ids)
+            return self._problem(policy, porter_ids)[0]
 
     def _problem(
         self, policy: tuple[int, PolicyDocument], porter_ids: set[str] | None = None
-    ) -> AssignmentProblem:
+    ) -> tuple[AssignmentProblem, dict[str, int]]:
+        """The problem, and the version of each job and porter in it (spec id -> version)."""
         now = self.app.clock.now()
         version, document = policy
         horizon = now + LOOKAHEAD + timedelta(minutes=document.scheduled.lead_minutes)
@@ -118,11 +118,9 @@ class Dispatcher(LookAhead):
             self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
         )
         # The versions the round saw, which its record names: from the aggregates at hand.
-        self._versions = {spec.id: j.version for j, spec in zip(jobs, job_specs, strict=True)}
-        self._versions.update(
-            (spec.id, p.version) for p, spec in zip(porters, porter_specs, strict=True)
-        )
-        return AssignmentProblem(
+        versions = {spec.id: j.version for j, spec in zip(jobs, job_specs, strict=True)}
+        versions.update((spec.id, p.version) for p, spec in zip(porters, porter_specs, strict=True))
+        problem = AssignmentProblem(
             jobs=tuple(specs),
             porters=porter_specs,
             travel=self.travel,
@@ -130,6 +128,7 @@ class Dispatcher(LookAhead):
             policy_version=version,
             now=now,
         )
+        return problem, versions
 
     def run_round(self, trigger: str = "timer") -> Decision | None:
         """Solve and record one round; None when nothing waits for a porter."""
@@ -138,8 +137,7 @@ class Dispatcher(LookAhead):
         with self.board.held():  # read the board still; solve and save after letting go
             if not self._worth_a_round(policy[1]):
                 return None
-            problem = self._problem(policy)
-            versions = self._versions
+            problem, versions = self._problem(policy)
             number = self.board.decisions + 1
         if all(j.assigned_porters for j in problem.jobs) and not self._queued(problem):
             return None  # nothing waits (only jobs already held, which could move)
