@@ -220,6 +220,42 @@ def ready_for_pickup_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
     return excluded
 
 
+# -- a stat job keeps its porter ---------------------------------------------------------
+
+
+def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
+    """With `anticipation.stat_keeps_porter`: a held stat job goes to no porter who would
+    not reach it sooner than the last of those holding it."""
+    if (
+        not problem.policy.anticipation.stat_keeps_porter
+        or job.priority is not Priority.STAT
+        or porter.id in job.assigned_porters
+    ):
+        return None
+    index = problem.porter_index
+    holders = [problem.porters[index[p]] for p in job.assigned_porters if p in index]
+    if not holders:
+        return None
+    held = max(porter_arrival(problem, h, job.origin) for h in holders)
+    if porter_arrival(problem, porter, job.origin) >= held:
+        badges = ", ".join(h.badge for h in holders)
+        return (
+            f"stat job {job.id} keeps {badges}, at its pickup in {held:.1f} min; "
+            f"porter {porter.badge} would not be there sooner"
+        )
+    return None
+
+
+def stat_keeps_porter_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
+    if not policy.anticipation.stat_keeps_porter:
+        return np.zeros((a.shape[0], 1), dtype=bool)
+    kept = a.kept
+    held = kept.any(axis=1) & (a.jobs.rank == STAT_RANK)
+    slowest = np.where(kept, a.travel, -np.inf).max(axis=1, initial=-np.inf)
+    excluded: B = held[:, None] & ~kept & (a.travel >= slowest[:, None])
+    return excluded
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -249,6 +285,7 @@ RULES: tuple[Rule, ...] = (
     Rule("accompaniment_confirmed", accompaniment_confirmed, accompaniment_confirmed_mask),
     Rule("ready_for_pickup", ready_for_pickup, ready_for_pickup_mask),
     Rule("not_declined", not_declined, not_declined_mask),
+    Rule("stat_keeps_porter", stat_keeps_porter, stat_keeps_porter_mask),
 )
 
 

@@ -81,6 +81,8 @@ TRIGGERS = {
 _WAITING = {ev.JobSubmitted, ev.JobReleased}
 _NOT_WAITING = {ev.JobAssigned, *ev.JOB_ENDED}
 _RETRIES_AT_ONCE = 3
+# Events after which a job that was out of reach may be given a porter.
+_REOPENING = frozenset({ev.JobReleased, ev.JobAccompanimentConfirmed})
 # Events that end a job's wait for its porter's answer.
 _ANSWERED = {ev.JobAcknowledged, ev.JobReleased, *ev.JOB_ENDED}
 # Events after which the rota's days to come follow the porters' templates again.
@@ -192,8 +194,18 @@ class Driver(RotaKeeping, Staging, Upkeep, HandOvers):
                 continue  # the job's own Released event says why
             else:
                 self._pending.add(TRIGGERS[kind])
-                if kind is ev.JobSubmitted and event.priority == Priority.STAT.value:
+                if self._stat(kind, event):
                     self._urgent = True
+
+    def _stat(self, kind: type, event: Any) -> bool:
+        """Whether the event puts a stat job in reach of a porter: a stat job never waits
+        for the round gap, whether it is new, given back or just cleared to go."""
+        if kind is ev.JobSubmitted:
+            return bool(event.priority == Priority.STAT.value)
+        if kind in _REOPENING:
+            job = self.board.jobs.get(event.originator_id)
+            return job is not None and job.priority is Priority.STAT
+        return False
 
     def took_over(self) -> None:
         """Another process decided until now: look at everything at once."""

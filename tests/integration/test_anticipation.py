@@ -28,6 +28,7 @@ ON = {
     "staging": STAGING,
     "finishing_minutes": 5,
     "divert_for_stat": True,
+    "stat_keeps_porter": True,
 }
 
 

@@ -48,6 +48,11 @@ class Anticipation(BaseModel):
       job goes back to the queue, released with the reason, and the diversion costs
       `weights.churn`, so it happens only when no one else reaches the stat job as
       soon.
+    - `stat_keeps_porter`: a stat job the engine gave a porter, not yet acknowledged, moves
+      only to a porter who would reach it sooner. Without it a later round may hand the
+      porter back the job a diversion took them from and send a farther one to the stat
+      call: the lesser job's cost of waiting outweighs a few more minutes of a stat
+      job's walk, but the stat call then misses its five minutes.
     """
 
     model_config = _STRICT
@@ -60,6 +65,7 @@ class Anticipation(BaseModel):
     staging_idle_minutes: int = Field(default=2, ge=0, le=240)
     finishing_minutes: int = Field(default=0, ge=0, le=30)
     divert_for_stat: bool = False
+    stat_keeps_porter: bool = False
 
     def staging_points(self, group: str, hour: int) -> list[str]:
         points = self.staging.get(group, {}).get(hour)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from engine.assign import AssignmentProblem, JobSpec, PorterSpec
 from engine.assign.synthetic import SKILLS
+from engine.domain.policy.anticipation import Anticipation
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Kind, Priority
 
@@ -24,6 +25,7 @@ def policies(draw: st.DrawFn, batching: bool | None = None) -> PolicyDocument:
     return PolicyDocument(
         max_jobs_per_porter=draw(st.integers(2, 3)) if allow else 1,
         batch_kinds=[Kind.SPECIMEN, Kind.DOCUMENT],
+        anticipation=Anticipation(stat_keeps_porter=draw(st.booleans())),
     )
 
 

@@ -8,10 +8,12 @@ from hypothesis import given, settings
 
 from engine.assign import RULES, AssignmentProblem, JobSpec, PorterSpec, solve, violations
 from engine.assign.rules import Feasibility
+from engine.assign.synthetic import SKILLS
+from engine.domain.policy.anticipation import Anticipation
 from engine.domain.policy.document import PolicyDocument
-from engine.domain.values import Kind
+from engine.domain.values import Kind, Priority
 
-from .builders import FAR, HERE, TRAVEL, job, minutes, porter, problem
+from .builders import FAR, HERE, NEAR, TRAVEL, job, minutes, porter, problem
 from .strategies import problems
 
 
@@ -135,3 +137,40 @@ def test_the_exclusion_summary_counts_pairs_per_rule(rule: str) -> None:
     counts = solve(p).exclusions
     expected = {"on_duty": 2, "accompaniment_confirmed": 2}
     assert counts[rule] == expected.get(rule, 0)
+
+
+def _stat_held_by_p1(keeps: bool) -> AssignmentProblem:
+    """A stat job given to p1 (at its origin) and a job only p1 can do; p2 a minute away."""
+    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
+    only_p1 = job("r", required_skills=frozenset({"isolation"}))
+    porters = [porter("p1", skills=frozenset(SKILLS)), porter("p2", location=NEAR)]
+    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=keeps))
+    return problem([held, only_p1], porters, policy)
+
+
+def test_without_the_setting_a_round_may_send_a_farther_porter_to_a_held_stat_job() -> None:
+    result = solve(_stat_held_by_p1(keeps=False))
+    assert {a.job_id: a.porter_ids for a in result.assignments} == {"s": ("p2",), "r": ("p1",)}
+
+
+def test_a_held_stat_job_keeps_its_porter_against_one_who_would_not_be_sooner() -> None:
+    p = _stat_held_by_p1(keeps=True)
+    result = solve(p)
+    assert {a.job_id: a.porter_ids for a in result.assignments} == {"s": ("p1",)}
+    reasons = dict(violations(p.jobs[0], p.porters[1], p))
+    assert "keeps P1" in reasons["stat_keeps_porter"]
+    assert "P2 would not be there sooner" in reasons["stat_keeps_porter"]
+
+
+def test_a_held_stat_job_still_moves_to_a_porter_who_would_be_there_sooner() -> None:
+    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
+    porters = [porter("p1", location=FAR), porter("p2", location=NEAR)]
+    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
+    result = solve(problem([held], porters, policy))
+    assert [a.porter_ids for a in result.assignments] == [("p2",)]
+
+
+def test_only_stat_jobs_keep_their_porter() -> None:
+    routine = job("r", assigned_porters=("p1",))
+    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
+    assert excluded_by(routine, porter("p2", location=FAR), policy) == []
