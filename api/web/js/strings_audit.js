@@ -71,6 +71,7 @@ export default {
   "rule.accompaniment_confirmed": ["companion not confirmed", "陪同未确认"],
   "rule.ready_for_pickup": ["too early", "过早"],
   "rule.not_declined": ["declined it", "已拒绝"],
+  "rule.stat_keeps_porter": ["stat job keeps its porter", "急件保留原运送员"],
   "role.dispatcher": ["dispatcher", "调度员"],
   "role.porter": ["porter", "运送员"],
   "role.ward": ["ward", "病区"],
