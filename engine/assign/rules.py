@@ -225,7 +225,7 @@ def ready_for_pickup_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
 
 def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
     """With `anticipation.stat_keeps_porter`: a held stat job goes to no porter who would
-    not reach it sooner than the last of those holding it."""
+    not reach it sooner than the last of those holding it who are still on duty."""
     if (
         not problem.policy.anticipation.stat_keeps_porter
         or job.priority is not Priority.STAT
@@ -234,6 +234,7 @@ def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProbl
         return None
     index = problem.porter_index
     holders = [problem.porters[index[p]] for p in job.assigned_porters if p in index]
+    holders = [h for h in holders if on_duty(job, h, problem) is None]
     if not holders:
         return None
     held = max(porter_arrival(problem, h, job.origin) for h in holders)
@@ -249,10 +250,10 @@ def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProbl
 def stat_keeps_porter_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
     if not policy.anticipation.stat_keeps_porter:
         return np.zeros((a.shape[0], 1), dtype=bool)
-    kept = a.kept
+    kept = a.kept & a.porters.available[None, :]
     held = kept.any(axis=1) & (a.jobs.rank == STAT_RANK)
     slowest = np.where(kept, a.travel, -np.inf).max(axis=1, initial=-np.inf)
-    excluded: B = held[:, None] & ~kept & (a.travel >= slowest[:, None])
+    excluded: B = held[:, None] & ~a.kept & (a.travel >= slowest[:, None])
     return excluded
 
 

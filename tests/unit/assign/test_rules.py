@@ -174,3 +174,11 @@ def test_only_stat_jobs_keep_their_porter() -> None:
     routine = job("r", assigned_porters=("p1",))
     policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
     assert excluded_by(routine, porter("p2", location=FAR), policy) == []
+
+
+def test_a_stat_job_whose_porter_is_off_duty_may_go_to_anyone() -> None:
+    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
+    porters = [porter("p1", on_shift=False), porter("p2", location=FAR)]
+    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
+    result = solve(problem([held], porters, policy))
+    assert [a.porter_ids for a in result.assignments] == [("p2",)]
