@@ -110,6 +110,9 @@ def _per_run(run: dict[str, Any]) -> dict[str, float | None]:
         "late_jobs": f["late_jobs"],
         "jobs_due": sum(1 for r in rows if r["late"] is not None),
         "stat_pickup_within_5_min": f["stat_pickup_within_5_min"],
+        # Less the minutes the ward kept the job (an escort not confirmed, a patient not
+        # ready when the porter came): the part of the stat goal dispatch answers for.
+        "stat_pickup_within_5_min_of_ward_ready": f["stat_pickup_within_5_min_of_ward_ready"],
         "porter_utilisation": f["porter_utilisation"],
         "open_at_end": f["open_at_end"],
         "unserved": len(run["unserved"]),

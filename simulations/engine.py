@@ -95,6 +95,9 @@ class Simulation:
         self.queue: list[_Event] = []
         self.seq = 0
         self._queued: dict[str, list[tuple[UUID, int]]] = {}  # porter -> jobs after this one
+        # Minutes each job waited on its ward, not on a porter: an escort not yet confirmed
+        # (nobody may be sent), a patient not ready when the porter came.
+        self.ward_minutes: dict[UUID, float] = {}
         self.wake_at: datetime | None = self.start
         self.site.board.listeners.append(self._told)
         self.wake_at = None  # the driver first looks once the site is set up (`run`)
@@ -249,6 +252,9 @@ class Simulation:
     def _confirm(self, jid: UUID) -> None:
         job = self.app.job(jid)
         if job.status in (Status.REQUESTED, Status.ASSIGNED, Status.ACKNOWLEDGED):
+            if job.status is Status.REQUESTED:  # nobody could be sent until now
+                start = max(job.requested_at, job.ready_at or job.requested_at)
+                self._ward(jid, (self.clock.now() - start).total_seconds() / 60)
             ward = Actor(f"ward:{job.department}", "ward")
             self.command(self.app.confirm_accompaniment, jid, "ward nurse", "ward nurse", by=ward)
 
@@ -334,11 +340,13 @@ class Simulation:
             self.at(job.ready_at, self._pick_up, jid, n, waited)  # the patient is not ready
             return
         if job.needs_accompaniment and job.accompaniment_confirmed_by is None:
+            self._ward(jid, 1)
             self.after(1, self._pick_up, jid, n, waited + 1)
             return
         if job.kind in PATIENT_KINDS and waited == 0 and self.rng.random() < service.not_ready_rate:
             why = Transition(reason=Reason.PATIENT_NOT_READY, note="simulated", by=lead)
             self.command(self.app.hold_job, jid, why, by=Actor(lead, "porter"))
+            self._ward(jid, service.not_ready_minutes)
             self.after(service.not_ready_minutes, self._resume, jid, n)
             return
         self.command(
@@ -349,6 +357,9 @@ class Simulation:
             job.origin.code, job.destination.code
         )
         self.after(minutes, self._deliver, jid, n)
+
+    def _ward(self, jid: UUID, minutes: float) -> None:
+        self.ward_minutes[jid] = self.ward_minutes.get(jid, 0.0) + max(minutes, 0.0)
 
     def _resume(self, jid: UUID, n: int) -> None:
         if self._current(jid, n, Status.ON_HOLD) is None:

@@ -27,6 +27,11 @@ TOP = (
     ("late_ratio", "Late jobs (share)", "share"),
     ("late_jobs", "Late jobs", "count"),
     ("stat_pickup_within_5_min", "STAT picked up within 5 min", "share"),
+    (
+        "stat_pickup_within_5_min_of_ward_ready",
+        "STAT picked up within 5 min, less the ward's own delays",
+        "share",
+    ),
     ("porter_utilisation", "Porter utilisation", "share"),
     ("lent_jobs", "Jobs done by lent porters", "count"),
     ("open_at_end", "Jobs open at the end", "count"),

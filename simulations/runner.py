@@ -24,7 +24,7 @@ from simulations.scenario import Scenario
 def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, Any]:
     """A finished run as plain data: figures, flat per-job records, counts."""
     board = simulation.site.board
-    rows = results.records(board, simulation.end)
+    rows = results.records(board, simulation.end, simulation.ward_minutes)
     figures = results.summarise(
         rows, results.busy_minutes(board), sum(simulation.shift_minutes.values()), simulation.end
     )

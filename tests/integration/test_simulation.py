@@ -108,3 +108,18 @@ def test_waits_have_their_tail_and_count_jobs_never_picked_up(recorded: dict[str
         if picked["p95"] is not None:
             assert picked["p50"] <= picked["p95"] <= picked["p99"]
             assert censored["p99"] >= picked["p99"]
+
+
+def test_the_minutes_a_ward_keeps_a_job_are_counted_apart_from_dispatch(
+    recorded: dict[str, Any],
+) -> None:
+    """A patient not ready when the porter came, or an escort not yet confirmed, is the
+    ward's wait: counted in the job's wait to pickup, and apart, within it."""
+    rows = recorded["records"]
+    kept = [r for r in rows if r["ward_minutes"] > 0]
+    assert kept
+    for r in kept:
+        assert r["wait_to_pickup"] is None or r["ward_minutes"] <= r["wait_to_pickup"] + 1e-6
+    figures = recorded["figures"]
+    dispatch = figures["stat_pickup_within_5_min_of_ward_ready"]
+    assert dispatch >= figures["stat_pickup_within_5_min"]
