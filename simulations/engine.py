@@ -346,7 +346,6 @@ class Simulation:
         if job.kind in PATIENT_KINDS and waited == 0 and self.rng.random() < service.not_ready_rate:
             why = Transition(reason=Reason.PATIENT_NOT_READY, note="simulated", by=lead)
             self.command(self.app.hold_job, jid, why, by=Actor(lead, "porter"))
-            self._ward(jid, service.not_ready_minutes)
             self.after(service.not_ready_minutes, self._resume, jid, n)
             return
         self.command(
@@ -363,7 +362,8 @@ class Simulation:
 
     def _resume(self, jid: UUID, n: int) -> None:
         if self._current(jid, n, Status.ON_HOLD) is None:
-            return
+            return  # given back meanwhile: whoever picks it up did not wait on the ward
+        self._ward(jid, self.scenario.service.not_ready_minutes)
         lead = self.app.porter(UUID(self.app.job(jid).porter_ids[0])).badge
         self.command(self.app.resume_job, jid, "simulated porter", by=Actor(lead, "porter"))
         self._pick_up(jid, n, 1)

@@ -224,8 +224,9 @@ def ready_for_pickup_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
 
 
 def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProblem) -> str | None:
-    """With `anticipation.stat_keeps_porter`: a held stat job goes to no porter who would
-    not reach it sooner than the last of those holding it who are still on duty."""
+    """`anticipation.stat_keeps_porter` (why: see there). Held against the slowest holder
+    who could still take the job: a holder any other rule now excludes (off duty, their
+    shift ending first) holds nobody back, or the job would go to no one."""
     if (
         not problem.policy.anticipation.stat_keeps_porter
         or job.priority is not Priority.STAT
@@ -233,8 +234,11 @@ def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProbl
     ):
         return None
     index = problem.porter_index
-    holders = [problem.porters[index[p]] for p in job.assigned_porters if p in index]
-    holders = [h for h in holders if on_duty(job, h, problem) is None]
+    holders = [
+        h
+        for h in (problem.porters[index[p]] for p in job.assigned_porters if p in index)
+        if all(rule.check(job, h, problem) is None for rule in _other_rules())
+    ]
     if not holders:
         return None
     held = max(porter_arrival(problem, h, job.origin) for h in holders)
@@ -248,13 +252,22 @@ def stat_keeps_porter(job: JobSpec, porter: PorterSpec, problem: AssignmentProbl
 
 
 def stat_keeps_porter_mask(a: ProblemArrays, policy: PolicyDocument) -> B:
-    if not policy.anticipation.stat_keeps_porter:
+    held = (a.jobs.rank == STAT_RANK) & a.kept.any(axis=1)
+    if not policy.anticipation.stat_keeps_porter or not held.any():
         return np.zeros((a.shape[0], 1), dtype=bool)
-    kept = a.kept & a.porters.available[None, :]
-    held = kept.any(axis=1) & (a.jobs.rank == STAT_RANK)
-    slowest = np.where(kept, a.travel, -np.inf).max(axis=1, initial=-np.inf)
-    excluded: B = held[:, None] & ~a.kept & (a.travel >= slowest[:, None])
+    blocked = np.zeros(a.shape, dtype=bool)
+    for rule in _other_rules():
+        blocked |= rule.mask(a, policy)
+    holding = a.kept & ~blocked  # holders who could still take the job
+    # -inf where nobody holds: `travel >= -inf` is true, but `held` is then false.
+    slowest = np.where(holding, a.travel, -np.inf).max(axis=1, initial=-np.inf)
+    excluded: B = (held & holding.any(axis=1))[:, None] & ~a.kept & (a.travel >= slowest[:, None])
     return excluded
+
+
+def _other_rules() -> tuple[Rule, ...]:
+    """Every rule but `stat_keeps_porter`, read at call time: `RULES` lists it."""
+    return tuple(r for r in RULES if r.name != "stat_keeps_porter")
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,9 @@ class Driver(RotaKeeping, Staging, Upkeep, HandOvers):
                 and event.by == ENGINE
                 and event.reason == Reason.REOPTIMISED.value
             ):
+                if self._stat(kind, event):  # a stat job a round left without its porter
+                    self._pending.add(TRIGGERS[kind])
+                    self._urgent = True
                 continue  # a round's own re-optimisation
             elif kind is ev.PorterJobDropped and event.outcome == "released":
                 continue  # the job's own Released event says why

@@ -26,8 +26,10 @@ from engine.domain.porter.aggregate import Porter
 from engine.write.application import DispatchApp
 
 # Rules about when, not who: a person may line a porter up for a job whose companion is
-# not yet confirmed (pickup waits for it) or whose patient is not ready yet.
-_NOT_FOR_PEOPLE = frozenset({"accompaniment_confirmed", "ready_for_pickup"})
+# not yet confirmed (pickup waits for it) or whose patient is not ready yet. And a rule
+# that only keeps the engine's own rounds from undoing a diversion: a person may move a
+# stat job to whom they like.
+_NOT_FOR_PEOPLE = frozenset({"accompaniment_confirmed", "ready_for_pickup", "stat_keeps_porter"})
 
 # A porter off duty, on a break or with their hands full cannot take a job, forced or not.
 _UNFORCEABLE = frozenset({"on_duty", "has_capacity"})

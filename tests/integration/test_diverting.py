@@ -4,15 +4,17 @@ who is taken, what goes back to the queue and why, and what the decision records
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 
+from engine.clock import ManualClock
 from engine.dispatch.decisions import replay_decision
-from engine.dispatch.manual import assign_by_hand
+from engine.dispatch.manual import assign_by_hand, override
 from engine.dispatch.rounds import Dispatcher
-from engine.domain.commands import SubmitJob, parse
+from engine.domain.commands import SubmitJob, Transition, parse
 from engine.domain.values import Reason, Status
 from engine.write.application import DispatchApp
 
@@ -88,3 +90,22 @@ def test_a_pickup_a_dispatcher_placed_is_not_left_for_a_stat_job(site: DispatchA
 
     assert site.job(stat).status is Status.REQUESTED
     assert site.job(placed).status is Status.ACKNOWLEDGED
+
+
+def test_a_dispatcher_may_give_a_stat_job_the_engine_gave_to_whom_they_like(
+    site: DispatchApp, clock: ManualClock
+) -> None:
+    """`stat_keeps_porter` keeps the engine's rounds from undoing its own choice; a
+    person moving the job is not held to it, and needs no reason to force it."""
+    site.amend_policy({"anticipation": {"stat_keeps_porter": True}}, "planner", "keep")
+    site.start_shift("RW-02", clock.now() + timedelta(hours=8))
+    site.report_location("RW-02", "N-DESK")  # where RW-01 is: not sooner
+    stat = submit(site, "stat", "stat")
+    Dispatcher(site).run_round("submitted")
+    (held,) = site.job(stat).porter_ids
+    other = "RW-02" if site.porter("RW-01").id == UUID(held) else "RW-01"
+
+    why = Transition(reason=Reason.DISPATCHER_OVERRIDE, note="knows the ward", by="dsp:lee")
+    override(site, stat, [other], why)
+
+    assert site.job(stat).porter_ids == [str(site.porter(other).id)]

@@ -19,6 +19,9 @@ Hour = Annotated[int, Field(ge=0, le=23)]
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 GroupName = Annotated[str, Field(min_length=1, max_length=40)]
 Points = Annotated[list[Code], Field(min_length=1, max_length=12)]
+# Settings added after documents with anticipation were published: absent means off
+# (see `to_data`, and the document's check for missing fields).
+LATER = frozenset({"stat_keeps_porter"})
 
 
 class Anticipation(BaseModel):
@@ -84,4 +87,9 @@ class Anticipation(BaseModel):
         return self == Anticipation()
 
     def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """Settings added later are left out while off, so a document written before
+        them keeps its bytes, and its rounds their fingerprints."""
+        off = {
+            name for name in LATER if getattr(self, name) == type(self).model_fields[name].default
+        }
+        return self.model_dump(mode="json", exclude=off)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.domain.errors import InvalidInput, field_error, field_path
-from engine.domain.policy.anticipation import Anticipation
+from engine.domain.policy.anticipation import LATER, Anticipation
 from engine.domain.policy.weights import Weights
 from engine.domain.values import Kind, Priority
 
@@ -263,7 +263,7 @@ class PolicyDocument(BaseModel):
 
 # Fields a whole document may leave out: their absence means off, as in every
 # document written before they existed.
-_OPTIONAL = frozenset({"anticipation"})
+_OPTIONAL = frozenset({"anticipation"}) | LATER
 
 
 def _missing(model: type[BaseModel], data: Mapping[str, Any]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from hypothesis import strategies as st
 
@@ -70,7 +71,10 @@ def job_specs(
     pickup_due, delivery_due = policy.due_times(kind, priority, requested, ready)
     needs = 2 if two_porter and kind in PATIENT and draw(st.booleans()) else 1
     needs_acc = kind in PATIENT and draw(st.sampled_from([False, False, True]))
-    held = draw(st.sampled_from([(), (), ()] + [(p,) for p in porter_ids]))
+    # Held by one porter, by two, or by one no longer in the round.
+    pairs = list(pairwise(porter_ids))
+    gone = [(p, "p-gone") for p in porter_ids[:1]] + [("p-gone",)]
+    held = draw(st.sampled_from([(), (), ()] + [(p,) for p in porter_ids] + pairs + gone))
     origin, destination = draw(st.sampled_from(CODES[:3])), draw(st.sampled_from(CODES))
     return JobSpec(
         id=f"j{index}",

@@ -182,3 +182,12 @@ def test_a_stat_job_whose_porter_is_off_duty_may_go_to_anyone() -> None:
     policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
     result = solve(problem([held], porters, policy))
     assert [a.porter_ids for a in result.assignments] == [("p2",)]
+
+
+def test_a_stat_job_whose_porter_can_no_longer_take_it_holds_nobody_back() -> None:
+    """Its holder's shift ends before the job could be done: the job may go to anyone."""
+    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
+    ending = porter("p1", shift_ends_at=minutes(1))
+    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
+    result = solve(problem([held], [ending, porter("p2", location=FAR)], policy))
+    assert [a.porter_ids for a in result.assignments] == [("p2",)]

@@ -9,6 +9,7 @@ import pytest
 
 from engine.domain.errors import IllegalTransition, InvalidInput, PorterUnavailable
 from engine.domain.policy.aggregate import Policy
+from engine.domain.policy.anticipation import Anticipation
 from engine.domain.policy.document import PolicyDocument
 from engine.domain.porter.aggregate import Porter
 from engine.domain.values import Kind, Priority
@@ -136,3 +137,14 @@ def test_urgent_blood_is_always_stat_and_due_times_follow_the_table() -> None:
     ready = T + timedelta(hours=1)
     pickup, delivery = doc.due_times(Kind.ESCORT, Priority.ROUTINE, T, ready)
     assert (pickup - ready, delivery - ready) == (timedelta(minutes=10), timedelta(minutes=30))
+
+
+def test_a_document_written_before_stat_keeps_porter_keeps_its_bytes_and_is_whole() -> None:
+    """Anticipation on, the new setting off: written as before it existed, so a round
+    decided under it fingerprints the same; and a document without it is not refused."""
+    on = PolicyDocument(anticipation=Anticipation(divert_for_stat=True))
+    data = on.to_data()
+    assert "stat_keeps_porter" not in data["anticipation"]
+    assert PolicyDocument.missing(data) is None
+    kept = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True)).to_data()
+    assert kept["anticipation"]["stat_keeps_porter"] is True
