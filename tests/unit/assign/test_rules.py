@@ -162,32 +162,32 @@ def test_a_held_stat_job_keeps_its_porter_against_one_who_would_not_be_sooner() 
     assert "P2 would not be there sooner" in reasons["stat_keeps_porter"]
 
 
-def test_a_held_stat_job_still_moves_to_a_porter_who_would_be_there_sooner() -> None:
+KEEPS = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
+
+
+def _stat_for_p1_goes_to(p1: PorterSpec, p2: PorterSpec) -> list[tuple[str, ...]]:
+    """Who a stat job given to `p1` goes to, with `p2` also there, the setting on."""
     held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
-    porters = [porter("p1", location=FAR), porter("p2", location=NEAR)]
-    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
-    result = solve(problem([held], porters, policy))
-    assert [a.porter_ids for a in result.assignments] == [("p2",)]
+    return [a.porter_ids for a in solve(problem([held], [p1, p2], KEEPS)).assignments]
+
+
+def test_a_held_stat_job_still_moves_to_a_porter_who_would_be_there_sooner() -> None:
+    assert _stat_for_p1_goes_to(porter("p1", location=FAR), porter("p2", location=NEAR)) == [
+        ("p2",)
+    ]
 
 
 def test_only_stat_jobs_keep_their_porter() -> None:
     routine = job("r", assigned_porters=("p1",))
-    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
-    assert excluded_by(routine, porter("p2", location=FAR), policy) == []
+    assert excluded_by(routine, porter("p2", location=FAR), KEEPS) == []
 
 
 def test_a_stat_job_whose_porter_is_off_duty_may_go_to_anyone() -> None:
-    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
-    porters = [porter("p1", on_shift=False), porter("p2", location=FAR)]
-    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
-    result = solve(problem([held], porters, policy))
-    assert [a.porter_ids for a in result.assignments] == [("p2",)]
+    off = porter("p1", on_shift=False)
+    assert _stat_for_p1_goes_to(off, porter("p2", location=FAR)) == [("p2",)]
 
 
 def test_a_stat_job_whose_porter_can_no_longer_take_it_holds_nobody_back() -> None:
     """Its holder's shift ends before the job could be done: the job may go to anyone."""
-    held = job("s", priority=Priority.STAT, kind=Kind.SPECIMEN, assigned_porters=("p1",))
     ending = porter("p1", shift_ends_at=minutes(1))
-    policy = PolicyDocument(anticipation=Anticipation(stat_keeps_porter=True))
-    result = solve(problem([held], [ending, porter("p2", location=FAR)], policy))
-    assert [a.porter_ids for a in result.assignments] == [("p2",)]
+    assert _stat_for_p1_goes_to(ending, porter("p2", location=FAR)) == [("p2",)]
