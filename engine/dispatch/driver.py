@@ -188,11 +188,9 @@ class Driver(RotaKeeping, Staging, Upkeep, HandOvers):
                 kind is ev.JobReleased
                 and event.by == ENGINE
                 and event.reason == Reason.REOPTIMISED.value
+                and not self._stat(kind, event)  # but a stat job it left without a porter
             ):
-                if self._stat(kind, event):  # a stat job a round left without its porter
-                    self._pending.add(TRIGGERS[kind])
-                    self._urgent = True
-                continue  # a round's own re-optimisation
+                continue  # a round's own re-optimisation: it placed the job already
             elif kind is ev.PorterJobDropped and event.outcome == "released":
                 continue  # the job's own Released event says why
             else:

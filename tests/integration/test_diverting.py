@@ -28,7 +28,7 @@ def site(riverside_one: DispatchApp) -> DispatchApp:
     return riverside_one
 
 
-def submit(app: DispatchApp, key: str, priority: str, origin: str = "N-W1") -> UUID:
+def submit(app: DispatchApp, key: str, priority: str, origin: str = "N-W1", **fields: Any) -> UUID:
     data: dict[str, Any] = {
         "kind": "specimen" if priority == "stat" else "document",
         "priority": priority,
@@ -36,6 +36,7 @@ def submit(app: DispatchApp, key: str, priority: str, origin: str = "N-W1") -> U
         "destination": "N-LAB",
         "department": "medicine",
         "group": "wards",
+        **fields,
     }
     return app.submit_job(parse(SubmitJob, data), key)
 
@@ -92,20 +93,31 @@ def test_a_pickup_a_dispatcher_placed_is_not_left_for_a_stat_job(site: DispatchA
     assert site.job(placed).status is Status.ACKNOWLEDGED
 
 
-def test_a_dispatcher_may_give_a_stat_job_the_engine_gave_to_whom_they_like(
+def test_a_dispatcher_may_swap_one_porter_of_a_stat_job_the_engine_gave_without_forcing(
     site: DispatchApp, clock: ManualClock
 ) -> None:
     """`stat_keeps_porter` keeps the engine's rounds from undoing its own choice; a
-    person moving the job is not held to it, and needs no reason to force it."""
+    person who keeps one porter of a two-porter stat job and swaps the other for one no
+    sooner is not held to it, and needs no reason to force it."""
     site.amend_policy({"anticipation": {"stat_keeps_porter": True}}, "planner", "keep")
-    site.start_shift("RW-02", clock.now() + timedelta(hours=8))
-    site.report_location("RW-02", "N-DESK")  # where RW-01 is: not sooner
-    stat = submit(site, "stat", "stat")
+    for badge in ("RW-02", "RW-03"):
+        site.start_shift(badge, clock.now() + timedelta(hours=8))
+        site.report_location(badge, "N-DESK")  # where RW-01 is: nobody is sooner
+    stat = submit(
+        site,
+        "stat",
+        "stat",
+        kind="patient_transport",
+        patient_ref="P-000321",
+        requirements={"porters_needed": 2},
+    )
     Dispatcher(site).run_round("submitted")
-    (held,) = site.job(stat).porter_ids
-    other = "RW-02" if site.porter("RW-01").id == UUID(held) else "RW-01"
+    held = {site.porter(UUID(p)).badge for p in site.job(stat).porter_ids}
+    assert len(held) == 2
+    (other,) = {"RW-01", "RW-02", "RW-03"} - held
+    chosen = [min(held), other]
 
     why = Transition(reason=Reason.DISPATCHER_OVERRIDE, note="knows the ward", by="dsp:lee")
-    override(site, stat, [other], why)
+    override(site, stat, chosen, why)
 
-    assert site.job(stat).porter_ids == [str(site.porter(other).id)]
+    assert sorted(site.job(stat).porter_ids) == sorted(str(site.porter(b).id) for b in chosen)
