@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Annotated, Any
-from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Header, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import READERS, Principal, unauthorised
@@ -32,34 +30,6 @@ _bearer = HTTPBearer(
 
 # Dependencies are `async def` although they never await: FastAPI runs a plain `def`
 # dependency in the thread pool, a thread hop per dependency per request.
-
-
-_declared: WeakKeyDictionary[object, frozenset[str]] = WeakKeyDictionary()
-
-
-def _query_names(dependant: Dependant) -> frozenset[str]:
-    names = {f.alias for f in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return frozenset(names)
-
-
-async def declared_query_only(request: Request) -> None:
-    """Refuse a query parameter the route does not take: a misspelled filter
-    (`?stauts=open`) would otherwise be ignored, and answer as if none was given.
-    Installed on the whole app, so every route checks the same way."""
-    route = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    endpoint = getattr(route, "endpoint", None)
-    if dependant is None or endpoint is None:
-        return
-    known = _declared.get(endpoint)
-    if known is None:  # once per endpoint: routes are not hashable, their functions are
-        known = _declared[endpoint] = _query_names(dependant)
-    for name in request.query_params:
-        if name not in known:
-            takes = ", ".join(sorted(known)) or "none"
-            raise InvalidInput(name, f"not a query parameter of this route (it takes: {takes})")
 
 
 def check_period(first: date, last: date, today: date, days: int) -> None:

@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from api import collector, errors, logs, openapi
-from api.deps import declared_query_only
 from api.limits import BodyLimit
 from api.routers import (
     decisions,
@@ -68,7 +67,6 @@ def create_app(
         summary="Hospital porter dispatch: jobs, porters, decisions and their reasons.",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(declared_query_only)],
     )
     errors.install(app)
     logs.install()
