@@ -7,12 +7,16 @@ the OpenAPI schema, for tests) opens nothing.
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.telemetry import TelemetryConfig
 
 from api import collector, errors, logs, openapi
 from api.limits import BodyLimit
@@ -36,6 +40,16 @@ from engine.hospital import Hospital
 from engine.settings import Settings
 
 
+def _telemetry() -> TelemetryConfig | None:
+    """FastAPI looks up OpenTelemetry's global providers on every request, about a
+    thirtieth of a small request's cost. A deployment that traces says so with the
+    standard OTEL_* variables (or FastAPI's own FASTAPI_OTEL_*); without them, nothing
+    is looked up."""
+    if any(name.startswith(("OTEL_", "FASTAPI_OTEL_")) for name in os.environ):
+        return None  # FastAPI's defaults: traces, metrics and logs to the global providers
+    return {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(
     api_settings: ApiSettings | None = None,
     engine_settings: Settings | None = None,
@@ -55,6 +69,10 @@ def create_app(
         # Request handlers run in these threads and share one interpreter with the
         # dispatch loop: a small pool keeps a burst of requests from starving rounds.
         anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.api.threads
+        # ... and the endpoints' own hop (`api.routing`) goes to the loop's default executor.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(runtime.api.threads, thread_name_prefix="request")
+        )
         collector.install()
         try:
             yield
@@ -67,6 +85,7 @@ def create_app(
         summary="Hospital porter dispatch: jobs, porters, decisions and their reasons.",
         version="0.1.0",
         lifespan=lifespan,
+        telemetry=_telemetry(),
     )
     errors.install(app)
     logs.install()
