@@ -49,13 +49,6 @@ async def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-# The hot dependencies read the runtime off the request themselves: each dependency a
-# route names is a node FastAPI walks on every request, and these run on every one.
-
-
 async def get_service(request: Request) -> Service:
     service: Service = request.app.state.runtime.service
     return service
@@ -66,6 +59,17 @@ async def get_app(request: Request) -> DispatchApp:
     return app
 
 
+# An endpoint's runtime parts are not walked as dependencies: every dependency is a
+# node FastAPI walks on every request, and these run on every one. The route class
+# (`api.routing`) fills them from the runtime itself; a dependency that needs them
+# still gets them through `Depends`.
+RUNTIME_PARTS: dict[Callable[[Request], Coroutine[Any, Any, Any]], Callable[[Runtime], Any]] = {
+    get_runtime: lambda runtime: runtime,
+    get_service: lambda runtime: runtime.service,
+    get_app: lambda runtime: runtime.app,
+}
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServiceDep = Annotated[Service, Depends(get_service)]
 AppDep = Annotated[DispatchApp, Depends(get_app)]
 

@@ -1,5 +1,6 @@
 """The route class every router uses: a plain `def` endpoint costs one thread hop,
-and a query parameter the route does not take is refused.
+the runtime's parts are handed over without walking dependencies, and a query
+parameter the route does not take is refused.
 
 FastAPI runs a plain `def` endpoint in the thread pool and then, because the
 endpoint is not a coroutine, hops to the pool a second time to validate its
@@ -17,6 +18,11 @@ cancel scope and checkpoints, about a sixth of a small request's cost. The
 endpoint runs in a copy of the request's context either way, so what the request
 set (who is acting) reaches it.
 
+An endpoint's `RuntimeDep`, `ServiceDep` and `AppDep` are filled by the wrapper
+from the request's runtime: FastAPI sees a signature with the request in their
+place. Each dependency is a node FastAPI walks on every request, and these three
+cost a small request a sixth more than reading the runtime off the request.
+
 The query check is part of the route's handler, not an app-wide dependency: every
 dependency is a node FastAPI walks on every request, about a twentieth of a small
 request's cost, and this one needs nothing FastAPI resolves.
@@ -28,29 +34,71 @@ import asyncio
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any, get_origin, get_type_hints
 
-from fastapi import Request, Response
+from fastapi import Request, Response, params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from api.deps import RUNTIME_PARTS
+from api.runtime import Runtime
 from engine.domain.errors import InvalidInput
 
 
 def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(endpoint)
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(endpoint, *args, **kwargs)
+    """The endpoint as a coroutine FastAPI can call: runtime parts filled in, and a
+    plain `def` run in a worker thread, once."""
+    hints = get_type_hints(endpoint, include_extras=True)
+    signature = inspect.signature(endpoint)
+    parts: dict[str, Callable[[Runtime], Any]] = {}
+    kept: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        hint = hints.get(param.name, param.annotation)
+        part = _runtime_part(hint)
+        if part is None:
+            kept.append(param.replace(annotation=hint))
+        else:
+            parts[param.name] = part
+    own = next((p.name for p in kept if p.annotation is Request), None)
+    if parts and own is None:
+        kept.append(inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
+    blocking = not inspect.iscoroutinefunction(endpoint)
+    if not (parts or blocking):
+        return endpoint
 
+    @functools.wraps(endpoint)
+    async def run(**kwargs: Any) -> Any:
+        if parts:
+            request: Request = kwargs[own] if own else kwargs.pop(_REQUEST)
+            runtime: Runtime = request.app.state.runtime
+            for name, part in parts.items():
+                kwargs[name] = part(runtime)
+        if blocking:
+            return await asyncio.to_thread(endpoint, **kwargs)
+        return await endpoint(**kwargs)
+
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=kept, return_annotation=hints.get("return", signature.return_annotation)
+    )
     return run
+
+
+_REQUEST = "runtime_request_"
+
+
+def _runtime_part(hint: Any) -> Callable[[Runtime], Any] | None:
+    if get_origin(hint) is not Annotated:
+        return None
+    for meta in hint.__metadata__:
+        if isinstance(meta, params.Depends) and meta.dependency in RUNTIME_PARTS:
+            return RUNTIME_PARTS[meta.dependency]
+    return None
 
 
 class OneHopRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if inspect.isfunction(endpoint) and not (
-            inspect.iscoroutinefunction(endpoint)
-            or inspect.isgeneratorfunction(endpoint)
-            or inspect.isasyncgenfunction(endpoint)
+            inspect.isgeneratorfunction(endpoint) or inspect.isasyncgenfunction(endpoint)
         ):
             endpoint = one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
