@@ -90,9 +90,9 @@ def create_app(
     errors.install(app)
     logs.install()
     app.add_middleware(BodyLimit)
-    for module in (
-        health,
+    for module in (  # the routers every job passes through first: FastAPI tries them in order
         jobs,
+        health,
         job_reports,
         porters,
         rota,

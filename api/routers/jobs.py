@@ -6,6 +6,9 @@ validates and saves atomically.
 The answer is the job read back from the store, so it shows the caller's own
 write even before the read models (and the event stream) have caught up,
 which they do a moment later in the background.
+
+FastAPI tries a router's routes in the order they are declared, so the ones every
+job takes (submit, then the porter's acknowledge, pick-up and complete) come first.
 """
 
 from __future__ import annotations
@@ -87,6 +90,66 @@ def submit_job(
     return JobPublic(**service.stored_job(jid, saved()))
 
 
+@router.post("/{job_id}/acknowledge", responses=_ACT)
+def acknowledge(
+    job_id: UUID,
+    principal: PorterOrStaff,
+    app: AppDep,
+    service: ServiceDep,
+    body: PorterActionCreate | None = None,
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge if body else None)
+    return act(
+        service,
+        principal,
+        job_id,
+        lambda: app.acknowledge_job(job_id, badge),
+        wake=False,
+        for_=badge,
+    )
+
+
+@router.post("/{job_id}/confirm-accompaniment", responses=_ACT)
+def confirm_accompaniment(
+    job_id: UUID,
+    body: AccompanimentCreate,
+    principal: WardOrStaff,
+    app: AppDep,
+    service: ServiceDep,
+) -> JobPublic:
+    """The ward confirms who goes along; pickup is refused until it has."""
+    return act(
+        service,
+        principal,
+        job_id,
+        lambda: app.confirm_accompaniment(job_id, principal.who, body.companion),
+    )
+
+
+@router.post("/{job_id}/pick-up", responses=_ACT)
+def pick_up(
+    job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge)
+    return act(
+        service,
+        principal,
+        job_id,
+        lambda: app.pick_up_job(job_id, badge, body.companion_present, body.handed_over_by),
+        wake=False,
+        for_=badge,
+    )
+
+
+@router.post("/{job_id}/complete", responses=_ACT)
+def complete(
+    job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
+) -> JobPublic:
+    badge = principal.acting_badge(body.badge)
+    cmd = Complete(received_by=body.received_by, note=body.note)
+    return act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd), for_=badge)
+
+
 @router.get("")
 def job_board(
     principal: AnyRole,
@@ -155,66 +218,6 @@ def override(
     cmd = Transition(reason=body.code, note=body.reason, by=principal.who)
     refs: list[UUID | str] = list(body.porters)
     return act(service, principal, job_id, lambda: override_job(app, job_id, refs, cmd, body.force))
-
-
-@router.post("/{job_id}/acknowledge", responses=_ACT)
-def acknowledge(
-    job_id: UUID,
-    principal: PorterOrStaff,
-    app: AppDep,
-    service: ServiceDep,
-    body: PorterActionCreate | None = None,
-) -> JobPublic:
-    badge = principal.acting_badge(body.badge if body else None)
-    return act(
-        service,
-        principal,
-        job_id,
-        lambda: app.acknowledge_job(job_id, badge),
-        wake=False,
-        for_=badge,
-    )
-
-
-@router.post("/{job_id}/confirm-accompaniment", responses=_ACT)
-def confirm_accompaniment(
-    job_id: UUID,
-    body: AccompanimentCreate,
-    principal: WardOrStaff,
-    app: AppDep,
-    service: ServiceDep,
-) -> JobPublic:
-    """The ward confirms who goes along; pickup is refused until it has."""
-    return act(
-        service,
-        principal,
-        job_id,
-        lambda: app.confirm_accompaniment(job_id, principal.who, body.companion),
-    )
-
-
-@router.post("/{job_id}/pick-up", responses=_ACT)
-def pick_up(
-    job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
-) -> JobPublic:
-    badge = principal.acting_badge(body.badge)
-    return act(
-        service,
-        principal,
-        job_id,
-        lambda: app.pick_up_job(job_id, badge, body.companion_present, body.handed_over_by),
-        wake=False,
-        for_=badge,
-    )
-
-
-@router.post("/{job_id}/complete", responses=_ACT)
-def complete(
-    job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
-) -> JobPublic:
-    badge = principal.acting_badge(body.badge)
-    cmd = Complete(received_by=body.received_by, note=body.note)
-    return act(service, principal, job_id, lambda: app.complete_job(job_id, badge, cmd), for_=badge)
 
 
 @router.post("/{job_id}/decline", responses=_ACT)
