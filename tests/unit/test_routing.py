@@ -1,16 +1,27 @@
 """A plain `def` endpoint leaves the event loop once: it runs in a worker thread, its
-signature (parameters, answer model, status) is still what FastAPI documents and checks."""
+signature (parameters, answer model, status) is still what FastAPI documents and checks.
+The runtime's parts reach it without being dependencies, what the request set reaches
+its thread, and a query parameter it does not take is refused."""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel
 
+from api import errors
+from api.deps import AppDep, RuntimeDep, ServiceDep
 from api.routing import OneHopRoute
 from tests.integration.apiclient import TestClient
+
+_caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="nobody")
 
 
 class Answer(BaseModel):
@@ -34,8 +45,42 @@ async def on_the_loop() -> Answer:
     return Answer(n=0, thread=threading.current_thread().name)
 
 
+async def who(request: Request) -> str:
+    _caller.set(request.headers.get("x-caller", "nobody"))  # as signing in sets the actor
+    return "checked"
+
+
+@router.get("/parts")
+def parts(
+    runtime: RuntimeDep,
+    service: ServiceDep,
+    app: AppDep,
+    checked: Annotated[str, Depends(who)],
+    limit: int = 10,
+) -> dict[str, object]:
+    return {
+        "runtime": runtime.site,
+        "service": service,
+        "app": app,
+        "caller": _caller.get(),
+        "checked": checked,
+        "limit": limit,
+    }
+
+
+@router.get("/parts/own-request")
+async def parts_with_own_request(request: Request, service: ServiceDep) -> dict[str, object]:
+    return {"path": request.url.path, "service": service}
+
+
 def client() -> TestClient:
-    app = FastAPI()
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = SimpleNamespace(site="the runtime", service="board", app="store")
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    errors.install(app)
     app.include_router(router)
     return TestClient(app)
 
@@ -59,3 +104,35 @@ def test_its_parameters_are_still_checked_and_documented() -> None:
         assert operation["responses"]["201"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Answer"
         }
+
+
+def test_the_runtime_parts_are_handed_over_and_the_request_context_reaches_the_thread() -> None:
+    with client() as c:
+        answer = c.get("/parts", params={"limit": 3}, headers={"x-caller": "porter P1"})
+        assert answer.status_code == 200
+        assert answer.json() == {
+            "runtime": "the runtime",
+            "service": "board",
+            "app": "store",
+            "caller": "porter P1",
+            "checked": "checked",
+            "limit": 3,
+        }
+        own = c.get("/parts/own-request").json()
+        assert own == {"path": "/parts/own-request", "service": "board"}
+
+
+def test_the_runtime_parts_leave_no_trace_in_the_openapi() -> None:
+    with client() as c:
+        operation = c.get("/openapi.json").json()["paths"]["/parts"]["get"]
+        assert [p["name"] for p in operation["parameters"]] == ["limit"]
+        assert "requestBody" not in operation
+
+
+def test_a_query_parameter_the_route_does_not_take_is_refused_naming_it() -> None:
+    with client() as c:
+        refused = c.get("/parts", params={"limt": 3})
+        assert refused.status_code == 422
+        assert refused.json()["field"] == "limt"
+        assert "it takes: limit" in refused.json()["message"]
+        assert c.get("/loop", params={"x": 1}).json()["field"] == "x"
