@@ -22,7 +22,7 @@ from the request's runtime: FastAPI sees a signature with the request in their
 place. The query check is part of the route's handler, not an app-wide dependency.
 Each dependency is a node FastAPI walks on every request (a nested solve, four
 parameter lookups, cache keys), and these need nothing FastAPI resolves. With the
-hop, they were a third of the Python calls a job's requests made on the event loop.
+hop, they were nearly a third of the Python calls a job's requests made on the event loop.
 """
 
 from __future__ import annotations
