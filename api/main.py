@@ -68,16 +68,19 @@ def create_app(
         app.state.runtime = runtime
         # Request handlers run in these threads and share one interpreter with the
         # dispatch loop: a small pool keeps a burst of requests from starving rounds.
+        # Endpoints hop to the loop's default executor (`api.routing`); anyio's pool, as
+        # small, serves the rest (the lifespan, files, a stream's first read).
         anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.api.threads
-        # ... and the endpoints' own hop (`api.routing`) goes to the loop's default executor.
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(runtime.api.threads, thread_name_prefix="request")
-        )
+        requests = ThreadPoolExecutor(runtime.api.threads, thread_name_prefix="request")
+        asyncio.get_running_loop().set_default_executor(requests)
         collector.install()
         try:
             yield
         finally:
             collector.uninstall()
+            # A request cancelled at shut-down leaves its thread running: let it finish
+            # its write before the store closes.
+            await run_in_threadpool(requests.shutdown)
             await run_in_threadpool(runtime.stop)
 
     app = FastAPI(
