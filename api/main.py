@@ -66,10 +66,9 @@ def create_app(
             hospital,
         )
         app.state.runtime = runtime
-        # Request handlers run in these threads and share one interpreter with the
-        # dispatch loop: a small pool keeps a burst of requests from starving rounds.
-        # Endpoints hop to the loop's default executor (`api.routing`); anyio's pool, as
-        # small, serves the rest (the lifespan, files, a stream's first read).
+        # Request handlers share one interpreter with the dispatch loop: small pools keep
+        # a burst of requests from starving rounds. Endpoints hop to the loop's default
+        # executor (`api.routing`); anyio's serves the rest (files, a stream's first read).
         anyio.to_thread.current_default_thread_limiter().total_tokens = runtime.api.threads
         requests = ThreadPoolExecutor(runtime.api.threads, thread_name_prefix="request")
         asyncio.get_running_loop().set_default_executor(requests)
