@@ -23,6 +23,18 @@ place. The query check is part of the route's handler, not an app-wide dependenc
 Each dependency is a node FastAPI walks on every request (a nested solve, four
 parameter lookups, cache keys), and these need nothing FastAPI resolves. With the
 hop, they were nearly a third of the Python calls a job's requests made on the event loop.
+
+A job's own commands (`@one_write`: submit, acknowledge, pick up, complete...) and a
+porter's break and location make no hop at all where the runtime says writes stay
+on the loop (`writes_on_loop`: an embedded store in one server process). SQLite
+takes one writer at a time, so a thread lets such a command only wait for the lock
+elsewhere, and costs two thread switches and a contest for the interpreter lock
+each way: on the loop, the server spent about an eighth less CPU a job under
+`benchmarks/api.py`. The command holds the loop for its write (a fraction of a
+millisecond; longer only while another process holds SQLite's lock). Reads, which
+may walk a whole board, and any write that checks more than its job or porter, keep
+the thread; so does everything on PostgreSQL, whose round trips would hold up every
+other request.
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ import asyncio
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, get_origin, get_type_hints
+from typing import Annotated, Any, TypeVar, get_origin, get_type_hints
 
 from fastapi import Request, Response, params
 from fastapi.dependencies.models import Dependant
@@ -41,10 +53,21 @@ from api.deps import RUNTIME_PARTS
 from api.runtime import Runtime
 from engine.domain.errors import InvalidInput
 
+_ONE_WRITE = "__one_write__"
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def one_write(endpoint: E) -> E:
+    """Mark a plain `def` endpoint as one short command on one job or one porter (no
+    board walk, no round, no rule check across porters), which may run on the event
+    loop (see the module's docstring)."""
+    setattr(endpoint, _ONE_WRITE, True)
+    return endpoint
+
 
 def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """The endpoint as a coroutine FastAPI can call: runtime parts filled in, and a
-    plain `def` run in a worker thread, once."""
+    plain `def` run in a worker thread, once (or, for `one_write`, perhaps none)."""
     hints = get_type_hints(endpoint, include_extras=True)
     signature = inspect.signature(endpoint)
     parts: dict[str, Callable[[Runtime], Any]] = {}
@@ -56,20 +79,25 @@ def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             kept.append(param.replace(annotation=hint))
         else:
             parts[param.name] = part
-    own = next((p.name for p in kept if p.annotation is Request), None)
-    if parts and own is None:
-        kept.append(inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
     blocking = not inspect.iscoroutinefunction(endpoint)
+    may_stay = blocking and getattr(endpoint, _ONE_WRITE, False)
+    own = next((p.name for p in kept if p.annotation is Request), None)
+    if (parts or may_stay) and own is None:
+        kept.append(inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
     if not (parts or blocking):
         return endpoint
 
     @functools.wraps(endpoint)
     async def run(**kwargs: Any) -> Any:
-        if parts:
+        stay = False
+        if parts or may_stay:
             request: Request = kwargs[own] if own else kwargs.pop(_REQUEST)
             runtime: Runtime = request.app.state.runtime
             for name, part in parts.items():
                 kwargs[name] = part(runtime)
+            stay = may_stay and runtime.writes_on_loop
+        if stay:
+            return endpoint(**kwargs)
         if blocking:
             return await asyncio.to_thread(endpoint, **kwargs)
         return await endpoint(**kwargs)

@@ -38,6 +38,14 @@ class Runtime:
         return self.site.service
 
     @property
+    def writes_on_loop(self) -> bool:
+        """Whether a job's own commands run on the event loop (`api.routing.one_write`):
+        as configured, else on an embedded store, which takes one writer at a time."""
+        if self.api.writes_on_loop is not None:
+            return self.api.writes_on_loop
+        return self.engine.store != "postgres"
+
+    @property
     def hospital(self) -> Hospital:
         return self.site.hospital
 

@@ -189,6 +189,12 @@ class ApiSettings(BaseSettings):
     threads: int = Field(
         default=8, ge=1, description="request threads; fewer leave the dispatch loop more time"
     )
+    writes_on_loop: bool | None = Field(
+        default=None,
+        description="a job's own commands (submit, acknowledge, pick up...) run on the event "
+        "loop, not a request thread; unset: yes on SQLite in one server process, no on "
+        "PostgreSQL",
+    )
     seed_demo: bool = Field(default=False, description="register the demo roster at start-up")
     decide: bool = Field(
         default=True, description="false: never run dispatch rounds here (an API-only node)"

@@ -125,6 +125,8 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["DISPATCH_SEED_DEMO"] = str(api.seed_demo).lower()
         os.environ["DISPATCH_DEMO"] = str(api.demo).lower()
         os.environ["DISPATCH_HOSPITAL"] = engine.hospital
+        if api.writes_on_loop is None:  # processes sharing SQLite wait on each other's writes
+            os.environ["DISPATCH_WRITES_ON_LOOP"] = "false"
         uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
     else:
         uvicorn.run(create_app(api, engine, hospital=hospital), **options)

@@ -33,7 +33,7 @@ from api.deps import (
     Submitter,
     WardOrStaff,
 )
-from api.routing import OneHopRoute
+from api.routing import OneHopRoute, one_write
 from api.schemas import (
     AccompanimentCreate,
     AssignCreate,
@@ -70,6 +70,7 @@ _ACT = refusals(404, 409)  # no such job or porter; the job's state refuses it
         **refusals(409),
     },
 )
+@one_write
 def submit_job(
     body: JobCreate,
     principal: Submitter,
@@ -91,6 +92,7 @@ def submit_job(
 
 
 @router.post("/{job_id}/acknowledge", responses=_ACT)
+@one_write
 def acknowledge(
     job_id: UUID,
     principal: PorterOrStaff,
@@ -110,6 +112,7 @@ def acknowledge(
 
 
 @router.post("/{job_id}/confirm-accompaniment", responses=_ACT)
+@one_write
 def confirm_accompaniment(
     job_id: UUID,
     body: AccompanimentCreate,
@@ -127,6 +130,7 @@ def confirm_accompaniment(
 
 
 @router.post("/{job_id}/pick-up", responses=_ACT)
+@one_write
 def pick_up(
     job_id: UUID, body: PickUpCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -142,6 +146,7 @@ def pick_up(
 
 
 @router.post("/{job_id}/complete", responses=_ACT)
+@one_write
 def complete(
     job_id: UUID, body: CompleteCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -221,6 +226,7 @@ def override(
 
 
 @router.post("/{job_id}/decline", responses=_ACT)
+@one_write
 def decline(
     job_id: UUID, body: DeclineCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -234,6 +240,7 @@ def _transition(body: TransitionCreate, principal: Principal) -> Transition:
 
 
 @router.post("/{job_id}/hold", responses=_ACT)
+@one_write
 def hold(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -243,6 +250,7 @@ def hold(
 
 
 @router.post("/{job_id}/resume", responses=_ACT)
+@one_write
 def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: ServiceDep) -> JobPublic:
     me = own_badge(principal)
     return act(
@@ -251,6 +259,7 @@ def resume(job_id: UUID, principal: PorterOrStaff, app: AppDep, service: Service
 
 
 @router.post("/{job_id}/release", responses=_ACT)
+@one_write
 def release(
     job_id: UUID, body: TransitionCreate, principal: Dispatching, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -260,6 +269,7 @@ def release(
 
 
 @router.post("/{job_id}/cancel", responses=_ACT)
+@one_write
 def cancel(
     job_id: UUID, body: TransitionCreate, principal: WardOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -268,6 +278,7 @@ def cancel(
 
 
 @router.post("/{job_id}/fail", responses=_ACT)
+@one_write
 def fail(
     job_id: UUID, body: TransitionCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> JobPublic:
@@ -276,6 +287,7 @@ def fail(
 
 
 @router.post("/{job_id}/rate", responses=_ACT)
+@one_write
 def rate(
     job_id: UUID, body: RateCreate, principal: Rater, app: AppDep, service: ServiceDep
 ) -> JobPublic:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, status
 from api.auth import Principal
 from api.deps import AnyRole, AppDep, PorterOrStaff, Reader, Rostering, ServiceDep, Staffing
 from api.rota_schemas import PorterCreate, PorterUpdate, RetireCreate
-from api.routing import OneHopRoute
+from api.routing import OneHopRoute, one_write
 from api.schemas import JobPublic, LocationCreate, PorterPublic, ShiftCreate, refusals
 from engine.domain.commands import ChangePorter, RegisterPorter, RetirePorter, parse
 from engine.domain.values import Group
@@ -121,6 +121,7 @@ def end_shift(badge: str, principal: Rostering, app: AppDep, service: ServiceDep
 
 
 @router.post("/{badge}/break/start", responses=_ACT)
+@one_write
 def start_break(
     badge: str, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
@@ -128,6 +129,7 @@ def start_break(
 
 
 @router.post("/{badge}/break/end", responses=_ACT)
+@one_write
 def end_break(
     badge: str, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:
@@ -135,6 +137,7 @@ def end_break(
 
 
 @router.post("/{badge}/location", responses=_ACT)
+@one_write
 def report_location(
     badge: str, body: LocationCreate, principal: PorterOrStaff, app: AppDep, service: ServiceDep
 ) -> PorterPublic:

@@ -1,7 +1,8 @@
 """A plain `def` endpoint leaves the event loop once: it runs in a worker thread, its
 signature (parameters, answer model, status) is still what FastAPI documents and checks.
 The runtime's parts reach it without being dependencies, what the request set reaches
-its thread, and a query parameter it does not take is refused."""
+its thread, and a query parameter it does not take is refused. A `one_write` endpoint
+stays on the loop where the runtime says writes may."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 
 from api import errors
 from api.deps import AppDep, RuntimeDep, ServiceDep
-from api.routing import OneHopRoute
+from api.routing import OneHopRoute, one_write
 from tests.integration.apiclient import TestClient
 
 _caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="nobody")
@@ -73,10 +74,19 @@ async def parts_with_own_request(request: Request, service: ServiceDep) -> dict[
     return {"path": request.url.path, "service": service}
 
 
-def client() -> TestClient:
+@router.post("/write/{n}", status_code=201)
+@one_write
+def one_command(n: int, service: ServiceDep) -> Answer:
+    assert str(service) == "board"  # the runtime's parts are handed over here too
+    return Answer(n=n, thread=threading.current_thread().name)
+
+
+def client(writes_on_loop: bool = False) -> TestClient:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = SimpleNamespace(site="the runtime", service="board", app="store")
+        app.state.runtime = SimpleNamespace(
+            site="the runtime", service="board", app="store", writes_on_loop=writes_on_loop
+        )
         yield
 
     app = FastAPI(lifespan=lifespan)
@@ -136,3 +146,15 @@ def test_a_query_parameter_the_route_does_not_take_is_refused_naming_it() -> Non
         assert refused.json()["field"] == "limt"
         assert "it takes: limit" in refused.json()["message"]
         assert c.get("/loop", params={"x": 1}).json()["field"] == "x"
+
+
+def test_a_one_write_endpoint_stays_on_the_loop_only_where_the_runtime_says_so() -> None:
+    for on_loop in (True, False):
+        with client(writes_on_loop=on_loop) as c:
+            loop_thread = c.get("/loop").json()["thread"]
+            answer = c.post("/write/7")
+            assert answer.status_code == 201
+            assert answer.json()["n"] == 7
+            assert (answer.json()["thread"] == loop_thread) is on_loop
+            operation = c.get("/openapi.json").json()["paths"]["/write/{n}"]["post"]
+            assert [p["name"] for p in operation["parameters"]] == ["n"]
