@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -153,13 +152,8 @@ async def _feed(principal: Principal, service: Service, resume: int | None) -> A
     queue: asyncio.Queue[list[Change]] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
-    loop_thread = threading.get_ident()
-
     def push(changes: list[Change]) -> None:
-        if threading.get_ident() == loop_thread:  # a command that ran on the loop wrote
-            queue.put_nowait(changes)
-        else:
-            loop.call_soon_threadsafe(queue.put_nowait, changes)
+        loop.call_soon_threadsafe(queue.put_nowait, changes)
 
     start = await run_in_threadpool(service.subscribe, push)
     try:
