@@ -4,8 +4,9 @@ parameter the route does not take is refused.
 
 FastAPI runs a plain `def` endpoint in the thread pool and then, because the
 endpoint is not a coroutine, hops to the pool a second time to validate its
-answer. Our endpoints block (they write to the store), so they must leave the
-event loop once; validating a model that is already built does not need to.
+answer. Our endpoints block (they read the board, write to the store), so they
+leave the event loop once (short writes may not leave it at all, below); validating
+a model that is already built does not need to.
 Wrapping the endpoint in a coroutine that makes the one hop itself keeps the
 signature FastAPI reads (through `__wrapped__`) and halves the hops. The answer
 is then validated on the event loop, where FastAPI already serialised it: for a
@@ -25,15 +26,20 @@ parameter lookups, cache keys), and these need nothing FastAPI resolves. With th
 hop, they were nearly a third of the Python calls a job's requests made on the event loop.
 
 A job's own commands (`@one_write`: submit, acknowledge, pick up, complete...) and a
-porter's break and location make no hop at all where the runtime says writes stay
-on the loop (`writes_on_loop`: an embedded store in one server process). SQLite
-takes one writer at a time, so a thread lets such a command only wait for the lock
-elsewhere, and costs two thread switches and a contest for the interpreter lock
-each way: on the loop, the server spent about an eighth less CPU a job under
-`benchmarks/api.py`. The command holds the loop for its write (a fraction of a
-millisecond; longer only while another process holds SQLite's lock). Reads, which
-may walk a whole board, and any write that checks more than its job or porter, keep
-the thread; so does everything on PostgreSQL, whose round trips would hold up every
+porter's break and location make no hop at all where the runtime lets writes stay
+on the loop (`writes_on_loop`: by default unless the store is PostgreSQL; `--workers`
+turns it off). SQLite takes one writer at a time, so a thread lets such a command
+only wait for the lock elsewhere, and costs two thread switches and a contest for
+the interpreter lock each way: on the loop, the server spent about an eighth less
+CPU a job under `benchmarks/api.py`. The command holds the loop for its write and
+its commit's fsync (about a millisecond). It goes to a thread after all when, as it
+starts, another thread holds the board or reads the log (a board-wide read, the
+dispatch loop catching up), so as not to wait for them on the loop. What it cannot
+see coming is another process holding SQLite's lock (a second server on the file,
+`dispatch rotate-key --vacuum`): then the whole server waits with it, up to the
+lock timeout; such sites set `DISPATCH_WRITES_ON_LOOP=false`. Reads, which may walk
+a whole board, and any write that checks more than its job or porter, keep the
+thread; so does everything on PostgreSQL, whose round trips would hold up every
 other request.
 """
 
@@ -95,7 +101,7 @@ def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             runtime: Runtime = request.app.state.runtime
             for name, part in parts.items():
                 kwargs[name] = part(runtime)
-            stay = may_stay and runtime.writes_on_loop
+            stay = may_stay and runtime.write_on_loop()
         if stay:
             return endpoint(**kwargs)
         if blocking:

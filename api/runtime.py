@@ -39,11 +39,18 @@ class Runtime:
 
     @property
     def writes_on_loop(self) -> bool:
-        """Whether a job's own commands run on the event loop (`api.routing.one_write`):
-        as configured, else on an embedded store, which takes one writer at a time."""
+        """Whether a job's own commands, and a porter's break and location, may run on the
+        event loop (`api.routing.one_write`): as configured, else unless the store is
+        PostgreSQL (SQLite and memory take one writer at a time)."""
         if self.api.writes_on_loop is not None:
             return self.api.writes_on_loop
         return self.engine.store != "postgres"
+
+    def write_on_loop(self) -> bool:
+        """Whether this `one_write` command runs on the loop now: writes may, and nothing
+        in this process holds the board or reads the log (a board-wide read in a request
+        thread, the dispatch loop catching up), so it will not wait for them there."""
+        return self.writes_on_loop and self.site.service.board.quiet()
 
     @property
     def hospital(self) -> Hospital:

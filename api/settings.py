@@ -191,9 +191,10 @@ class ApiSettings(BaseSettings):
     )
     writes_on_loop: bool | None = Field(
         default=None,
-        description="a job's own commands (submit, acknowledge, pick up...) run on the event "
-        "loop, not a request thread; unset: yes on SQLite in one server process, no on "
-        "PostgreSQL",
+        description="a job's own commands (submit, acknowledge, pick up...) and a porter's "
+        "break and location run on the event loop, not a request thread; unset: yes unless "
+        "the store is PostgreSQL (`--workers` sets it false); false where another process "
+        "writes to the same SQLite file",
     )
     seed_demo: bool = Field(default=False, description="register the demo roster at start-up")
     decide: bool = Field(

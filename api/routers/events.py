@@ -153,6 +153,9 @@ async def _feed(principal: Principal, service: Service, resume: int | None) -> A
     loop = asyncio.get_running_loop()
 
     def push(changes: list[Change]) -> None:
+        # Always scheduled, even from the loop's own thread (a command run there): a
+        # direct put would overtake changes the dispatch thread already scheduled, and
+        # the stream skips positions it has passed, so those would be lost to it.
         loop.call_soon_threadsafe(queue.put_nowait, changes)
 
     start = await run_in_threadpool(service.subscribe, push)

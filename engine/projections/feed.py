@@ -142,6 +142,14 @@ class Feed(Board):
                     self._finished = mine
         return applied
 
+    def quiet(self) -> bool:
+        """Whether, at this moment, no thread reads the log or holds the board: a
+        command that would wait for either had better not wait on the event loop."""
+        if self._reading.locked() or not self.lock.acquire(blocking=False):
+            return False
+        self.lock.release()
+        return True
+
     @contextmanager
     def held(self) -> Iterator[Feed]:
         with self.lock:

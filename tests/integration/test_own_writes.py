@@ -186,3 +186,42 @@ def test_a_loop_told_of_another_writer_does_not_skip_while_a_read_is_under_way(
     request.join(5)
     loop.join(5)
     assert "loop" in reads
+
+
+def test_a_board_is_quiet_only_while_no_other_thread_holds_it_or_reads_the_log(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a command about to run on the event loop asks: it goes to a thread instead
+    of waiting there for a board-wide read or a catch-up."""
+    board = site.board
+    assert board.quiet()
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with board.held():
+            holding.set()
+            done.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(5)
+    assert not board.quiet()
+    done.set()
+    holder.join(5)
+    assert board.quiet()
+    reading, release = threading.Event(), threading.Event()
+    fetch = board.fetch
+
+    def slow_fetch() -> object:
+        reading.set()
+        release.wait(5)
+        return fetch()
+
+    monkeypatch.setattr(board, "fetch", slow_fetch)
+    reader = threading.Thread(target=lambda: board.catch_up(strict=True))
+    reader.start()
+    assert reading.wait(5)
+    assert not board.quiet()
+    release.set()
+    reader.join(5)
+    assert board.quiet()

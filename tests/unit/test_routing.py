@@ -76,16 +76,28 @@ async def parts_with_own_request(request: Request, service: ServiceDep) -> dict[
 
 @router.post("/write/{n}", status_code=201)
 @one_write
-def one_command(n: int, service: ServiceDep) -> Answer:
-    assert str(service) == "board"  # the runtime's parts are handed over here too
-    return Answer(n=n, thread=threading.current_thread().name)
+def one_command(
+    n: int, service: ServiceDep, checked: Annotated[str, Depends(who)]
+) -> dict[str, object]:
+    return {
+        "n": n,
+        "thread": threading.current_thread().name,
+        "service": service,
+        "caller": _caller.get(),
+    }
+
+
+@router.post("/write/own-request/{n}")
+@one_write
+def one_command_with_own_request(n: int, request: Request, app: AppDep) -> dict[str, object]:
+    return {"n": n, "path": request.url.path, "app": app, "thread": threading.current_thread().name}
 
 
 def client(writes_on_loop: bool = False) -> TestClient:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = SimpleNamespace(
-            site="the runtime", service="board", app="store", writes_on_loop=writes_on_loop
+            site="the runtime", service="board", app="store", write_on_loop=lambda: writes_on_loop
         )
         yield
 
@@ -152,9 +164,13 @@ def test_a_one_write_endpoint_stays_on_the_loop_only_where_the_runtime_says_so()
     for on_loop in (True, False):
         with client(writes_on_loop=on_loop) as c:
             loop_thread = c.get("/loop").json()["thread"]
-            answer = c.post("/write/7")
+            answer = c.post("/write/7", headers={"x-caller": "ward W2"})
             assert answer.status_code == 201
-            assert answer.json()["n"] == 7
-            assert (answer.json()["thread"] == loop_thread) is on_loop
+            body = answer.json()
+            assert (body["n"], body["service"], body["caller"]) == (7, "board", "ward W2")
+            assert (body["thread"] == loop_thread) is on_loop
+            own = c.post("/write/own-request/3").json()
+            assert (own["n"], own["path"], own["app"]) == (3, "/write/own-request/3", "store")
+            assert (own["thread"] == loop_thread) is on_loop
             operation = c.get("/openapi.json").json()["paths"]["/write/{n}"]["post"]
             assert [p["name"] for p in operation["parameters"]] == ["n"]
