@@ -83,7 +83,8 @@ def one_command(
         "n": n,
         "thread": threading.current_thread().name,
         "service": service,
-        "caller": _caller.get(),
+        "caller": _caller.get(),  # set by `who`, the dependency `checked` comes from
+        "checked": checked,
     }
 
 
