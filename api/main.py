@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.telemetry import TelemetryConfig
 
-from api import collector, errors, logs, openapi
+from api import collector, errors, logs, openapi, routing
 from api.limits import BodyLimit
 from api.routers import (
     decisions,
@@ -104,7 +104,7 @@ def create_app(
         events,
         site,
     ):
-        app.include_router(module.router)
+        routing.flat(app, module.router)
     screens.install(app)
     openapi.install(app)
     return app
