@@ -137,9 +137,9 @@ class OneHopRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Refuse a query parameter the route does not take: a misspelled filter
         (`?stauts=open`) would otherwise be ignored, and answer as if none was given.
-        The names are the route's own and its router's dependencies'; the app and its
-        `include_router` calls add no dependencies (one taking a query parameter would
-        have to be named here)."""
+        The names are the route's own and its router's dependencies'; the app adds
+        none (`flat` includes only the routes; a dependency taking a query parameter
+        added elsewhere would have to be named here)."""
         handler = super().get_route_handler()
         known = _query_names(self.dependant)
         takes = ", ".join(sorted(known)) or "none"
