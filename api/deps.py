@@ -62,8 +62,8 @@ async def get_app(request: Request) -> DispatchApp:
 # An endpoint's runtime parts are not walked as dependencies: every dependency is a
 # node FastAPI walks on every request, and these run on every one. The route class
 # (`api.routing`) fills them from the runtime itself; a dependency that needs them
-# still gets them through `Depends`. So `app.dependency_overrides` of these three
-# reaches dependencies, not endpoints: a test builds a runtime of its own instead.
+# still gets them through `Depends`. `app.dependency_overrides` reaches no route (the
+# routes are added flat, `api.routing.flat`): a test builds a runtime of its own instead.
 RUNTIME_PARTS: dict[Callable[[Request], Coroutine[Any, Any, Any]], Callable[[Runtime], Any]] = {
     get_runtime: lambda runtime: runtime,
     get_service: lambda runtime: runtime.service,
