@@ -120,7 +120,7 @@ class Allow(HTTPBearer):
         self.roles = roles
 
     async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
-        principal = await authenticate(request, await _bearer(request))
+        principal = await authenticate(request, await super().__call__(request))
         if self.roles:
             principal.require(*self.roles)
         return principal
