@@ -101,7 +101,7 @@ def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             runtime: Runtime = request.app.state.runtime
             for name, part in parts.items():
                 kwargs[name] = part(runtime)
-            stay = may_stay and runtime.write_on_loop()
+            stay = may_stay and runtime.stays_on_loop()
         if stay:
             return endpoint(**kwargs)
         if blocking:

@@ -46,7 +46,7 @@ class Runtime:
             return self.api.writes_on_loop
         return self.engine.store != "postgres"
 
-    def write_on_loop(self) -> bool:
+    def stays_on_loop(self) -> bool:
         """Whether this `one_write` command runs on the loop now: writes may, and nothing
         in this process holds the board or reads the log (a board-wide read in a request
         thread, the dispatch loop catching up), so it will not wait for them there."""

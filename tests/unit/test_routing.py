@@ -98,7 +98,7 @@ def client(writes_on_loop: bool = False) -> TestClient:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = SimpleNamespace(
-            site="the runtime", service="board", app="store", write_on_loop=lambda: writes_on_loop
+            site="the runtime", service="board", app="store", stays_on_loop=lambda: writes_on_loop
         )
         yield
 
