@@ -14,6 +14,20 @@ from pydantic_core import PydanticCustomError
 class DomainError(Exception):
     """Base of every error the engine raises on purpose."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, without calling `__init__` again: subclasses take arguments
+        other than the message, so the default (`cls(*args)`) failed to unpickle, and an
+        error raised in a process pool (a simulation, a benchmark's run) reached the
+        caller as a broken pool instead of as itself."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[DomainError], args: tuple[Any, ...], state: dict[str, Any]) -> DomainError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidInput(DomainError):  # noqa: N818 - reads better at call sites
     """A command's field is wrong; `field` names it so the caller can point at it."""
