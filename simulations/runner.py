@@ -19,6 +19,7 @@ from simulations import hourly, results
 from simulations.engine import Simulation
 from simulations.hindsight import day_of
 from simulations.scenario import Scenario
+from simulations.stat_misses import stat_misses
 
 
 def outcome(simulation: Simulation, scenario: Scenario, seed: int) -> dict[str, Any]:
@@ -56,9 +57,11 @@ def run_one(
     with_log: bool = False,
     progress: Callable[[float], None] | None = None,
     with_day: bool = False,
+    with_stat_misses: bool = False,
 ) -> dict[str, Any]:
     """`with_day`: also the day's requests and roster as the hindsight bound reads them
-    (`simulations.hindsight.Day`, under "day")."""
+    (`simulations.hindsight.Day`, under "day"); `with_stat_misses`: why each stat pickup
+    slower than five minutes was (`simulations.stat_misses`, under "stat_misses")."""
     started = time.perf_counter()
     simulation = Simulation(scenario, seed)
     simulation.run(progress=progress)
@@ -66,6 +69,9 @@ def run_one(
     out = outcome(simulation, scenario, seed) | {"seconds": round(seconds, 3)}
     if with_day:
         out["day"] = day_of(simulation)
+    if with_stat_misses:
+        board = simulation.site.board
+        out["stat_misses"] = stat_misses(simulation.app, board.jobs, simulation.ward_minutes)
     if with_log:
         buffer = io.StringIO()
         export_log(simulation.app, buffer)
