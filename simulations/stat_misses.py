@@ -10,8 +10,11 @@ what had passed since the start), the miss is put down to the first of:
 
 - `ward`: the minutes the ward kept the job (an escort not confirmed, a patient not
   ready when the porter came) are what took it over five;
-- `chosen_in_reach`: the porter chosen could have been there in time; the minutes went
-  afterwards (the phone, a decline, a later move, a walk slower than the plan);
+- `chosen_in_reach`: the porter chosen could have been there in time, and kept the job:
+  the minutes went on the phone and the walk (slower than the plan), or in a hand-over
+  later than a finishing porter's plan;
+- `chosen_then_moved`: as above, but the job then changed hands (a decline, a move to
+  someone a later round judged sooner, a porter called off) and the time went with it;
 - `free_in_reach_not_chosen`: a porter free to take it could have been there in time,
   and the round gave them other work or judged them dearer;
 - `busy_in_reach`: only porters holding a job that could not move were near enough;
@@ -48,6 +51,7 @@ STAT_MINUTES = 5.0
 CAUSES = (
     "ward",
     "chosen_in_reach",
+    "chosen_then_moved",
     "free_in_reach_not_chosen",
     "busy_in_reach",
     "barred_in_reach",
@@ -107,7 +111,7 @@ def _round_cause(app: DispatchApp, job: Job, start: Any) -> tuple[str, list[str]
     }
     near = [p for p in problem.porters if _arrival(problem, p, spec.origin) <= reach]
     if any(p.id in chosen for p in near):
-        return "chosen_in_reach", []
+        return ("chosen_then_moved" if job.assignments > 1 else "chosen_in_reach"), []
     broken = {p.id: [rule for rule, _ in violations(spec, p, problem)] for p in near}
     if any(not rules for rules in broken.values()):
         return "free_in_reach_not_chosen", []
