@@ -70,17 +70,19 @@ def stat_misses(
     the rules that barred the near porters (`barred_by`), and the stat jobs."""
     causes: Counter[str] = Counter({c: 0 for c in CAUSES})
     barred: Counter[str] = Counter()
-    stat = [
-        j for j in jobs.values() if j.priority is Priority.STAT and j.status.value != "cancelled"
-    ]
+    stat = [j for j in jobs.values() if j.priority is Priority.STAT]  # as the goal counts
     for job in stat:
         start = max(job.requested_at, job.ready_at) if job.ready_at else job.requested_at
         picked = job.picked_up_at
-        waited = None if picked is None else (picked - start).total_seconds() / 60
+        # Rounded as `simulations.results` rounds them, so the counts agree with the goal's.
+        waited = None if picked is None else round((picked - start).total_seconds() / 60, 3)
         if waited is not None and waited <= STAT_MINUTES:
             continue
-        if waited is not None and waited - ward_minutes.get(job.id, 0.0) <= STAT_MINUTES:
+        if waited is not None and waited - round(ward_minutes.get(job.id, 0.0), 3) <= STAT_MINUTES:
             causes["ward"] += 1
+            continue
+        if picked is None and job.status is CANCELLED:
+            causes["cancelled"] += 1
             continue
         cause, rules = _round_cause(app, job, start)
         causes[cause] += 1

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from engine.assign.rules import RULES
+from engine.clock import ManualClock
+from engine.dispatch.driver import Driver
+from engine.domain.commands import SubmitJob, Transition, parse
+from engine.domain.values import Reason, Status
+from engine.projections.board import Board
+from engine.write.application import DispatchApp
 from simulations.runner import run_one
 from simulations.scenario import Demand, Scenario
-from simulations.stat_misses import CAUSES
+from simulations.stat_misses import CAUSES, stat_misses
 from tests.hospitals import riverside, write
 
 
@@ -59,3 +66,55 @@ def test_near_porters_kept_away_are_named_by_the_rules_that_kept_them(
     assert set(barred) <= {rule.name for rule in RULES}
     if day["stat_misses"]["causes"]["barred_in_reach"]:
         assert barred
+
+
+# -- single causes, on each store, with the test running the rounds ------------------
+
+
+def _submit(app: DispatchApp, key: str) -> UUID:
+    data = {
+        "kind": "specimen",
+        "priority": "stat",
+        "origin": "N-W1",
+        "destination": "N-LAB",
+        "department": "medicine",
+        "group": "wards",
+    }
+    return app.submit_job(parse(SubmitJob, data), key)
+
+
+def _causes(app: DispatchApp) -> dict[str, int]:
+    board = Board(app)
+    board.catch_up()
+    found: dict[str, int] = stat_misses(app, board.jobs, {})["causes"]
+    return {cause: n for cause, n in found.items() if n}
+
+
+def test_a_porter_chosen_in_time_who_came_late_is_put_down_to_the_porter(
+    riverside_one: DispatchApp, clock: ManualClock
+) -> None:
+    job = _submit(riverside_one, "slow")
+    Driver(riverside_one, Board(riverside_one)).step()
+    assert riverside_one.job(job).status is Status.ASSIGNED  # RW-01, minutes away
+    clock.advance(minutes=9)
+    riverside_one.acknowledge_job(job, "RW-01")
+    riverside_one.pick_up_job(job, "RW-01")
+    assert _causes(riverside_one) == {"chosen_in_reach": 1}
+
+
+def test_a_stat_job_no_round_gave_anyone_is_never_assigned(
+    riverside_one: DispatchApp, clock: ManualClock
+) -> None:
+    _submit(riverside_one, "alone")
+    clock.advance(minutes=6)  # and no round ran
+    assert _causes(riverside_one) == {"never_assigned": 1}
+
+
+def test_a_stat_job_cancelled_before_pickup_counts_as_cancelled(
+    riverside_one: DispatchApp, clock: ManualClock
+) -> None:
+    job = _submit(riverside_one, "cancelled")
+    clock.advance(minutes=1)
+    why = Transition(reason=Reason.REQUEST_WITHDRAWN, note="", by="ward nurse")
+    riverside_one.cancel_job(job, why)
+    assert _causes(riverside_one) == {"cancelled": 1}
