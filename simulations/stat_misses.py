@@ -128,6 +128,4 @@ def _arrival(problem: AssignmentProblem, porter: PorterSpec, origin: str) -> flo
     """Minutes until the porter could be at the origin, as the round saw them."""
     if not porter.on_shift:
         return float("inf")  # on a break counts: the `on_duty` rule bars them
-    if porter.finishing:
-        return porter_arrival(problem, porter, origin)
-    return problem.travel.between(porter.location, origin)
+    return porter_arrival(problem, porter, origin)
