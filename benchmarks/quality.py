@@ -106,8 +106,9 @@ def hospitals(tmp: Path) -> dict[str, Scenario]:
 
 
 def _per_run(run: dict[str, Any]) -> dict[str, float | None]:
-    """One run's figures, flat; with the stat misses' causes, each as a share of the
-    stat jobs (`stat_missed_<cause>`), when the run traced them."""
+    """One run's figures, flat; when the run traced its stat misses, each cause as a share
+    of the stat jobs (`stat_missed_<cause>`), and how many of the misses with only barred
+    porters near had a porter barred by each rule (`stat_missed_barred_by_<rule>`)."""
     f, rows = run["figures"], run["records"]
     out: dict[str, float | None] = {
         "late_ratio": f["late_ratio"],
