@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -94,7 +95,7 @@ def stat_misses(
     }
 
 
-def _round_cause(app: DispatchApp, job: Job, start: Any) -> tuple[str, list[str]]:
+def _round_cause(app: DispatchApp, job: Job, start: datetime) -> tuple[str, list[str]]:
     first = next(
         (e for e in app.events_of(job.id) if getattr(e, "decision_id", None) is not None), None
     )
