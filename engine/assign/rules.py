@@ -13,7 +13,9 @@ Choices the rules make:
   now + travel < ready_at - lead. A far porter may so be sent earlier than a
   near one, which is the point: everyone arrives at most `lead` early.
 - Shift end: the porter must finish before the shift ends, counting a wait at
-  the origin for a scheduled patient: max(arrive, ready_at) + handling + trip.
+  the origin for a scheduled patient: max(arrive, ready_at) + handling + trip;
+  with `anticipation.overtime_minutes`, pick up before it ends and finish within
+  that many minutes after.
 - Two-porter jobs are never batched; the pair rules treat them like any job,
   and the solver asks for two distinct eligible porters.
 """
@@ -118,12 +120,16 @@ def finishes_before_shift_end(
     pickup = travel if job.ready_at is None else max(travel, _minutes(job.ready_at, now))
     handling = float(problem.policy.handling_minutes.get(job.kind, 0))
     work = handling + problem.travel.between(job.origin, job.destination)
+    end = _minutes(porter.shift_ends_at, now)
+    overtime = problem.policy.anticipation.overtime_minutes
+    ends = f"porter {porter.badge}'s shift ends at {porter.shift_ends_at:%H:%M}"
     # Same arithmetic as the mask, so the two agree to the last bit.
-    if pickup > _minutes(porter.shift_ends_at, now) - work:
-        return (
-            f"porter {porter.badge}'s shift ends at {porter.shift_ends_at:%H:%M}, "
-            f"but the job would finish at about {_hhmm(now, pickup + work, porter.shift_ends_at)}"
-        )
+    if pickup > end:
+        return f"{ends}, before the pickup at about {_hhmm(now, pickup, porter.shift_ends_at)}"
+    if pickup > end + float(overtime) - work:
+        after = f", more than {overtime} min after" if overtime else ""
+        finish = _hhmm(now, pickup + work, porter.shift_ends_at)
+        return f"{ends}, but the job would finish at about {finish}{after}"
     return None
 
 
@@ -139,12 +145,13 @@ def finishes_before_shift_end_mask(a: ProblemArrays, policy: PolicyDocument) -> 
     cols = np.flatnonzero(a.porters.shift_end < latest_pickup + float(work.max()) + 1.0)
     if not len(cols):
         return excluded
-    latest = a.porters.shift_end[None, cols] - work[:, None]
+    end = a.porters.shift_end[None, cols]
+    latest = end + float(policy.anticipation.overtime_minutes) - work[:, None]
     pickup = a.travel[:, cols]
     scheduled = np.flatnonzero(~np.isnan(a.jobs.ready))
     if len(scheduled):
         pickup[scheduled] = np.maximum(pickup[scheduled], a.jobs.ready[scheduled, None])
-    excluded[:, cols] = pickup > latest
+    excluded[:, cols] = (pickup > end) | (pickup > latest)
     return excluded
 
 

@@ -21,7 +21,7 @@ GroupName = Annotated[str, Field(min_length=1, max_length=40)]
 Points = Annotated[list[Code], Field(min_length=1, max_length=12)]
 # Settings added after documents with anticipation were published: absent means off
 # (see `to_data`, and the document's check for missing fields).
-LATER = frozenset({"stat_keeps_porter"})
+LATER = frozenset({"stat_keeps_porter", "overtime_minutes"})
 
 
 class Anticipation(BaseModel):
@@ -56,6 +56,11 @@ class Anticipation(BaseModel):
       porter back the job a diversion took them from and send a farther one to the stat
       call: the lesser job's cost of waiting outweighs a few more minutes of a stat
       job's walk, but the stat call then misses its five minutes.
+    - `overtime_minutes`: a porter may take a job they can pick up before their shift
+      ends and hand over within this many minutes after it, as a porter with a sample
+      in hand at the hand-over does. Without it, the jobs of the half hour before a
+      shift change wait for the next shift's first round. A job given but not picked
+      up by the end still goes back to the queue then (`end_shifts`). 0 is off.
     """
 
     model_config = _STRICT
@@ -69,6 +74,7 @@ class Anticipation(BaseModel):
     finishing_minutes: int = Field(default=0, ge=0, le=30)
     divert_for_stat: bool = False
     stat_keeps_porter: bool = False
+    overtime_minutes: int = Field(default=0, ge=0, le=60)
 
     def staging_points(self, group: str, hour: int) -> list[str]:
         points = self.staging.get(group, {}).get(hour)

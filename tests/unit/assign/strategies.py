@@ -26,7 +26,10 @@ def policies(draw: st.DrawFn, batching: bool | None = None) -> PolicyDocument:
     return PolicyDocument(
         max_jobs_per_porter=draw(st.integers(2, 3)) if allow else 1,
         batch_kinds=[Kind.SPECIMEN, Kind.DOCUMENT],
-        anticipation=Anticipation(stat_keeps_porter=draw(st.booleans())),
+        anticipation=Anticipation(
+            stat_keeps_porter=draw(st.booleans()),
+            overtime_minutes=draw(st.sampled_from([0, 0, 10, 30])),
+        ),
     )
 
 
