@@ -71,7 +71,8 @@ class Variant:
 
 # What runs, by label. The engine with anticipation turns on batching, lending that
 # widens, porters due to hand over within five minutes as candidates, stat jobs that
-# divert a porter on the way to a lesser pickup and keep a porter once given, and
+# divert a porter on the way to a lesser pickup and keep a porter once given, a job
+# picked up before the shift's end finished up to 15 minutes after it, and
 # staging: up to three points per group and hour, learnt as a planner would
 # (`GET /policy/staging-suggestion?points=3`) from a day the engine ran before the
 # measured ones (seed 0, which no measured run uses).
@@ -81,6 +82,7 @@ ANTICIPATION = {
     "finishing_minutes": 5,
     "divert_for_stat": True,
     "stat_keeps_porter": True,
+    "overtime_minutes": 15,
 }
 VARIANTS: dict[str, Variant] = {
     "phone_desk": Variant("phone_desk"),
