@@ -47,8 +47,8 @@ from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
 from engine.domain.values import Priority, Status
 from engine.write.application import DispatchApp
+from simulations.results import STAT_FAST_MINUTES as STAT_MINUTES
 
-STAT_MINUTES = 5.0
 CAUSES = (
     "ward",
     "chosen_in_reach",
@@ -61,7 +61,6 @@ CAUSES = (
     "cancelled",
 )
 BUSY = "has_capacity"
-CANCELLED = Status.CANCELLED
 
 
 def stat_misses(
@@ -82,7 +81,7 @@ def stat_misses(
         if waited is not None and waited - round(ward_minutes.get(job.id, 0.0), 3) <= STAT_MINUTES:
             causes["ward"] += 1
             continue
-        if picked is None and job.status is CANCELLED:
+        if picked is None and job.status is Status.CANCELLED:
             causes["cancelled"] += 1
             continue
         cause, rules = _round_cause(app, job, start)
