@@ -39,6 +39,7 @@ from engine.assign.rules import RULES
 from engine.hospital import Hospital
 from simulations.days import at_load, covered, standard
 from simulations.hindsight import Day, hindsight
+from simulations.late_causes import CAUSES as LATE_CAUSES
 from simulations.load import DemandShape, Load
 from simulations.runner import learnt_staging, run_one
 from simulations.scenario import Demand, Scenario
@@ -110,7 +111,9 @@ def hospitals(tmp: Path) -> dict[str, Scenario]:
 def _per_run(run: dict[str, Any]) -> dict[str, float | None]:
     """One run's figures, flat; when the run traced its stat misses, each cause as a share
     of the stat jobs (`stat_missed_<cause>`), and how many of the misses with only barred
-    porters near had a porter barred by each rule (`stat_missed_barred_by_<rule>`)."""
+    porters near had a porter barred by each rule (`stat_missed_barred_by_<rule>`); when
+    it traced its late jobs, each cause as a share of the jobs due (`late_cause_<cause>`, which
+    add up to the late share)."""
     f, rows = run["figures"], run["records"]
     out: dict[str, float | None] = {
         "late_ratio": f["late_ratio"],
@@ -131,6 +134,10 @@ def _per_run(run: dict[str, Any]) -> dict[str, float | None]:
             out[f"stat_missed_{cause}"] = round(misses["causes"][cause] / jobs, 4) if jobs else None
         for rule in RULE_NAMES:
             out[f"stat_missed_barred_by_{rule}"] = misses["barred_by"].get(rule, 0)
+    if (late := run.get("late_causes")) is not None:
+        due = out["jobs_due"] or 0
+        for cause in LATE_CAUSES:
+            out[f"late_cause_{cause}"] = round(late["causes"][cause] / due, 4) if due else None
     for p in PRIORITIES:
         out[f"late_{p}"] = sum(1 for r in rows if r["priority"] == p and r["late"])
         waits = f["by_priority"][p]["wait_censored"]
@@ -162,9 +169,12 @@ def _phases(rows: list[dict[str, Any]]) -> dict[str, float | None]:
 def _simulate(
     key: tuple[str, float, str], scenario: Scenario, seed: int, with_day: bool
 ) -> tuple[tuple[str, float, str], int, dict[str, float | None], Day | None, float]:
-    # Only the strategy whose gap the report explains traces its stat misses: a tenth
-    # of a second a miss, read back from the log.
-    run = run_one(scenario, seed, with_day=with_day, with_stat_misses=key[2] == ANTICIPATING)
+    # Only the strategy whose gap the report explains traces its stat misses and late
+    # jobs: a tenth of a second each, read back from the log.
+    explained = key[2] == ANTICIPATING
+    run = run_one(
+        scenario, seed, with_day=with_day, with_stat_misses=explained, with_late_causes=explained
+    )
     return key, seed, _per_run(run), run.get("day"), run["seconds"]
 
 

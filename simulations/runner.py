@@ -18,6 +18,7 @@ from engine.write.eventlog import export_log
 from simulations import hourly, results
 from simulations.engine import Simulation
 from simulations.hindsight import day_of
+from simulations.late_causes import late_causes
 from simulations.scenario import Scenario
 from simulations.stat_misses import stat_misses
 
@@ -58,10 +59,12 @@ def run_one(
     progress: Callable[[float], None] | None = None,
     with_day: bool = False,
     with_stat_misses: bool = False,
+    with_late_causes: bool = False,
 ) -> dict[str, Any]:
     """`with_day`: also the day's requests and roster as the hindsight bound reads them
     (`simulations.hindsight.Day`, under "day"); `with_stat_misses`: why each stat pickup
-    slower than five minutes was (`simulations.stat_misses`, under "stat_misses")."""
+    slower than five minutes was (`simulations.stat_misses`, under "stat_misses");
+    `with_late_causes`: why each late job was (`simulations.late_causes`, "late_causes")."""
     started = time.perf_counter()
     simulation = Simulation(scenario, seed)
     simulation.run(progress=progress)
@@ -72,6 +75,11 @@ def run_one(
     if with_stat_misses:
         board = simulation.site.board
         out["stat_misses"] = stat_misses(simulation.app, board.jobs, simulation.ward_minutes)
+    if with_late_causes:
+        board = simulation.site.board
+        out["late_causes"] = late_causes(
+            simulation.app, board.jobs, simulation.ward_minutes, simulation.end
+        )
     if with_log:
         buffer = io.StringIO()
         export_log(simulation.app, buffer)
