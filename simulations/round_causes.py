@@ -20,6 +20,9 @@ the first of:
   rules: missing skills, a shift ending, a group not lending);
 - `none_in_reach`: nobody on shift could have been there in time: where the porters
   were, not whom the round chose; only a porter placed ahead could have made it;
+- `waited_past_reach`: by the time a round first gave it a porter, no time was left:
+  it waited for one (every porter allowed to take it busy or away), so the porters
+  were too few then, wherever they were;
 - `never_assigned`: no round gave it anyone.
 """
 
@@ -43,6 +46,7 @@ ROUND_CAUSES = (
     "busy_in_reach",
     "barred_in_reach",
     "none_in_reach",
+    "waited_past_reach",
     "never_assigned",
 )
 BUSY = "has_capacity"
@@ -63,6 +67,8 @@ def round_cause(app: DispatchApp, job: Job, reach: Reach) -> tuple[str, list[str
     jid = str(job.id)
     spec = problem.jobs[problem.job_index[jid]]
     limit = reach(decision, problem, spec)
+    if limit < 0:
+        return "waited_past_reach", []
     chosen = {
         p
         for a in decision.result.get("assignments", [])

@@ -107,6 +107,16 @@ def test_a_job_nobody_could_reach_in_time_is_put_down_to_where_the_porters_were(
     assert _causes(riverside_one, clock) == {"none_in_reach": 1}
 
 
+def test_a_job_first_given_a_porter_too_late_to_make_it_waited_past_its_reach(
+    riverside_one: DispatchApp, clock: ManualClock
+) -> None:
+    job = _submit(riverside_one, "queued", "N-W1", "N-LAB")
+    clock.advance(minutes=18)  # no round until now, as when every porter is busy
+    Driver(riverside_one, Board(riverside_one)).step()
+    _carry(riverside_one, clock, job, minutes=6)
+    assert _causes(riverside_one, clock) == {"waited_past_reach": 1}
+
+
 def test_a_window_shorter_than_the_trip_is_put_down_to_the_window(
     riverside_one: DispatchApp, clock: ManualClock
 ) -> None:

@@ -102,6 +102,17 @@ def test_a_porter_chosen_in_time_who_came_late_is_put_down_to_the_porter(
     assert _causes(riverside_one) == {"chosen_in_reach": 1}
 
 
+def test_a_stat_job_first_given_a_porter_after_five_minutes_waited_past_its_reach(
+    riverside_one: DispatchApp, clock: ManualClock
+) -> None:
+    job = _submit(riverside_one, "queued")
+    clock.advance(minutes=6)  # no round until now, as when every porter is busy
+    Driver(riverside_one, Board(riverside_one)).step()
+    riverside_one.acknowledge_job(job, "RW-01")
+    riverside_one.pick_up_job(job, "RW-01")
+    assert _causes(riverside_one) == {"waited_past_reach": 1}
+
+
 def test_a_stat_job_no_round_gave_anyone_is_never_assigned(
     riverside_one: DispatchApp, clock: ManualClock
 ) -> None:
