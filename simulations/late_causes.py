@@ -14,9 +14,10 @@ of:
   ready when the porter came) are what made it late;
 - each of `simulations.round_causes`, with the round's own plan as the reach: the
   latest a porter could reach the pickup and, with the handling and the trip the round
-  counted, still deliver on time. `none_in_reach` then says that nobody on shift could
-  have delivered it on time once it was called: only a porter placed near it before
-  the call could have.
+  counted, still deliver on time. `none_in_reach` then says that when the round came,
+  nobody on shift was near enough to deliver it on time: only a porter placed near it
+  beforehand could have; `waited_past_reach`, that it had waited for a porter until
+  none could.
 
 Read back from the log after the run, about a tenth of a second a late job.
 """
