@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,9 @@ from engine.clock import ManualClock
 from engine.hospital import Hospital
 from engine.settings import Settings
 from engine.write.application import DispatchApp
-from tests.hospitals import riverside
+from simulations.runner import run_one
+from simulations.scenario import Demand, Scenario
+from tests.hospitals import riverside, write
 from tests.integration.apiclient import Api, TestClient
 
 
@@ -40,3 +43,19 @@ def riverside_one(store: Settings, clock: ManualClock) -> Iterator[DispatchApp]:
     app.report_location("RW-01", "N-DESK")
     yield app
     app.close()
+
+
+@pytest.fixture(scope="session")
+def busy_riverside_day(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Half a busy day at Riverside, its stat misses and late jobs traced: two campuses a
+    quarter of an hour apart leave many a call with nobody near. Run once for the tests
+    of both traces."""
+    path = write(riverside(), tmp_path_factory.mktemp("riverside") / "riverside.json")
+    scenario = Scenario(
+        name="a busy half day at Riverside",
+        hospital=str(path),
+        day=date(2026, 11, 23),
+        hours=12,
+        demand=Demand(jobs_per_day=240),
+    )
+    return run_one(scenario, seed=3, with_stat_misses=True, with_late_causes=True)

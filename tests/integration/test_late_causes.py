@@ -3,11 +3,8 @@ late job of the late share's own count is put down to exactly one cause."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
-
-import pytest
 
 from engine.assign.rules import RULES
 from engine.clock import ManualClock
@@ -17,29 +14,14 @@ from engine.domain.values import Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
 from simulations.late_causes import CAUSES, late_causes
-from simulations.runner import run_one
-from simulations.scenario import Demand, Scenario
-from tests.hospitals import riverside, write
 
 
-@pytest.fixture(scope="module")
-def day(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Half a busy day at Riverside: two campuses a quarter of an hour apart."""
-    path = write(riverside(), tmp_path_factory.mktemp("riverside") / "riverside.json")
-    scenario = Scenario(
-        name="a busy half day at Riverside",
-        hospital=str(path),
-        day=date(2026, 11, 23),
-        hours=12,
-        demand=Demand(jobs_per_day=240),
-    )
-    return run_one(scenario, seed=3, with_late_causes=True)
-
-
-def test_every_late_job_of_the_late_share_has_exactly_one_cause(day: dict[str, Any]) -> None:
-    late = day["late_causes"]
+def test_every_late_job_of_the_late_share_has_exactly_one_cause(
+    busy_riverside_day: dict[str, Any],
+) -> None:
+    late = busy_riverside_day["late_causes"]
     assert set(late["causes"]) == set(CAUSES)
-    assert late["late_jobs"] == day["figures"]["late_jobs"] > 0
+    assert late["late_jobs"] == busy_riverside_day["figures"]["late_jobs"] > 0
     assert sum(late["causes"].values()) == late["late_jobs"]
     assert set(late["barred_by"]) <= {rule.name for rule in RULES}
 

@@ -4,11 +4,8 @@ one cause, and a near porter a rule kept away is named by the rule."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
-
-import pytest
 
 from engine.assign.rules import RULES
 from engine.clock import ManualClock
@@ -17,41 +14,23 @@ from engine.domain.commands import SubmitJob, Transition, parse
 from engine.domain.values import Reason, Status
 from engine.projections.board import Board
 from engine.write.application import DispatchApp
-from simulations.runner import run_one
-from simulations.scenario import Demand, Scenario
 from simulations.stat_misses import CAUSES, stat_misses
-from tests.hospitals import riverside, write
-
-
-@pytest.fixture(scope="module")
-def day(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Half a day at Riverside, busy enough that stat calls wait: two campuses a quarter
-    of an hour apart leave many a stat call with nobody near."""
-    path = write(riverside(), tmp_path_factory.mktemp("riverside") / "riverside.json")
-    scenario = Scenario(
-        name="a busy half day at Riverside",
-        hospital=str(path),
-        day=date(2026, 11, 23),
-        hours=12,
-        demand=Demand(jobs_per_day=240),
-    )
-    return run_one(scenario, seed=3, with_stat_misses=True)
 
 
 def test_every_stat_pickup_slower_than_five_minutes_has_exactly_one_cause(
-    day: dict[str, Any],
+    busy_riverside_day: dict[str, Any],
 ) -> None:
-    stat = [r for r in day["records"] if r["priority"] == "stat"]
+    stat = [r for r in busy_riverside_day["records"] if r["priority"] == "stat"]
     on_time = [r for r in stat if r["wait_to_pickup"] is not None and r["wait_to_pickup"] <= 5]
-    misses = day["stat_misses"]
+    misses = busy_riverside_day["stat_misses"]
     assert misses["stat_jobs"] == len(stat)
     assert set(misses["causes"]) == set(CAUSES)
     assert sum(misses["causes"].values()) == len(stat) - len(on_time) > 0
 
 
-def test_the_causes_agree_with_the_goals_own_figures(day: dict[str, Any]) -> None:
+def test_the_causes_agree_with_the_goals_own_figures(busy_riverside_day: dict[str, Any]) -> None:
     """The ward's minutes are the gap between the goal and its ward-ready variant."""
-    misses, figures = day["stat_misses"], day["figures"]
+    misses, figures = busy_riverside_day["stat_misses"], busy_riverside_day["figures"]
     jobs = misses["stat_jobs"]
     within = figures["stat_pickup_within_5_min"]
     ward_ready = figures["stat_pickup_within_5_min_of_ward_ready"]
@@ -60,11 +39,11 @@ def test_the_causes_agree_with_the_goals_own_figures(day: dict[str, Any]) -> Non
 
 
 def test_near_porters_kept_away_are_named_by_the_rules_that_kept_them(
-    day: dict[str, Any],
+    busy_riverside_day: dict[str, Any],
 ) -> None:
-    barred = day["stat_misses"]["barred_by"]
+    barred = busy_riverside_day["stat_misses"]["barred_by"]
     assert set(barred) <= {rule.name for rule in RULES}
-    if day["stat_misses"]["causes"]["barred_in_reach"]:
+    if busy_riverside_day["stat_misses"]["causes"]["barred_in_reach"]:
         assert barred
 
 
