@@ -33,6 +33,7 @@ from uuid import UUID
 from engine.assign.problem import AssignmentProblem, JobSpec
 from engine.domain.decision.aggregate import Decision
 from engine.domain.job.aggregate import Job
+from engine.domain.policy.document import PolicyDocument
 from engine.domain.values import Status
 from engine.write.application import DispatchApp
 from simulations.round_causes import ROUND_CAUSES, round_cause
@@ -51,6 +52,7 @@ def late_causes(
     causes: Counter[str] = Counter({c: 0 for c in CAUSES})
     barred: Counter[str] = Counter()
     late = 0
+    _, document = app.policy_document()  # read once: the work of each late job uses it
     for job in jobs.values():
         if job.status in (Status.CANCELLED, Status.FAILED):
             continue  # as the late share counts: neither late nor on time
@@ -60,7 +62,7 @@ def late_causes(
         if delivered is not None and delivered <= job.delivery_due:
             continue
         late += 1
-        if _window(job) < _work(app, job):
+        if _window(job) < _work(app, document, job):
             causes["window_too_short"] += 1
             continue
         kept = ward_minutes.get(job.id, 0.0)
@@ -78,9 +80,8 @@ def _window(job: Job) -> float:
     return (job.delivery_due - start).total_seconds() / 60
 
 
-def _work(app: DispatchApp, job: Job) -> float:
+def _work(app: DispatchApp, document: PolicyDocument, job: Job) -> float:
     """The handling and the trip as the rounds count them, by the site's current policy."""
-    _, document = app.policy_document()
     handling = float(document.handling_minutes.get(job.kind, 0))
     return handling + app.layout.travel_minutes(job.origin.code, job.destination.code)
 
