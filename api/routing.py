@@ -41,6 +41,10 @@ lock timeout; such sites set `DISPATCH_WRITES_ON_LOOP=false`. Reads, which may w
 a whole board, and any write that checks more than its job or porter, keep the
 thread; so does everything on PostgreSQL, whose round trips would hold up every
 other request.
+
+A route flat enough (`api.lean`) answers the plain case without FastAPI's generic
+dependency walk, and hands anything else (a parameter that fails validation) to
+FastAPI's handler.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.deps import RUNTIME_PARTS
+from api.lean import Lean
 from api.runtime import Runtime
 from engine.domain.errors import InvalidInput
 
@@ -141,6 +146,7 @@ class OneHopRoute(APIRoute):
         none (`flat` includes only the routes; a dependency taking a query parameter
         added elsewhere would have to be named here)."""
         handler = super().get_route_handler()
+        lean = Lean.of(self)
         known = _query_names(self.dependant)
         takes = ", ".join(sorted(known)) or "none"
         refusal = f"not a query parameter of this route (it takes: {takes})"
@@ -149,6 +155,8 @@ class OneHopRoute(APIRoute):
             for name in request.query_params:
                 if name not in known:
                     raise InvalidInput(name, refusal)
+            if lean is not None and (answer := await lean(request)) is not None:
+                return answer
             return await handler(request)
 
         return checked
