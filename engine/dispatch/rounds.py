@@ -70,7 +70,7 @@ class Dispatcher(LookAhead):
     ) -> PorterSpec:
         """Porter specs change with the porter, as their held jobs become movable, or as
         they come to be finishing (`specs.finishing`) or divertible (`specs.diverting`)."""
-        held = sum(1 for j in porter.active_jobs if j not in movable)
+        held = sum(1 for j in porter.active_jobs if j not in movable) if porter.active_jobs else 0
         key = (porter.version, held, free, divert)
         cached = self._porters.get(porter.id)
         if cached is None or cached[0] != key:
@@ -114,9 +114,12 @@ class Dispatcher(LookAhead):
         if len(self._specs) > 2 * len(jobs) + 1000:  # forget jobs long gone from the pool
             keep = {j.id for j in jobs}
             self._specs = {k: v for k, v in self._specs.items() if k in keep}
-        porter_specs = tuple(
-            self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
-        )
+        if free or divert:
+            porter_specs = tuple(
+                self._porter_spec(p, movable, free.get(p.id), divert.get(p.id)) for p in porters
+            )
+        else:  # most rounds: no porter finishing or divertible, and no lookups a porter
+            porter_specs = tuple(self._porter_spec(p, movable) for p in porters)
         # The versions the round saw, which its record names: from the aggregates at hand.
         versions = {spec.id: j.version for j, spec in zip(jobs, job_specs, strict=True)}
         versions.update((spec.id, p.version) for p, spec in zip(porters, porter_specs, strict=True))
