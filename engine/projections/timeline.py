@@ -17,6 +17,7 @@ from uuid import UUID
 
 from engine.domain import events as ev
 from engine.domain.decision.inputs import considered, held
+from engine.projections.local_time import iso
 
 Change = dict[str, Any]
 
@@ -31,13 +32,13 @@ def timeline_entry(event: Any, tz: tzinfo | None = None) -> dict[str, Any]:
     """One event of a job as people read it: its fields, times as ISO strings in the
     hospital's time zone."""
     fields = {
-        k: (_iso(v, tz) if isinstance(v, datetime) else v)
+        k: (iso(v, tz) if isinstance(v, datetime) else v)
         for k, v in vars(event).items()
         if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
     }
     fields.pop("request", None)
     return {
-        "at": _iso(event.timestamp, tz),
+        "at": iso(event.timestamp, tz),
         "event": type(event).__name__,
         "version": event.originator_version,
         **fields,
@@ -96,7 +97,7 @@ class Timelines:
         chosen = {a["job_id"]: a for a in event.result.get("assignments", [])}
         waiting = {u["job_id"]: u for u in event.result.get("unassigned", [])}
         holding = held(event.problem)
-        at = _iso(event.timestamp, self.tz)
+        at = iso(event.timestamp, self.tz)
         for jid in considered(event.problem):
             entries = self.entries.setdefault(UUID(jid), [])
             if jid not in chosen:
@@ -139,7 +140,7 @@ class Timelines:
     def _override(self, position: int, event: Any) -> None:
         self.entries.setdefault(UUID(event.job_id), []).append(
             {
-                "at": _iso(event.timestamp, self.tz),
+                "at": iso(event.timestamp, self.tz),
                 "event": "DecisionOverridden",
                 "position": position,
                 "decision_id": str(event.originator_id),
@@ -159,10 +160,6 @@ def request_summary(request: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _iso(value: datetime, tz: tzinfo | None = None) -> str:
-    return (value if tz is None else value.astimezone(tz)).isoformat()
-
-
 def change_record(
     position: int, event: Any, badges: Mapping[str, str], tz: tzinfo | None = None
 ) -> Change:
@@ -172,12 +169,12 @@ def change_record(
         "type": event_name(event),
         "id": str(event.originator_id),
         "version": event.originator_version,
-        "at": _iso(event.timestamp, tz),
+        "at": iso(event.timestamp, tz),
     }
     for key, value in vars(event).items():
         if key in _BULKY or key in ("originator_id", "originator_version", "timestamp"):
             continue
-        record[key] = _iso(value, tz) if isinstance(value, datetime) else value
+        record[key] = iso(value, tz) if isinstance(value, datetime) else value
     if record.get("porter_ids") is not None:
         record["badges"] = [badges.get(p, p) for p in record["porter_ids"]]
     if record.get("barred"):

@@ -14,13 +14,11 @@ from uuid import UUID
 from engine.domain.job.aggregate import Job
 from engine.domain.porter.aggregate import Porter
 from engine.domain.rota.aggregate import RotaDay
+from engine.projections.local_time import iso
 
 
 def _iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
-    """In the hospital's own time zone, with its offset."""
-    if value is None:
-        return None
-    return (value if tz is None else value.astimezone(tz)).isoformat()
+    return None if value is None else iso(value, tz)
 
 
 def _minutes(due: datetime, now: datetime) -> float:
