@@ -151,18 +151,60 @@ async def stream(
     )
 
 
+class _Inbox:
+    """Changes handed over from any thread, and a keep-alive due once the stream has been
+    quiet for `every` seconds: one timer a quiet spell, not one a batch."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, every: float = PING_SECONDS) -> None:
+        self.loop = loop
+        self.every = every
+        self.changes: list[Change] = []
+        self.ping = False
+        self.ready = asyncio.Event()
+        self.wrote = loop.time()
+        self.timer = loop.call_at(self.wrote + every, self._quiet)
+
+    def push(self, changes: list[Change]) -> None:
+        # Always scheduled, even from the loop's own thread (a command run there): a
+        # direct hand-over would overtake changes the dispatch thread already scheduled,
+        # and the stream skips positions it has passed, so those would be lost to it.
+        self.loop.call_soon_threadsafe(self._arrive, changes)
+
+    def _arrive(self, changes: list[Change]) -> None:
+        self.changes.extend(changes)
+        self.ready.set()
+
+    def _quiet(self) -> None:
+        due = self.wrote + self.every
+        if self.loop.time() >= due:
+            self.ping = True
+            self.ready.set()
+            due = self.loop.time() + self.every
+        self.timer = self.loop.call_at(due, self._quiet)
+
+    async def take(self) -> list[Change] | None:
+        """Whatever arrived since the last take, in one batch; None: send a keep-alive."""
+        if not (self.changes or self.ping):
+            self.ready.clear()
+            await self.ready.wait()
+        if self.changes:
+            changes, self.changes = self.changes, []
+            return changes
+        return None
+
+    def written(self) -> None:
+        self.wrote = self.loop.time()
+        self.ping = False
+
+    def close(self) -> None:
+        self.timer.cancel()
+
+
 async def _feed(principal: Principal, service: Service, resume: int | None) -> AsyncIterator[bytes]:
     """One write per batch of changes, not per change: at 50 jobs a second a stream
     carries hundreds of events a second, and each write is a trip through the stack."""
-    queue: asyncio.Queue[list[Change]] = asyncio.Queue()
-    loop = asyncio.get_running_loop()
-
-    def push(changes: list[Change]) -> None:
-        # Always scheduled, even from the loop's own thread (a command run there): a
-        # direct put would overtake changes the dispatch thread already scheduled, and
-        # the stream skips positions it has passed, so those would be lost to it.
-        loop.call_soon_threadsafe(queue.put_nowait, changes)
-
+    inbox = _Inbox(asyncio.get_running_loop())
+    push = inbox.push
     start = await run_in_threadpool(service.subscribe, push)
     try:
         sent = resume if resume is not None else start
@@ -176,16 +218,14 @@ async def _feed(principal: Principal, service: Service, resume: int | None) -> A
                 break
             yield b"".join(_events(principal, change) for change in missed)
             sent = missed[-1]["position"]
+        inbox.written()
         sent = max(sent, start)
         while True:
-            try:  # a timeout, not `wait_for`: no task made per batch
-                async with asyncio.timeout(PING_SECONDS):
-                    changes = await queue.get()
-            except TimeoutError:
+            changes = await inbox.take()
+            if changes is None:
                 yield KEEPALIVE_COMMENT
+                inbox.written()
                 continue
-            while not queue.empty():  # whatever else arrived meanwhile goes in the same write
-                changes = [*changes, *queue.get_nowait()]
             chunk = []
             for change in changes:
                 if change.get("type") == "alert":
@@ -195,5 +235,7 @@ async def _feed(principal: Principal, service: Service, resume: int | None) -> A
                     sent = change["position"]
             if data := b"".join(chunk):
                 yield data
+                inbox.written()
     finally:
+        inbox.close()
         service.unsubscribe(push)
