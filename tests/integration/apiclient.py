@@ -43,6 +43,20 @@ def wait_for(api: Api, job_id: str, status: str) -> Any:
     raise AssertionError(f"job {job_id} never became {status}: {job}")
 
 
+def free_porters(api: Api, group: str, skill: str, at_least: int) -> list[str]:
+    """Badges of free porters of `group` with `skill`, once at least `at_least` are: the
+    live loop starts the roster's shifts at its first steps, not before the app answers."""
+    import time
+
+    for _ in range(200):
+        porters = api.call("demo-dispatcher", "GET", f"/porters?group={group}&state=free")
+        badges = [p["badge"] for p in porters if skill in p["skills"]]
+        if len(badges) >= at_least:
+            return badges
+        time.sleep(0.01)
+    raise AssertionError(f"fewer than {at_least} free {group} porters with {skill}: {badges}")
+
+
 def considered(api: Api, job_id: str) -> Any:
     """Why the job went where it did, once a dispatch round has considered it."""
     import time

@@ -7,7 +7,7 @@ by a manual clock; the end-to-end tests do the same against real processes.
 from __future__ import annotations
 
 from engine.clock import ManualClock
-from tests.integration.apiclient import Api, considered, post, submit, wait_for
+from tests.integration.apiclient import Api, considered, free_porters, post, submit, wait_for
 from tests.unit.projections.scenario import CT, DRUG
 
 
@@ -74,11 +74,7 @@ def test_dispatcher_assigns_by_hand_and_porters_manage_their_shift(
     api: Api, clock: ManualClock
 ) -> None:
     jid = submit(api, CT, "ct-hand")["id"]  # unconfirmed: the engine leaves it
-    escorts = [
-        p["badge"]
-        for p in api.call("demo-dispatcher", "GET", "/porters?group=surgical&state=free")
-        if "stretcher_bed" in p["skills"]
-    ]
+    escorts = free_porters(api, "surgical", "stretcher_bed", at_least=2)
     job = post(api, "demo-dispatcher", f"/jobs/{jid}/assign", porters=[escorts[0]])
     assert job["porters"] == [escorts[0]]
     badge = escorts[1]
