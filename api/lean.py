@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request, Response, params
+from fastapi._compat import ModelField
 from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import request_body_to_args, request_params_to_args
@@ -71,14 +73,14 @@ class Lean:
     async def __call__(self, request: Request) -> Response | None:
         values: dict[str, Any] = {}
         for sub in self.dependant.dependencies:
-            kwargs, errors = request_params_to_args(sub.header_params, request.headers)
-            if errors:
+            kwargs = _params(sub.header_params, request.headers)
+            if kwargs is None:
                 return None
             if sub.request_param_name:
                 kwargs[sub.request_param_name] = request
             values[sub.name] = await sub.call(**kwargs)  # type: ignore[misc, index]
-        path, errors = request_params_to_args(self.dependant.path_params, request.path_params)
-        if errors:
+        path = _params(self.dependant.path_params, request.path_params)
+        if path is None:
             return None
         values.update(path)
         if self.dependant.body_params:
@@ -114,6 +116,35 @@ class Lean:
             response.body = b""
         response.headers.raw.extend(sub_response.headers.raw)
         return response
+
+
+_SCALARS = (str, int, UUID)
+
+
+def _params(fields: list[ModelField], given: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Path or header parameters, validated by their fields as FastAPI's handler does;
+    None if one is missing or invalid (FastAPI then says which). A field with one name and
+    a scalar type is looked up directly: `request_params_to_args` asks of each, on every
+    request, whether its type is a sequence and which names it goes by."""
+    values: dict[str, Any] = {}
+    for field in fields:
+        info = field.field_info
+        if field.field_info.annotation not in _SCALARS or not (
+            isinstance(info, params.Path) or (isinstance(info, params.Header) and info.alias)
+        ):
+            found, errors = request_params_to_args([field], given)
+            if errors:
+                return None
+            values.update(found)
+            continue
+        raw = given.get(field.alias)
+        if raw is None:
+            return None
+        value, errors = field.validate(raw, values, loc=(info.in_.value, field.alias))
+        if errors:
+            return None
+        values[field.name] = value
+    return values
 
 
 def _plain(dependant: Dependant) -> bool:
