@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from api.routers.events import _Inbox
+
+T = TypeVar("T")
+
+
+def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """On an event loop of its own thread: the browser tests' driver may leave one
+    running in this thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_changes_pushed_meanwhile_come_out_in_one_batch_in_order() -> None:
@@ -21,7 +33,7 @@ def test_changes_pushed_meanwhile_come_out_in_one_batch_in_order() -> None:
         inbox.close()
         return None if batch is None else [c["position"] for c in batch]
 
-    assert asyncio.run(run()) == [1, 2, 3]
+    assert run_alone(run()) == [1, 2, 3]
 
 
 def test_a_quiet_stream_is_asked_for_a_keep_alive_and_a_write_puts_it_off() -> None:
@@ -37,7 +49,7 @@ def test_a_quiet_stream_is_asked_for_a_keep_alive_and_a_write_puts_it_off() -> N
         inbox.close()
         return quiet, waited, busy
 
-    quiet, waited, busy = asyncio.run(run())
+    quiet, waited, busy = run_alone(run())
     assert quiet is None
     assert waited >= 0.05
     assert busy == [{"position": 7}]
