@@ -3,12 +3,16 @@ read models), in-process on the in-memory store, driven by a manual clock."""
 
 from __future__ import annotations
 
+import time
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 with warnings.catch_warnings():  # starlette would rather have httpx2; httpx is what we ship
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
+
+T = TypeVar("T")
 
 
 class Api:
@@ -32,41 +36,46 @@ def submit(api: Api, body: dict[str, Any], key: str, status: int = 201) -> Any:
     )
 
 
-def wait_for(api: Api, job_id: str, status: str) -> Any:
-    import time
-
+def until(read: Callable[[], T], ok: Callable[[T], bool], what: str) -> T:
+    """`read()` once it is `ok`, within two seconds: the live loop works in its own
+    thread, a moment after the app answers."""
     for _ in range(200):
-        job = api.call("demo-dispatcher", "GET", f"/jobs/{job_id}")
-        if job["status"] == status:
-            return job
+        value = read()
+        if ok(value):
+            return value
         time.sleep(0.01)
-    raise AssertionError(f"job {job_id} never became {status}: {job}")
+    raise AssertionError(f"{what}: {value}")
+
+
+def wait_for(api: Api, job_id: str, status: str) -> Any:
+    return until(
+        lambda: api.call("demo-dispatcher", "GET", f"/jobs/{job_id}"),
+        lambda job: job["status"] == status,
+        f"job {job_id} never became {status}",
+    )
 
 
 def free_porters(api: Api, group: str, skill: str, at_least: int) -> list[str]:
     """Badges of free porters of `group` with `skill`, once at least `at_least` are: the
     live loop starts the roster's shifts at its first steps, not before the app answers."""
-    import time
-
-    for _ in range(200):
-        porters = api.call("demo-dispatcher", "GET", f"/porters?group={group}&state=free")
-        badges = [p["badge"] for p in porters if skill in p["skills"]]
-        if len(badges) >= at_least:
-            return badges
-        time.sleep(0.01)
-    raise AssertionError(f"fewer than {at_least} free {group} porters with {skill}: {badges}")
+    return until(
+        lambda: [
+            p["badge"]
+            for p in api.call("demo-dispatcher", "GET", f"/porters?group={group}&state=free")
+            if skill in p["skills"]
+        ],
+        lambda badges: len(badges) >= at_least,
+        f"fewer than {at_least} free {group} porters with {skill}",
+    )
 
 
 def considered(api: Api, job_id: str) -> Any:
     """Why the job went where it did, once a dispatch round has considered it."""
-    import time
-
-    for _ in range(200):
-        why = api.call("demo-dispatcher", "GET", f"/jobs/{job_id}/why")
-        if why["considered"]:
-            return why
-        time.sleep(0.01)
-    raise AssertionError(f"no round considered job {job_id}: {why}")
+    return until(
+        lambda: api.call("demo-dispatcher", "GET", f"/jobs/{job_id}/why"),
+        lambda why: bool(why["considered"]),
+        f"no round considered job {job_id}",
+    )
 
 
 def log_end(api: Api) -> int:
@@ -78,8 +87,6 @@ def log_end(api: Api) -> int:
 def settled(api: Api) -> int:
     """The log's end once the loop has stopped writing (the rota starting shifts, rounds):
     unchanged for longer than a round takes from the write that called for it."""
-    import time
-
     last, same = log_end(api), 0
     while same < 6:
         time.sleep(0.025)
